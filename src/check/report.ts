@@ -1,0 +1,79 @@
+/**
+ * Check (pure): the layout's chain reports, photo resolutions and refused requests → warnings,
+ * errors and the build report written as report.json.
+ */
+import { InputError, msg } from '../messages.js';
+import type { Bound } from '../bind/figures.js';
+import type { PlacedPhoto } from '../compose/compose.js';
+import type { PageLayout } from '../layout/frames.js';
+import type { ChainLayout } from '../print/render.js';
+import type { RenderedChart } from '../charts/render.js';
+
+export const PPI_WANTED = 300;
+export const PPI_MIN = 150;
+
+export interface ChainReport extends ChainLayout {
+  frameBoxes: { id: string; x: number; y: number; w: number; h: number }[];
+}
+
+export interface Report {
+  edition: string;
+  preset: string;
+  output: { pdf: string; report: string; bytes: number; pages: number };
+  chains: ChainReport[];
+  figures: { name: string; printed: string; places: { where: string; file: string; line?: number }[] }[];
+  charts: { id: string; widthPx: number; heightPx: number; texts: string[] }[];
+  photos: PlacedPhoto[];
+  fonts: Record<string, string[]>;
+  refusedRequests: string[];
+  warnings: string[];
+  timingsMs: Record<string, number>;
+}
+
+export interface CheckInput {
+  chains: ChainLayout[];
+  layout: PageLayout;
+  photos: PlacedPhoto[];
+  refused: string[];
+  allowOverset: boolean;
+  layoutFile: string;
+}
+
+const r2 = (v: number) => Math.round(v * 100) / 100;
+
+export function checkPage(c: CheckInput): { warnings: string[]; errors: InputError[]; chains: ChainReport[] } {
+  const warnings: string[] = [];
+  const errors: InputError[] = [];
+  const chains = c.chains.map((ch) => {
+    const frames = c.layout.chains.get(ch.id) ?? [];
+    const frameBoxes = frames.map((f) => ({ id: f.id, x: r2(f.box.x), y: r2(f.box.y), w: r2(f.box.w), h: r2(f.box.h) }));
+    if (ch.status === 'overset') {
+      const names = frames.length > 1 ? `${frames[0]!.id}…${frames[frames.length - 1]!.id}` : frames[0]?.id ?? '';
+      const e = msg.overset({ file: c.layoutFile }, ch.id, ch.oversetChars, ch.oversetLines, names);
+      if (c.allowOverset) warnings.push(e.message);
+      else errors.push(e);
+    }
+    if (ch.emptyLines > 1) warnings.push(msg.warnUnderset(ch.id, ch.emptyLines));
+    return { ...ch, frameBoxes };
+  });
+  for (const p of c.photos) {
+    if (p.ppi < PPI_MIN) errors.push(msg.imageLowResolution({ file: p.file }, p.ppi));
+    else if (p.ppi < PPI_WANTED - 0.5) warnings.push(msg.warnLowPpi(p.id, p.ppi));
+  }
+  for (const u of c.refused) warnings.push(msg.requestRefused(u));
+  return { warnings, errors, chains };
+}
+
+export function figureReport(bound: Bound): Report['figures'] {
+  const by = new Map<string, Report['figures'][number]>();
+  for (const u of bound.uses) {
+    const e = by.get(u.figure) ?? { name: u.figure, printed: u.printed, places: [] };
+    e.places.push({ where: u.where, file: u.place.file, ...(u.place.line !== undefined ? { line: u.place.line } : {}) });
+    by.set(u.figure, e);
+  }
+  return [...by.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function chartReport(charts: Map<string, RenderedChart>): Report['charts'] {
+  return [...charts.values()].map((c) => ({ id: c.id, widthPx: c.widthPx, heightPx: c.heightPx, texts: c.texts }));
+}

@@ -1,0 +1,122 @@
+/**
+ * The command line: parse → run → one-line summary. Exit 0 on success, 1 on an input error
+ * (the user's edition), 2 on a usage error; a bug in Broadsheet says "Internal error" (exit 3).
+ */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { buildEdition, defaultOutDir } from '../pipeline.js';
+import { InputError, msg, UsageError } from '../messages.js';
+import { terminalLogger } from '../log.js';
+import { removePendingWrites } from '../output/write.js';
+
+export const HELP = `broadsheet: an edition folder → a print-ready newspaper page (PDF)
+
+Usage:
+  broadsheet build <edition-folder> [options]
+  broadsheet --help | --version
+
+Writes broadsheet.pdf and report.json into the output folder.
+
+Options:
+  --out <folder>     output folder (default: out/<edition-folder-name>/)
+  --allow-overset    build even when a story does not fit its frames; the overset point is
+                     marked on the page and recorded in report.json (default: fail)
+  --timeout <s>      give up after this many seconds (default: 120)
+  --debug            show stack traces of errors
+  -h, --help         this text
+  -v, --version      the version
+
+The browser is found in this order: $CHROME_PATH or $PUPPETEER_EXECUTABLE_PATH, Puppeteer's own
+download, a system Chromium or Chrome. "npm run setup" installs Debian's chromium where none is found.
+
+Exit codes: 0 success, 1 a problem in the edition (the message names file, place and fix),
+2 a wrong command line, 3 an internal error.`;
+
+export async function main(argv: string[], out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
+  let debug = argv.includes('--debug');
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string' },
+        'allow-overset': { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+        debug: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    }).valueOf() as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+    debug = values.debug === true;
+    if (values.help) {
+      out.write(HELP + '\n');
+      return 0;
+    }
+    if (values.version) {
+      const { createRequire } = await import('node:module');
+      out.write(`${(createRequire(import.meta.url)('../../../package.json') as { version: string }).version}\n`);
+      return 0;
+    }
+    const [command, edition, ...extra] = positionals;
+    if (!command) throw msg.usage('no command given');
+    if (command !== 'build') throw msg.usage(`unknown command "${command}"`);
+    if (!edition) throw msg.usage('build needs an edition folder, e.g. broadsheet build data/yuhu-2025');
+    if (extra.length) throw msg.usage(`unexpected argument "${extra[0]}"`);
+    let timeoutMs: number | undefined;
+    if (values.timeout !== undefined) {
+      const s = Number(values.timeout);
+      if (!Number.isFinite(s) || s <= 0) throw msg.usage(`--timeout takes a number of seconds, not "${String(values.timeout)}"`);
+      timeoutMs = s * 1000;
+    }
+    const onSignal = (sig: NodeJS.Signals) => {
+      removePendingWrites();
+      err.write(`\ninterrupted (${sig}); the previous output is unchanged\n`);
+      process.exit(130);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const log = terminalLogger(err);
+    const outDir = typeof values.out === 'string' ? values.out : defaultOutDir(edition);
+    const r = await buildEdition(edition, {
+      outDir,
+      allowOverset: values['allow-overset'] === true,
+      log,
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    printChains(r.report.chains, err);
+    const rel = path.relative(process.cwd(), r.pdfPath) || r.pdfPath;
+    log.info(msg.summary(rel, r.report.output.pages, r.seconds, r.report.warnings.length) + ` (and ${path.basename(r.reportPath)})`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`broadsheet: ${e.message}\n`);
+      return 2;
+    }
+    if (isParseArgsError(e)) {
+      err.write(`broadsheet: ${(e as Error).message}\nRun "broadsheet --help" for the options.\n`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      err.write(`\nerror: ${e.describe()}\n`);
+      if (debug && e.stack) err.write(e.stack + '\n');
+      return 1;
+    }
+    err.write(`\n${msg.internal(e)}\n`);
+    if (debug && e instanceof Error && e.stack) err.write(e.stack + '\n');
+    return 3;
+  }
+}
+
+function isParseArgsError(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? '';
+  return code.startsWith('ERR_PARSE_ARGS');
+}
+
+function printChains(chains: { id: string; status: string; oversetChars: number; oversetLines: number; emptyLines: number; frames: string[] }[], err: NodeJS.WriteStream): void {
+  const rows = chains.map((c) => [c.id, c.status, c.status === 'overset' ? `${c.oversetChars} 字 / ${c.oversetLines} lines over` : `${c.emptyLines} empty lines`, `${c.frames.length} frames`]);
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) err.write(`  ${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}\n`);
+}

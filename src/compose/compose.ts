@@ -1,0 +1,189 @@
+/**
+ * Compose (pure): edition + bound text + page layout + charts → one HTML string and the exact
+ * set of files the page may load. Nothing else will be served to the page (print/render.ts).
+ */
+import Handlebars from 'handlebars';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Bound, Segment } from '../bind/figures.js';
+import type { Edition } from '../load/edition.js';
+import type { PageLayout, Frame } from '../layout/frames.js';
+import { PT } from '../layout/presets.js';
+import type { RenderedChart } from '../charts/render.js';
+import { planFonts, type FaceText, type FontPlan } from '../fonts/coverage.js';
+import type { FaceName } from '../fonts/faces.js';
+import { PAGE_SCRIPTS, STYLES, TEMPLATES } from '../paths.js';
+
+export interface Asset { file?: string; body?: Buffer | string; type: string }
+
+export interface PlacedPhoto { id: string; file: string; widthMm: number; heightMm: number; ppi: number; placeholder: boolean }
+
+export interface ComposedPage {
+  html: string;
+  assets: Map<string, Asset>;
+  fonts: FontPlan;
+  photos: PlacedPhoto[];
+}
+
+/** Chart frame: the title line above, the source line below, the chart between. */
+export function chartArea(f: Frame, pitch: number, hasSource: boolean): { widthPx: number; heightPx: number } {
+  const mmToPx = 96 / 25.4;
+  const h = f.box.h - pitch * (1.4 + (hasSource ? 1 : 0));
+  return { widthPx: Math.floor(f.box.w * mmToPx), heightPx: Math.floor(h * mmToPx) };
+}
+
+/** Caption lines under a photo: ▲ + caption in 8 pt sans, wrapped to the frame width. */
+export const CAPTION_PT = 8;
+export function captionLines(caption: string, widthMm: number): number {
+  const chars = [...caption].length + 1;
+  return Math.max(1, Math.ceil((chars * CAPTION_PT * PT) / widthMm));
+}
+
+const hb = Handlebars.create();
+let template: Handlebars.TemplateDelegate | undefined;
+function pageTemplate(): Handlebars.TemplateDelegate {
+  if (!template) {
+    for (const f of readdirSync(path.join(TEMPLATES, 'partials'))) {
+      hb.registerPartial(f.replace(/\.hbs$/, ''), readFileSync(path.join(TEMPLATES, 'partials', f), 'utf8'));
+    }
+    hb.registerHelper('segs', (segs: Segment[] | undefined) => new hb.SafeString(segsHtml(segs ?? [])));
+    template = hb.compile(readFileSync(path.join(TEMPLATES, 'page.hbs'), 'utf8'), { strict: false, noEscape: false });
+  }
+  return template;
+}
+
+export function segsHtml(segs: Segment[]): string {
+  return segs
+    .map((s) => {
+      let h = hb.escapeExpression(s.s);
+      if (s.bold) h = `<b>${h}</b>`;
+      if (s.fig) h = `<span class="fig" data-fig="${s.fig}">${h}</span>`;
+      return h;
+    })
+    .join('');
+}
+
+const flat = (segs: Segment[] | undefined) => (segs ?? []).map((s) => s.s).join('');
+const mm = (v: number) => `${v.toFixed(3)}mm`;
+const WEEKDAYS = '日一二三四五六';
+
+export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts: Map<string, RenderedChart>): ComposedPage {
+  const g = layout.grid;
+  const meta = ed.meta.data;
+  const texts: FaceText[] = [];
+  const use = (face: FaceName, text: string, place = { file: ed.story.file }) => texts.push({ face, text, place });
+  const assets = new Map<string, Asset>();
+  const photos: PlacedPhoto[] = [];
+
+  const [y, m, d] = meta.date.split('-').map(Number) as [number, number, number];
+  const weekday = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]!;
+  const folio = {
+    page: String(meta.page),
+    section: meta.section,
+    date: `${y}年${m}月${d}日 星期${weekday}`,
+    publication: meta.publication,
+    editor: meta.editor ? `责任编辑 ${meta.editor}` : '',
+  };
+  use('sansBold', folio.page + folio.section + folio.publication, ed.meta.locate([]));
+  use('sans', folio.date + folio.editor, ed.meta.locate([]));
+
+  const h = bound.headline;
+  use('sansHeavy', flat(h.banner), ed.story.front.locate(['banner']));
+  use('sansBold', flat(h.series) + flat(h.subhead) + '——', ed.story.front.locate(['series']));
+  use('headline', flat(h.headline) + flat(h.kicker), ed.story.front.locate(['headline']));
+  use('sans', '■' + flat(h.byline), ed.story.front.locate(['byline']));
+
+  // All geometry goes into a style sheet: the page's CSP allows no inline styles.
+  let css = '';
+  const frames = layout.frames.map((f) => {
+    const sel = `#f-${f.id.replace(/\./g, '\\.')}`;
+    css += `${sel}{left:${mm(f.box.x)};top:${mm(f.box.y)};width:${mm(f.box.w)};height:${mm(f.box.h)}}\n`;
+    const base = { id: f.id, kind: f.kind, rule: f.rule, partial: `frame-${f.kind}` };
+    switch (f.kind) {
+      case 'banner':
+        return { ...base, banner: h.banner, series: h.series };
+      case 'headline': {
+        const halves = flat(h.headline).split(/\s+/);
+        return { ...base, halves, kicker: h.kicker, subhead: h.subhead, byline: h.byline };
+      }
+      case 'text': {
+        if (f.style === 'lead') {
+          // lead set larger, on a whole number of characters across the frame
+          const chars = Math.round(f.box.w / (g.bodyMm * 1.33));
+          const size = f.box.w / chars;
+          css += `${sel}{font-size:${mm(size)};line-height:${mm(g.pitch * 1.5)}}\n`;
+          return { ...base, chain: f.chain, seq: f.seq, lead: true };
+        }
+        return { ...base, chain: f.chain, seq: f.seq };
+      }
+      case 'head': {
+        const chain = bound.chains.find((c) => c.id === f.chain)!;
+        const head = chain.blocks.find((b) => b.kind === 'head');
+        const len = [...flat(head?.segs)].length || 1;
+        const sizeMm = Math.min(15 * PT, (f.box.w - 6) / len);
+        css += `${sel} h2{font-size:${mm(sizeMm)}}\n`;
+        return { ...base, head: head?.segs };
+      }
+      case 'photo': {
+        const p = ed.photos.get(f.ref!)!;
+        const caption = bound.captions.photos.get(f.ref!) ?? '';
+        const capLines = caption ? captionLines(caption, f.box.w) : 0;
+        const imgH = f.box.h - capLines * g.pitch;
+        const url = `/images/${p.id}${p.type === 'image/png' ? '.png' : '.jpg'}`;
+        assets.set(url, { body: p.bytes, type: p.type });
+        const scale = Math.max(f.box.w / 25.4 / p.width, imgH / 25.4 / p.height); // inch per px (cover)
+        photos.push({ id: p.id, file: p.file, widthMm: f.box.w, heightMm: imgH, ppi: 1 / scale, placeholder: p.placeholder });
+        use('sans', '▲' + caption);
+        css += `${sel} img{height:${mm(imgH)}}\n`;
+        return { ...base, src: url, caption, placeholder: p.placeholder };
+      }
+      case 'chart': {
+        const c = charts.get(f.ref!)!;
+        const src = ed.charts.get(f.ref!)!;
+        use('sansBold', (bound.captions.charts.get(f.ref!) ?? '') + c.texts.join(''));
+        use('sans', (src.source ?? '') + c.texts.join(''));
+        return { ...base, svg: new hb.SafeString(c.svg), title: bound.captions.charts.get(f.ref!) ?? '', source: src.source };
+      }
+      case 'factbox': {
+        const fb = bound.factboxes.get(f.ref!)!;
+        use('sansHeavy', fb.items.map((i) => flat(i.value)).join(''));
+        use('sans', fb.items.map((i) => i.label).join(''));
+        use('sansBold', fb.title);
+        return { ...base, title: fb.title, items: fb.items };
+      }
+    }
+  });
+
+  const sources = bound.chains.map((c) => {
+    const lead = layout.chains.get(c.id)?.some((f) => f.style === 'lead') ?? false;
+    const blocks = c.blocks
+      .filter((b) => b.kind === 'para' || !layout.frames.some((f) => f.kind === 'head' && f.chain === c.id))
+      .map((b) => ({ head: b.kind === 'head', segs: b.segs }));
+    for (const b of c.blocks) use(b.kind === 'head' ? 'bodyBold' : b.segs.some((s) => s.bold) ? 'bodyBold' : 'body', flat(b.segs), b.place);
+    return { id: c.id, lead, blocks };
+  });
+
+  const p = g.preset;
+  const vars = [
+    `--page-w:${mm(g.pageW)}`, `--page-h:${mm(g.pageH)}`, `--bleed:${mm(p.bleed)}`,
+    `--trim-w:${mm(p.trimW)}`, `--trim-h:${mm(p.trimH)}`, `--body:${mm(g.bodyMm)}`, `--pitch:${mm(g.pitch)}`,
+    `--grid-left:${mm(g.left)}`, `--grid-top:${mm(g.top)}`, `--grid-w:${mm(p.trimW - 2 * g.left)}`,
+    `--grid-h:${mm(g.lines * g.pitch)}`,
+  ].join(';');
+
+  const fonts = planFonts(texts);
+  for (const [url, file] of fonts.files) assets.set(url, { file, type: 'font/woff2' });
+  assets.set('/styles/fonts.css', { body: fonts.css, type: 'text/css' });
+  assets.set('/styles/frames.css', { body: `:root{${vars}}\n${css}`, type: 'text/css' });
+  assets.set('/styles/page.css', { file: path.join(STYLES, 'page.css'), type: 'text/css' });
+  assets.set('/scripts/layout.js', { file: path.join(PAGE_SCRIPTS, 'in-page.js'), type: 'text/javascript' });
+
+  const html = pageTemplate()({
+    lang: meta.language ?? 'zh-CN',
+    title: meta.title,
+    folio,
+    frames,
+    sources,
+  });
+  return { html, assets, fonts, photos };
+}

@@ -1,0 +1,120 @@
+/**
+ * Lay out (pure part): layout.yaml's frames → boxes in mm on the page grid, checked against
+ * the grid and against what the edition holds. Text frames spanning several columns become one
+ * box per column, threaded in reading order (down the first column, then the next).
+ */
+import { InputError, InputErrors, msg } from '../messages.js';
+import type { Edition, FrameDef, FrameKind } from '../load/edition.js';
+import { boxOf, gridOf, PRESETS, type Box, type Grid } from './presets.js';
+
+export interface Frame {
+  id: string;
+  kind: FrameKind;
+  box: Box;
+  /** grid position, for the report and the proof */
+  columns: [number, number];
+  top: number;
+  lines: number;
+  chain?: string;
+  /** order within its chain */
+  seq?: number;
+  ref?: string;
+  style: 'lead' | 'normal' | 'closing';
+  rule: 'left' | 'top' | 'none';
+}
+
+export interface PageLayout {
+  grid: Grid;
+  frames: Frame[];
+  /** text frames of each chain, in threading order */
+  chains: Map<string, Frame[]>;
+}
+
+export function layoutPage(ed: Edition): PageLayout {
+  const grid = gridOf(PRESETS[ed.meta.data.preset]!);
+  const defs = ed.layout.data.frames;
+  const errors: InputError[] = [];
+  const frames: Frame[] = [];
+  const chains = new Map<string, Frame[]>();
+  const storyChains = new Set(ed.story.chains.map((c) => c.id));
+  const seen = new Set<string>();
+
+  defs.forEach((d: FrameDef, i) => {
+    const place = ed.layout.locate(['frames', i]);
+    if (seen.has(d.id)) errors.push(new InputError(`frame id "${d.id}" is used twice`, place, 'give every frame its own id'));
+    seen.add(d.id);
+    const [c1, c2] = d.columns;
+    if (c1 > c2 || c2 > grid.preset.columns) {
+      errors.push(msg.frameOffGrid(place, d.id, `spans columns ${c1}–${c2}, but the grid has columns 1–${grid.preset.columns}`));
+      return;
+    }
+    if (d.top + d.lines > grid.lines) {
+      errors.push(msg.frameOffGrid(place, d.id, `ends on line ${d.top + d.lines}, but the grid has ${grid.lines} lines`));
+      return;
+    }
+    const needsChain = d.kind === 'text' || d.kind === 'head';
+    if (needsChain && (!d.chain || !storyChains.has(d.chain))) {
+      errors.push(msg.unknownChain(ed.layout.locate(['frames', i, 'chain']), d.chain ?? '(none)'));
+      return;
+    }
+    const refs = { photo: ed.photos, chart: ed.charts, factbox: new Map(Object.entries(ed.meta.data.factboxes ?? {})) } as const;
+    if (d.kind === 'photo' || d.kind === 'chart' || d.kind === 'factbox') {
+      if (!d.ref || !refs[d.kind].has(d.ref)) {
+        const p = ed.layout.locate(['frames', i, 'ref']);
+        const id = d.ref ?? '(none)';
+        errors.push(d.kind === 'photo' ? msg.unknownPhoto(p, id) : d.kind === 'chart' ? msg.unknownChart(p, id) : msg.unknownFactbox(p, id));
+        return;
+      }
+    }
+    const base = {
+      kind: d.kind,
+      style: d.style ?? 'normal',
+      rule: d.rule ?? 'none',
+      ...(d.chain ? { chain: d.chain } : {}),
+      ...(d.ref ? { ref: d.ref } : {}),
+    };
+    if (d.kind === 'text' && d.style !== 'lead') {
+      // one box per column, threaded top to bottom, left to right
+      for (let c = c1; c <= c2; c++) {
+        const list = chains.get(d.chain!) ?? [];
+        const f: Frame = { ...base, id: c1 === c2 ? d.id : `${d.id}.${c - c1 + 1}`, box: boxOf(grid, c, c, d.top, d.lines), columns: [c, c], top: d.top, lines: d.lines, seq: list.length };
+        list.push(f);
+        chains.set(d.chain!, list);
+        frames.push(f);
+      }
+    } else {
+      const f: Frame = { ...base, id: d.id, box: boxOf(grid, c1, c2, d.top, d.lines), columns: [c1, c2], top: d.top, lines: d.lines };
+      if (d.kind === 'text') {
+        const list = chains.get(d.chain!) ?? [];
+        f.seq = list.length;
+        list.push(f);
+        chains.set(d.chain!, list);
+      }
+      frames.push(f);
+    }
+  });
+
+  // overlaps: two frames sharing a grid cell
+  for (let a = 0; a < frames.length; a++) {
+    for (let b = a + 1; b < frames.length; b++) {
+      const A = frames[a]!;
+      const B = frames[b]!;
+      const colsMeet = A.columns[0] <= B.columns[1] && B.columns[0] <= A.columns[1];
+      const linesMeet = A.top < B.top + B.lines && B.top < A.top + A.lines;
+      if (colsMeet && linesMeet) {
+        errors.push(new InputError(`frames "${A.id}" and "${B.id}" overlap`, { file: ed.layout.file }, 'move one of them or make it smaller'));
+      }
+    }
+  }
+  for (const c of ed.story.chains) {
+    if (!chains.has(c.id)) errors.push(msg.chainWithoutFrames(c.place, c.id));
+  }
+  const placed = (kind: FrameKind, id: string) => frames.some((f) => f.kind === kind && f.ref === id);
+  for (const id of ed.photos.keys()) if (!placed('photo', id)) errors.push(msg.elementNotPlaced(ed.meta.locate(['photos', id]), 'photo', id));
+  for (const id of ed.charts.keys()) if (!placed('chart', id)) errors.push(msg.elementNotPlaced(ed.meta.locate(['charts', id]), 'chart', id));
+  for (const cap of [...ed.story.photos]) if (!ed.photos.has(cap.id)) errors.push(msg.unknownPhoto(cap.place, cap.id));
+  for (const cap of [...ed.story.charts]) if (!ed.charts.has(cap.id)) errors.push(msg.unknownChart(cap.place, cap.id));
+
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
+  return { grid, frames, chains };
+}

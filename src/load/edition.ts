@@ -1,0 +1,183 @@
+/**
+ * Load: an edition folder → an Edition (parsed, validated, nothing resolved yet). Every file
+ * read here is inside the edition folder; a path that leaves it is refused.
+ */
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { imageSize } from 'image-size';
+import { InputError, msg, type Place } from '../messages.js';
+import { PRESETS } from '../layout/presets.js';
+import { readText } from './read.js';
+import { parseJson, parseYaml, schemaValidator, validate, type Located } from './structured.js';
+import { parseStory, type Story } from './story.js';
+
+export interface EditionMeta {
+  publication: string;
+  date: string;
+  page: number;
+  section: string;
+  title: string;
+  subject?: string;
+  editor?: string;
+  preset: string;
+  language?: string;
+  photos?: Record<string, { file: string; placeholder?: boolean }>;
+  charts?: Record<string, { spec: string; source?: string }>;
+  factboxes?: Record<string, { title: string; items: { figure: string; label: string }[] }>;
+  notes?: string[];
+}
+
+export interface FigureDef {
+  value: number;
+  unit?: string;
+  scale?: '万' | '亿';
+  decimals?: number;
+  approx?: string;
+  display?: string;
+  label?: string;
+}
+
+export type FrameKind = 'banner' | 'headline' | 'text' | 'head' | 'photo' | 'chart' | 'factbox';
+export interface FrameDef {
+  id: string;
+  kind: FrameKind;
+  columns: [number, number];
+  top: number;
+  lines: number;
+  chain?: string;
+  ref?: string;
+  style?: 'lead' | 'normal' | 'closing';
+  rule?: 'left' | 'top' | 'none';
+}
+
+export interface Table {
+  name: string;
+  file: string;
+  columns: string[];
+  rows: { cells: string[]; line: number }[];
+}
+
+export interface ChartSource { id: string; file: string; spec: Located<Record<string, unknown>>; source?: string }
+export interface PhotoSource { id: string; file: string; bytes: Buffer; type: string; width: number; height: number; placeholder: boolean; place: Place }
+
+export interface Edition {
+  dir: string;
+  name: string;
+  meta: Located<EditionMeta>;
+  story: Story;
+  figures: Located<Record<string, FigureDef>>;
+  layout: Located<{ frames: FrameDef[] }>;
+  tables: Map<string, Table>;
+  charts: Map<string, ChartSource>;
+  photos: Map<string, PhotoSource>;
+}
+
+export const LIMITS = { imageBytes: 40_000_000, imageSide: 12_000 };
+
+export function loadEdition(dirArg: string): Edition {
+  const dir = path.resolve(dirArg);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw msg.editionMissing(dirArg);
+  const root = realpathSync(dir);
+  const rel = (f: string) => path.join(path.basename(dir), f);
+  const inside = (ref: string, place: Place): string => {
+    if (path.isAbsolute(ref) || /^[a-z]+:/i.test(ref)) throw msg.pathEscapes(place, ref);
+    const abs = path.resolve(dir, ref);
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      throw new InputError(`file "${ref}" not found`, place, `put the file at ${rel(ref)} or correct the path`);
+    }
+    if (real !== root && !real.startsWith(root + path.sep)) throw msg.pathEscapes(place, ref);
+    return real;
+  };
+
+  const meta = validate<EditionMeta>(
+    parseYaml(readText(path.join(dir, 'edition.yaml'), rel('edition.yaml'), 'edition.yaml'), rel('edition.yaml')),
+    schemaValidator('edition.schema.json'),
+    'edition.yaml',
+  );
+  if (!PRESETS[meta.data.preset]) throw msg.unknownPreset(meta.locate(['preset']), meta.data.preset, Object.keys(PRESETS));
+
+  const story = parseStory(readText(path.join(dir, 'story.md'), rel('story.md'), 'story.md'), rel('story.md'));
+  const figures = validate<Record<string, FigureDef>>(
+    parseYaml(readText(path.join(dir, 'figures.yaml'), rel('figures.yaml'), 'figures.yaml'), rel('figures.yaml')),
+    schemaValidator('figures.schema.json'),
+    'figures.yaml',
+  );
+  const layout = validate<{ frames: FrameDef[] }>(
+    parseYaml(readText(path.join(dir, 'layout.yaml'), rel('layout.yaml'), 'layout.yaml'), rel('layout.yaml')),
+    schemaValidator('layout.schema.json'),
+    'layout.yaml',
+  );
+
+  const tables = new Map<string, Table>();
+  const tdir = path.join(dir, 'tables');
+  if (existsSync(tdir)) {
+    for (const f of readdirSync(tdir).filter((n) => n.endsWith('.csv')).sort()) {
+      const name = f.slice(0, -4);
+      const file = rel(path.join('tables', f));
+      tables.set(name, parseTable(readText(inside(path.join('tables', f), { file }), file, 'table'), file, name));
+    }
+  }
+
+  const charts = new Map<string, ChartSource>();
+  for (const [id, c] of Object.entries(meta.data.charts ?? {})) {
+    const abs = inside(c.spec, meta.locate(['charts', id, 'spec']));
+    const file = rel(path.relative(dir, abs));
+    const spec = parseJson(readText(abs, file, `chart spec "${id}"`), file);
+    if (typeof spec.data !== 'object' || spec.data === null || Array.isArray(spec.data)) {
+      throw msg.invalidChart({ file }, 'the spec must be a JSON object');
+    }
+    charts.set(id, { id, file, spec: spec as Located<Record<string, unknown>>, ...(c.source ? { source: c.source } : {}) });
+  }
+
+  const photos = new Map<string, PhotoSource>();
+  for (const [id, p] of Object.entries(meta.data.photos ?? {})) {
+    const place = meta.locate(['photos', id, 'file']);
+    const abs = inside(p.file, place);
+    photos.set(id, loadPhoto(id, abs, rel(path.relative(dir, abs)), p.placeholder ?? false));
+  }
+
+  return { dir, name: path.basename(dir), meta, story, figures, layout, tables, charts, photos };
+}
+
+function parseTable(text: string, file: string, name: string): Table {
+  let records: string[][];
+  try {
+    records = parseCsv(text, { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
+  } catch (e) {
+    const err = e as { lines?: number; message: string };
+    throw msg.csvSyntax(file, err.lines, err.message.replace(/^Invalid Record Length: /, ''));
+  }
+  const [header, ...rest] = records;
+  if (!header || header.length === 0) throw msg.csvSyntax(file, 1, 'the table has no header row');
+  // csv-parse does not report per-record lines in sync mode without `info`; rows are one per
+  // line in our tables, so the line is the index plus the header.
+  return { name, file, columns: header, rows: rest.map((cells, i) => ({ cells, line: i + 2 })) };
+}
+
+function loadPhoto(id: string, abs: string, file: string, placeholder: boolean): PhotoSource {
+  const place = { file };
+  const size = statSync(abs).size;
+  if (size > LIMITS.imageBytes) throw msg.tooLarge(file, size, LIMITS.imageBytes);
+  const bytes = readFileSync(abs);
+  let dim: { width?: number; height?: number; type?: string };
+  try {
+    dim = imageSize(bytes);
+  } catch (e) {
+    throw msg.imageUnreadable(place, (e as Error).message);
+  }
+  if (!dim.width || !dim.height || (dim.type !== 'jpg' && dim.type !== 'png')) {
+    throw msg.imageUnreadable(place, `not a JPEG or PNG image (${dim.type ?? 'unknown type'})`);
+  }
+  if (dim.width > LIMITS.imageSide || dim.height > LIMITS.imageSide) {
+    throw msg.imageTooLarge(place, dim.width, dim.height, LIMITS.imageSide);
+  }
+  if (dim.type === 'jpg' && !(bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9)) {
+    throw msg.imageUnreadable(place, 'the JPEG file is truncated (no end marker)');
+  }
+  return { id, file, bytes, type: dim.type === 'jpg' ? 'image/jpeg' : 'image/png', width: dim.width, height: dim.height, placeholder, place };
+}
+

@@ -1,0 +1,132 @@
+/**
+ * story.md: YAML front matter (the headline group) and a Markdown body divided into text
+ * chains by "::chain <id>" lines. "## " lines are section heads; "::photo <id> <caption>" and
+ * "::chart <id> <caption>" attach captions to the photos and charts the layout places.
+ * Figures are referenced as {name} (value and unit) or {name:num} (the number alone).
+ */
+import MarkdownIt from 'markdown-it';
+import type Token from 'markdown-it/lib/token.mjs';
+import { msg, type Place } from '../messages.js';
+import { parseYaml, schemaValidator, validate, type Located } from './structured.js';
+
+export interface Headline {
+  banner?: string;
+  series?: string;
+  kicker?: string;
+  headline: string;
+  subhead?: string;
+  byline?: string;
+}
+
+/** A run of source text; `bold` from **…**. References are resolved by the bind stage. */
+export interface Run { s: string; bold?: boolean }
+
+export interface Block {
+  kind: 'para' | 'head';
+  runs: Run[];
+  /** where the block starts in story.md */
+  place: Place;
+}
+
+export interface Chain {
+  id: string;
+  place: Place;
+  blocks: Block[];
+}
+
+export interface Caption { id: string; text: string; place: Place }
+
+export interface Story {
+  file: string;
+  front: Located<Headline>;
+  chains: Chain[];
+  photos: Caption[];
+  charts: Caption[];
+}
+
+const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+
+export function parseStory(text: string, file: string): Story {
+  const fm = /^---\n([\s\S]*?)\n---[ \t]*\n/.exec(text);
+  if (!fm) {
+    throw msg.schema({ file, line: 1 }, 'story.md must start with front matter between two "---" lines', 'add the headline group: ---\\nheadline: …\\n---');
+  }
+  const front = validate<Headline>(parseYaml(fm[1]!, file), schemaValidator('story.schema.json'), 'story front matter');
+  // positions from the front matter parser are relative to its text; it starts on line 2
+  const locate = front.locate;
+  front.locate = (segs) => {
+    const p = locate(segs);
+    return p.line === undefined ? p : { ...p, line: p.line + 1 };
+  };
+  const bodyStart = fm[0].split('\n').length - 1; // lines before the body
+  const tokens = md.parse(text.slice(fm[0].length), {});
+
+  const story: Story = { file, front, chains: [], photos: [], charts: [] };
+  let chain: Chain | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
+    if (tok.type !== 'paragraph_open' && tok.type !== 'heading_open') {
+      if (tok.block && tok.nesting === 1 && !['paragraph_open', 'heading_open'].includes(tok.type)) {
+        const place = { file, line: bodyStart + (tok.map?.[0] ?? 0) + 1 };
+        throw msg.schema(place, `unsupported Markdown block (${tok.type.replace('_open', '')})`, 'write plain paragraphs, "## " heads and "::" directives');
+      }
+      continue;
+    }
+    const inline = tokens[i + 1]!;
+    const line = bodyStart + (tok.map?.[0] ?? 0) + 1;
+    const place: Place = { file, line };
+    const content = inline.content.trim();
+    if (tok.type === 'paragraph_open' && content.startsWith('::')) {
+      const m = /^::(chain|photo|chart)\s+([A-Za-z0-9_-]+)\s*(.*)$/s.exec(content);
+      if (!m) throw msg.unknownDirective(place, content.split('\n')[0]!);
+      const [, kind, id, rest] = m;
+      if (kind === 'chain') {
+        chain = { id: id!, place, blocks: [] };
+        story.chains.push(chain);
+      } else {
+        (kind === 'photo' ? story.photos : story.charts).push({ id: id!, text: rest!.replace(/\n/g, ''), place });
+      }
+      continue;
+    }
+    if (!chain) throw msg.textOutsideChain(place);
+    const level = tok.type === 'heading_open' ? Number(tok.tag.slice(1)) : 0;
+    if (level && level !== 2) throw msg.schema(place, `heading level ${level}: only "## " section heads are used in a story`, 'write section heads as "## head"');
+    chain.blocks.push({ kind: level ? 'head' : 'para', runs: runsOf(inline.children ?? [], place), place });
+  }
+  if (!story.chains.some((c) => c.blocks.some((b) => b.kind === 'para'))) throw msg.emptyStory(file);
+  return story;
+}
+
+function runsOf(children: Token[], place: Place): Run[] {
+  const runs: Run[] = [];
+  let bold = false;
+  for (const c of children) {
+    switch (c.type) {
+      case 'text':
+      case 'code_inline':
+        runs.push(bold ? { s: c.content, bold } : { s: c.content });
+        break;
+      case 'softbreak':
+      case 'hardbreak':
+        // Chinese text joins lines without a space; keep the newline so places stay countable
+        runs.push({ s: '\n' });
+        break;
+      case 'strong_open':
+        bold = true;
+        break;
+      case 'strong_close':
+        bold = false;
+        break;
+      case 'em_open':
+      case 'em_close':
+      case 'link_open':
+      case 'link_close':
+        break;
+      case 'image':
+        throw msg.schema(place, 'a Markdown image in the story', 'place photos with "::photo <id> <caption>" and a frame in layout.yaml');
+      default:
+        break;
+    }
+  }
+  return runs;
+}

@@ -1,0 +1,123 @@
+/**
+ * YAML and JSON files: parsed with positions kept, so that a schema error can name the line
+ * and column of the offending value in the user's file.
+ */
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { InputError, InputErrors, msg, type Place } from '../messages.js';
+import { SCHEMAS } from '../paths.js';
+
+export interface Located<T> {
+  data: T;
+  file: string;
+  /** line/column of the value at a path in the file (the nearest existing ancestor) */
+  locate(pathSegs: (string | number)[]): Place;
+}
+
+function locator(doc: Document, lc: LineCounter, file: string) {
+  return (segs: (string | number)[]): Place => {
+    for (let n = segs.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(segs.slice(0, n), true);
+      if (isNode(node) && node.range) {
+        const { line, col } = lc.linePos(node.range[0]);
+        return { file, line, column: col, path: pointer(segs) };
+      }
+    }
+    return { file, path: pointer(segs) };
+  };
+}
+
+export function pointer(segs: (string | number)[]): string {
+  return segs.length ? '/' + segs.join('/') : '';
+}
+
+export function parseYaml(text: string, file: string): Located<unknown> {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.linePos?.[0];
+    throw msg.yamlSyntax(file, pos?.line, pos?.col, err.message.split('\n')[0]!);
+  }
+  return { data: doc.toJS({ maxAliasCount: 100 }), file, locate: locator(doc, lc, file) };
+}
+
+export function parseJson(text: string, file: string): Located<unknown> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    let line: number | undefined;
+    let column: number | undefined;
+    if (m) {
+      const before = text.slice(0, Number(m[1]));
+      line = before.split('\n').length;
+      column = before.length - before.lastIndexOf('\n');
+    }
+    throw msg.jsonSyntax(file, line, column, (e as Error).message.replace(/ in JSON at position \d+.*$/, ''));
+  }
+  // JSON is YAML: reuse the YAML parser only for positions.
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  return { data, file, locate: locator(doc, lc, file) };
+}
+
+const Ajv = AjvModule.default ?? AjvModule;
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+const compiled = new Map<string, ValidateFunction>();
+
+export function schemaValidator(name: string): ValidateFunction {
+  let v = compiled.get(name);
+  if (!v) {
+    v = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMAS, name), 'utf8')));
+    compiled.set(name, v);
+  }
+  return v;
+}
+
+/** Validates a located value against a schema; throws every problem found, each with its place. */
+export function validate<T>(loc: Located<unknown>, validator: ValidateFunction, what: string): Located<T> {
+  if (validator(loc.data)) return loc as Located<T>;
+  const errors = dedupe(validator.errors ?? []).map((e) => schemaError(loc, e, what));
+  throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
+}
+
+function dedupe(errs: ErrorObject[]): ErrorObject[] {
+  // Keep the most specific error per path; drop the noise "must match a schema in anyOf".
+  const seen = new Set<string>();
+  return errs.filter((e) => {
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') return false;
+    const k = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function schemaError(loc: Located<unknown>, e: ErrorObject, what: string): InputError {
+  const segs = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const place = loc.locate(segs);
+  const at = segs.length ? `"${segs.join('.')}"` : 'the top level';
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return msg.schema(place, `${what}: ${at} lacks the required field "${String(p.missingProperty)}"`, `add "${String(p.missingProperty)}:"`);
+    case 'additionalProperties':
+      return msg.schema(
+        { ...place, path: pointer([...segs, String(p.additionalProperty)]) },
+        `${what}: unknown field "${String(p.additionalProperty)}" in ${at}`,
+        'remove it or correct its spelling (the README lists the fields)',
+      );
+    case 'enum':
+      return msg.schema(place, `${what}: ${at} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, 'use one of those values');
+    case 'type':
+      return msg.schema(place, `${what}: ${at} must be ${String(p.type)}`, `write a ${String(p.type)} there`);
+    case 'pattern':
+      return msg.schema(place, `${what}: ${at} ${e.message ?? 'has the wrong form'}`, 'see the README for the expected form');
+    default:
+      return msg.schema(place, `${what}: ${at} ${e.message ?? 'is invalid'}`, 'see the README for the expected form');
+  }
+}

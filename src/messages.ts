@@ -1,0 +1,172 @@
+/**
+ * Every message a user sees comes from here, so that wording stays consistent and tests can
+ * match on it. An InputError is the user's to fix (exit 1); a UsageError is a wrong command
+ * line (exit 2); anything else escaping the pipeline is an internal error.
+ */
+
+/** Where in the user's files a problem is. */
+export interface Place {
+  file: string;
+  line?: number;
+  column?: number;
+  /** A JSON-pointer-like path inside a structured file, e.g. `/gdp_2025/value`. */
+  path?: string;
+}
+
+export function placeText(p: Place): string {
+  let s = p.file;
+  if (p.line !== undefined) s += `:${p.line}`;
+  if (p.line !== undefined && p.column !== undefined) s += `:${p.column}`;
+  if (p.path !== undefined && p.path !== '') s += ` at ${p.path}`;
+  return s;
+}
+
+export class InputError extends Error {
+  readonly place: Place | undefined;
+  readonly fix: string | undefined;
+  constructor(message: string, place?: Place, fix?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InputError';
+    this.place = place;
+    this.fix = fix;
+  }
+  /** The full text shown to the user: place, problem, fix. */
+  describe(): string {
+    const where = this.place ? `${placeText(this.place)}: ` : '';
+    return `${where}${this.message}${this.fix ? `\n  fix: ${this.fix}` : ''}`;
+  }
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Several input errors found in one pass (all of them are reported, not just the first). */
+export class InputErrors extends InputError {
+  readonly errors: InputError[];
+  constructor(errors: InputError[]) {
+    super(`${errors.length} problems in the edition`);
+    this.errors = errors;
+  }
+  override describe(): string {
+    return this.errors.map((e) => e.describe()).join('\n');
+  }
+}
+
+export const msg = {
+  editionMissing: (dir: string) =>
+    new InputError(`edition folder not found`, { file: dir }, 'give the path of a folder that holds edition.yaml'),
+  fileMissing: (file: string, what: string) =>
+    new InputError(`${what} is missing`, { file }, `create ${file} (see "The edition format" in README.md)`),
+  notUtf8: (file: string, offset: number) =>
+    new InputError(`text is not valid UTF-8 (first bad byte at offset ${offset})`, { file }, 'save the file as UTF-8'),
+  yamlSyntax: (file: string, line: number | undefined, column: number | undefined, detail: string) =>
+    new InputError(`YAML syntax error: ${detail}`, { file, line, column }, 'correct the YAML at that place'),
+  jsonSyntax: (file: string, line: number | undefined, column: number | undefined, detail: string) =>
+    new InputError(`JSON syntax error: ${detail}`, { file, line, column }, 'correct the JSON at that place'),
+  csvSyntax: (file: string, line: number | undefined, detail: string) =>
+    new InputError(`CSV error: ${detail}`, { file, line }, 'every row needs as many cells as the header'),
+  schema: (place: Place, detail: string, fix: string) => new InputError(detail, place, fix),
+  unknownFigure: (place: Place, name: string, near: string[]) =>
+    new InputError(
+      `figure {${name}} is not defined in figures.yaml`,
+      place,
+      near.length ? `did you mean ${near.map((n) => `{${n}}`).join(' or ')}? Otherwise add "${name}" to figures.yaml` : `add "${name}" to figures.yaml`,
+    ),
+  badFigureFormat: (place: Place, name: string, format: string) =>
+    new InputError(`figure {${name}:${format}}: unknown format "${format}"`, place, 'use {name} for value and unit, or {name:num} for the number alone'),
+  unknownTable: (place: Place, name: string) =>
+    new InputError(`data table "${name}" does not exist`, place, `add tables/${name}.csv to the edition or correct the name`),
+  unknownChart: (place: Place, id: string) =>
+    new InputError(`chart "${id}" is not declared in edition.yaml`, place, `add it under "charts:" in edition.yaml`),
+  unknownPhoto: (place: Place, id: string) =>
+    new InputError(`photo "${id}" is not declared in edition.yaml`, place, `add it under "photos:" in edition.yaml`),
+  unknownFactbox: (place: Place, id: string) =>
+    new InputError(`fact box "${id}" is not declared in edition.yaml`, place, `add it under "factboxes:" in edition.yaml`),
+  unknownChain: (place: Place, id: string) =>
+    new InputError(`text chain "${id}" is not in the story`, place, `start a chain in story.md with a line "::chain ${id}"`),
+  chainWithoutFrames: (place: Place, id: string) =>
+    new InputError(`the story's chain "${id}" has no text frame in the layout`, place, `add a frame with "chain: ${id}" to layout.yaml`),
+  elementNotPlaced: (place: Place, kind: string, id: string) =>
+    new InputError(`${kind} "${id}" is not placed on the page`, place, `give it a frame in layout.yaml, or remove it`),
+  unknownDirective: (place: Place, line: string) =>
+    new InputError(`unknown directive "${line}"`, place, 'directives are ::chain <id>, ::photo <id> <caption>, ::chart <id> <caption>'),
+  emptyStory: (file: string) => new InputError('the story has no text', { file }, 'write the story body below the front matter'),
+  textOutsideChain: (place: Place) =>
+    new InputError('text before the first "::chain" line', place, 'start the body with a line such as "::chain lead"'),
+  unknownPreset: (place: Place, name: string, known: string[]) =>
+    new InputError(`unknown page preset "${name}"`, place, `use one of: ${known.join(', ')}`),
+  pathEscapes: (place: Place, ref: string) =>
+    new InputError(`path "${ref}" leaves the edition folder`, place, 'keep images, tables and charts inside the edition folder and use relative paths'),
+  dataUrlRefused: (place: Place, url: string) =>
+    new InputError(`chart data from "${url}" is refused: charts read only the edition's tables`, place, 'use "data": {"name": "<table>"} with a CSV file in tables/'),
+  invalidChart: (place: Place, detail: string) =>
+    new InputError(`not a valid Vega-Lite spec: ${detail}`, place, 'check the spec against https://vega.github.io/vega-lite/docs/'),
+  chartFailed: (place: Place, detail: string) =>
+    new InputError(`the chart could not be rendered: ${detail}`, place, 'check the fields used in the encoding against the table'),
+  imageUnreadable: (place: Place, detail: string) =>
+    new InputError(`image cannot be read: ${detail}`, place, 'use a JPEG or PNG file that opens in an image viewer'),
+  imageTooLarge: (place: Place, w: number, h: number, max: number) =>
+    new InputError(`image is ${w} × ${h} px, more than ${max} px on a side`, place, 'scale the image down to 300 ppi at its printed size'),
+  imageLowResolution: (place: Place, ppi: number) =>
+    new InputError(`image is only ${ppi.toFixed(0)} ppi at its placed size (150 is the minimum for print)`, place, 'supply a larger image or make its frame smaller'),
+  glyphMissing: (place: Place, ch: string, face: string) =>
+    new InputError(
+      `character "${ch}" (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is in no font of the ${face} face`,
+      place,
+      'replace the character, or add a font that covers it in src/fonts/faces.ts',
+    ),
+  overset: (place: Place, chain: string, chars: number, lines: number, frames: string) =>
+    new InputError(
+      `story "${chain}": ${chars} 字 (${lines} lines) over in frames ${frames}`,
+      place,
+      `cut ${chars} characters or enlarge a frame`,
+    ),
+  frameOffGrid: (place: Place, id: string, detail: string) =>
+    new InputError(`frame "${id}" ${detail}`, place, 'frames must lie inside the page grid'),
+  tooLarge: (file: string, bytes: number, max: number) =>
+    new InputError(`file is ${(bytes / 1e6).toFixed(1)} MB, over the limit of ${(max / 1e6).toFixed(0)} MB`, { file }, 'split or shorten the file'),
+  requestRefused: (url: string) => `refused a request the page made for ${url} (only the build's own files may load)`,
+  browserMissing: () =>
+    new InputError(
+      'no Chromium or Chrome found',
+      undefined,
+      'run "npm run setup" (installs Debian\'s chromium), or set CHROME_PATH to a Chrome/Chromium binary',
+    ),
+  timeout: (seconds: number) =>
+    new InputError(`the build did not finish within ${seconds} s`, undefined, 'check the page for a runaway chart, or raise --timeout'),
+  usage: (detail: string) => new UsageError(`${detail}\nRun "broadsheet --help" for the options.`),
+  internal: (e: unknown) =>
+    `Internal error (a bug in Broadsheet, not in your edition): ${e instanceof Error ? e.message : String(e)}\n  Run again with --debug for the stack trace and report it.`,
+  warnUnderset: (chain: string, lines: number) => `story "${chain}": ${lines} empty lines at the end of its last frame`,
+  warnLowPpi: (photo: string, ppi: number) => `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
+  summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
+    `wrote ${pdf} (${pages} page${pages === 1 ? '' : 's'}) in ${seconds.toFixed(2)} s${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
+};
+
+/** Levenshtein-close names, for "did you mean". */
+export function nearNames(name: string, known: Iterable<string>, max = 2): string[] {
+  const out: { n: string; d: number }[] = [];
+  for (const k of known) {
+    const d = editDistance(name, k);
+    if (d <= Math.max(2, Math.floor(name.length / 3))) out.push({ n: k, d });
+  }
+  return out.sort((a, b) => a.d - b.d).slice(0, max).map((x) => x.n);
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,166 @@
+/**
+ * The pipeline, stage by stage:
+ *
+ *   load ──▶ bind ──▶ lay out (grid) ──▶ charts ──▶ compose ──▶ print ──▶ check ──▶ write
+ *   files    figures   frames in mm      SVG         HTML +      Chromium   report   PDF +
+ *   parsed,  into text,                  (Node,      the files   (layout    warnings report.json
+ *   schema-  tables,                     vega)       it may      in page),  errors   (atomic)
+ *   checked  captions                                load        pdf-lib
+ *
+ * Every stage but print and write is pure: it takes values and returns values.
+ */
+import path from 'node:path';
+import { loadEdition } from './load/edition.js';
+import { bind } from './bind/figures.js';
+import { layoutPage } from './layout/frames.js';
+import { renderChart, type RenderedChart } from './charts/render.js';
+import { chartArea, compose } from './compose/compose.js';
+import { launchBrowser, type Launched } from './print/browser.js';
+import { printPage } from './print/render.js';
+import { finishPdf } from './print/postprocess.js';
+import { chartReport, checkPage, figureReport, type Report } from './check/report.js';
+import { writeAtomic } from './output/write.js';
+import { InputErrors, msg } from './messages.js';
+import { silentLogger, type Logger } from './log.js';
+import { ROOT } from './paths.js';
+
+export interface BuildOptions {
+  outDir?: string;
+  allowOverset?: boolean;
+  log?: Logger;
+  /** a browser kept warm by the caller (watch mode, tests); otherwise one is launched and closed */
+  browser?: Launched;
+  timeoutMs?: number;
+}
+
+export interface BuildResult {
+  pdfPath: string;
+  reportPath: string;
+  report: Report;
+  pdf: Uint8Array;
+  seconds: number;
+}
+
+export function defaultOutDir(editionDir: string): string {
+  return path.join(ROOT, 'out', path.basename(path.resolve(editionDir)));
+}
+
+export async function buildEdition(editionDir: string, opts: BuildOptions = {}): Promise<BuildResult> {
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  let timer: NodeJS.Timeout | undefined;
+  let launched: Launched | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(msg.timeout(timeoutMs / 1000)), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      run(editionDir, opts, (l) => {
+        launched = l;
+      }),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (launched) await launched.close();
+  }
+}
+
+async function run(editionDir: string, opts: BuildOptions, own: (l: Launched) => void): Promise<BuildResult> {
+  const log = opts.log ?? silentLogger;
+  const t0 = performance.now();
+  const ms: Record<string, number> = {};
+  const lap = (name: string, since: number) => {
+    ms[name] = Math.round(performance.now() - since);
+    return performance.now();
+  };
+  // Start the browser while the pure stages run.
+  const browserP = opts.browser ? Promise.resolve(opts.browser) : launchBrowser().then((l) => (own(l), l));
+  browserP.catch(() => undefined);
+
+  // 1. load
+  log.progress('reading the edition');
+  let t = performance.now();
+  const ed = loadEdition(editionDir);
+  t = lap('load', t);
+
+  // 2. bind figures into text, captions, fact boxes and tables
+  const bound = bind(ed);
+  t = lap('bind', t);
+
+  // 3. lay out the grid: frames in mm
+  const layout = layoutPage(ed);
+  t = lap('grid', t);
+
+  // 4. charts, sized to their frames
+  log.progress('rendering charts');
+  const charts = new Map<string, RenderedChart>();
+  for (const f of layout.frames.filter((x) => x.kind === 'chart')) {
+    const src = ed.charts.get(f.ref!)!;
+    charts.set(src.id, await renderChart(src, bound.tables, chartArea(f, layout.grid.pitch, !!src.source)));
+  }
+  t = lap('charts', t);
+
+  // 5. compose the page
+  const page = compose(ed, bound, layout, charts);
+  t = lap('compose', t);
+
+  // 6. print: Chromium lays out the chains and prints
+  log.progress('printing');
+  const browser = await browserP;
+  t = lap('browserWait', t);
+  const preset = layout.grid.preset;
+  const printed = await printPage(browser.browser, page, { w: layout.grid.pageW, h: layout.grid.pageH });
+  Object.assign(ms, Object.fromEntries(Object.entries(printed.ms).map(([k, v]) => [`print.${k}`, Math.round(v)])));
+  t = lap('print', t);
+
+  // 7. check
+  const checked = checkPage({
+    chains: printed.chains,
+    layout,
+    photos: page.photos,
+    refused: printed.refused,
+    allowOverset: opts.allowOverset ?? false,
+    layoutFile: ed.layout.file,
+  });
+  if (checked.errors.length) throw checked.errors.length === 1 ? checked.errors[0]! : new InputErrors(checked.errors);
+  for (const w of checked.warnings) log.warn(w);
+
+  const meta = ed.meta.data;
+  const finished = await finishPdf(
+    printed.pdf,
+    {
+      title: meta.title,
+      author: meta.publication,
+      subject: meta.subject ?? meta.section,
+      keywords: [meta.publication, meta.section, `第${meta.page}版`, meta.date],
+      language: meta.language ?? 'zh-CN',
+      date: new Date(`${meta.date}T00:00:00Z`),
+    },
+    { w: preset.trimW, h: preset.trimH },
+    preset.bleed,
+  );
+  t = lap('finish', t);
+
+  // 8. write, atomically
+  const outDir = path.resolve(opts.outDir ?? defaultOutDir(editionDir));
+  const pdfPath = path.join(outDir, 'broadsheet.pdf');
+  const reportPath = path.join(outDir, 'report.json');
+  ms.total = Math.round(performance.now() - t0);
+  const report: Report = {
+    edition: ed.name,
+    preset: preset.name,
+    output: { pdf: pdfPath, report: reportPath, bytes: finished.bytes.length, pages: finished.pages },
+    chains: checked.chains,
+    figures: figureReport(bound),
+    charts: chartReport(charts),
+    photos: page.photos,
+    fonts: Object.fromEntries(page.fonts.used),
+    refusedRequests: printed.refused,
+    warnings: checked.warnings,
+    timingsMs: ms,
+  };
+  writeAtomic(pdfPath, finished.bytes);
+  writeAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
+  lap('write', t);
+  return { pdfPath, reportPath, report, pdf: finished.bytes, seconds: (performance.now() - t0) / 1000 };
+}

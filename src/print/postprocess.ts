@@ -1,0 +1,47 @@
+/**
+ * Print (after Chromium): exact page boxes and pinned metadata with pdf-lib. Chromium rounds
+ * the page size to 1/300 inch and sets all boxes equal; we anchor the boxes at the page's top
+ * left (where the content is) and set MediaBox = BleedBox = trim + bleed, TrimBox = trim.
+ * Dates come from the edition, so the same input gives the same bytes.
+ */
+import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
+
+export interface PdfMeta {
+  title: string;
+  author: string;
+  subject: string;
+  keywords: string[];
+  language: string;
+  date: Date;
+}
+
+const PT_PER_MM = 72 / 25.4;
+
+export async function finishPdf(bytes: Uint8Array, m: PdfMeta, trim: { w: number; h: number }, bleed: number): Promise<{ bytes: Uint8Array; pages: number }> {
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  const W = (trim.w + 2 * bleed) * PT_PER_MM;
+  const H = (trim.h + 2 * bleed) * PT_PER_MM;
+  const b = bleed * PT_PER_MM;
+  for (const page of doc.getPages()) {
+    const mb = page.getMediaBox();
+    const top = mb.y + mb.height;
+    const x0 = mb.x;
+    const y0 = top - H;
+    page.setMediaBox(x0, y0, W, H);
+    page.setCropBox(x0, y0, W, H);
+    page.setBleedBox(x0, y0, W, H);
+    page.setTrimBox(x0 + b, y0 + b, W - 2 * b, H - 2 * b);
+  }
+  doc.setTitle(m.title, { showInWindowTitleBar: true });
+  doc.setAuthor(m.author);
+  doc.setSubject(m.subject);
+  doc.setKeywords(m.keywords);
+  doc.setCreator('Broadsheet');
+  doc.setProducer('Broadsheet (Chromium, pdf-lib)');
+  doc.setLanguage(m.language);
+  doc.setCreationDate(m.date);
+  doc.setModificationDate(m.date);
+  doc.catalog.set(PDFName.of('Lang'), PDFString.of(m.language));
+  const out = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+  return { bytes: out, pages: doc.getPageCount() };
+}
