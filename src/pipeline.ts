@@ -10,6 +10,7 @@
  * Every stage but print and write is pure: it takes values and returns values.
  */
 import path from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import { loadEdition } from './load/edition.js';
 import { bind } from './bind/figures.js';
 import { layoutPage } from './layout/frames.js';
@@ -46,26 +47,25 @@ export function defaultOutDir(editionDir: string): string {
 }
 
 export async function buildEdition(editionDir: string, opts: BuildOptions = {}): Promise<BuildResult> {
+  if (!existsSync(editionDir) || !statSync(editionDir).isDirectory()) throw msg.editionMissing(editionDir);
   const timeoutMs = opts.timeoutMs ?? 120_000;
   let timer: NodeJS.Timeout | undefined;
-  let launched: Launched | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(msg.timeout(timeoutMs / 1000)), timeoutMs);
+    timer.unref();
   });
+  // Start our own browser while the pure stages run; it is closed however the build ends.
+  const launching = opts.browser ? undefined : launchBrowser();
+  launching?.catch(() => undefined);
   try {
-    return await Promise.race([
-      run(editionDir, opts, (l) => {
-        launched = l;
-      }),
-      timeout,
-    ]);
+    return await Promise.race([run(editionDir, opts, opts.browser ? Promise.resolve(opts.browser) : launching!), timeout]);
   } finally {
     clearTimeout(timer);
-    if (launched) await launched.close();
+    if (launching) await (await launching.catch(() => undefined))?.close();
   }
 }
 
-async function run(editionDir: string, opts: BuildOptions, own: (l: Launched) => void): Promise<BuildResult> {
+async function run(editionDir: string, opts: BuildOptions, browserP: Promise<Launched>): Promise<BuildResult> {
   const log = opts.log ?? silentLogger;
   const t0 = performance.now();
   const ms: Record<string, number> = {};
@@ -73,10 +73,6 @@ async function run(editionDir: string, opts: BuildOptions, own: (l: Launched) =>
     ms[name] = Math.round(performance.now() - since);
     return performance.now();
   };
-  // Start the browser while the pure stages run.
-  const browserP = opts.browser ? Promise.resolve(opts.browser) : launchBrowser().then((l) => (own(l), l));
-  browserP.catch(() => undefined);
-
   // 1. load
   log.progress('reading the edition');
   let t = performance.now();

@@ -159,7 +159,12 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts: M
     const blocks = c.blocks
       .filter((b) => b.kind === 'para' || !layout.frames.some((f) => f.kind === 'head' && f.chain === c.id))
       .map((b) => ({ head: b.kind === 'head', segs: b.segs }));
-    for (const b of c.blocks) use(b.kind === 'head' ? 'bodyBold' : b.segs.some((s) => s.bold) ? 'bodyBold' : 'body', flat(b.segs), b.place);
+    // the faces here must match styles/page.css: heads and the lead are bold, **runs** too
+    for (const b of c.blocks) {
+      const bold = b.kind === 'head' || lead;
+      use(bold ? 'bodyBold' : 'body', flat(b.segs.filter((s) => bold || !s.bold)), b.place);
+      if (!bold && b.segs.some((s) => s.bold)) use('bodyBold', flat(b.segs.filter((s) => s.bold)), b.place);
+    }
     return { id: c.id, lead, blocks };
   });
 

@@ -35,11 +35,11 @@ export function pointer(segs: (string | number)[]): string {
 
 export function parseYaml(text: string, file: string): Located<unknown> {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
-    throw msg.yamlSyntax(file, pos?.line, pos?.col, err.message.split('\n')[0]!);
+    throw msg.yamlSyntax(file, pos?.line, pos?.col, err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
   }
   return { data: doc.toJS({ maxAliasCount: 100 }), file, locate: locator(doc, lc, file) };
 }
@@ -98,26 +98,28 @@ function dedupe(errs: ErrorObject[]): ErrorObject[] {
 }
 
 function schemaError(loc: Located<unknown>, e: ErrorObject, what: string): InputError {
+  // `what` names the part of a file ("story front matter") where the file name alone is not enough
+  const prefix = what.includes(' ') ? `${what}: ` : '';
   const segs = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const place = loc.locate(segs);
   const at = segs.length ? `"${segs.join('.')}"` : 'the top level';
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
-      return msg.schema(place, `${what}: ${at} lacks the required field "${String(p.missingProperty)}"`, `add "${String(p.missingProperty)}:"`);
+      return msg.schema(place, `${prefix}${at} lacks the required field "${String(p.missingProperty)}"`, `add "${String(p.missingProperty)}:"`);
     case 'additionalProperties':
       return msg.schema(
-        { ...place, path: pointer([...segs, String(p.additionalProperty)]) },
-        `${what}: unknown field "${String(p.additionalProperty)}" in ${at}`,
+        loc.locate([...segs, String(p.additionalProperty)]),
+        `${prefix}unknown field "${String(p.additionalProperty)}" in ${at}`,
         'remove it or correct its spelling (the README lists the fields)',
       );
     case 'enum':
-      return msg.schema(place, `${what}: ${at} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, 'use one of those values');
+      return msg.schema(place, `${prefix}${at} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, 'use one of those values');
     case 'type':
-      return msg.schema(place, `${what}: ${at} must be ${String(p.type)}`, `write a ${String(p.type)} there`);
+      return msg.schema(place, `${prefix}${at} must be ${String(p.type)}`, `write a ${String(p.type)} there`);
     case 'pattern':
-      return msg.schema(place, `${what}: ${at} ${e.message ?? 'has the wrong form'}`, 'see the README for the expected form');
+      return msg.schema(place, `${prefix}${at} ${e.message ?? 'has the wrong form'}`, 'see the README for the expected form');
     default:
-      return msg.schema(place, `${what}: ${at} ${e.message ?? 'is invalid'}`, 'see the README for the expected form');
+      return msg.schema(place, `${prefix}${at} ${e.message ?? 'is invalid'}`, 'see the README for the expected form');
   }
 }

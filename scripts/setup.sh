@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets up Broadsheet on a fresh machine and builds the sample edition.
+#   1. a browser: $CHROME_PATH / $PUPPETEER_EXECUTABLE_PATH, else a system Chromium or Chrome;
+#      where none is found on Debian/Ubuntu as root, installs Debian's chromium;
+#   2. the PDF tools the tests read the PDF back with (poppler-utils, mupdf-tools);
+#   3. the node modules (Puppeteer's own browser download is skipped: it cannot work here);
+#   4. compiles, then builds data/yuhu-2025 into out/yuhu-2025/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have_browser() {
+  for v in "${CHROME_PATH:-}" "${PUPPETEER_EXECUTABLE_PATH:-}"; do [ -n "$v" ] && [ -x "$v" ] && return 0; done
+  for p in /usr/lib/chromium/chromium /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome-stable /usr/bin/google-chrome; do
+    [ -x "$p" ] && return 0
+  done
+  return 1
+}
+
+missing_pkgs=()
+have_browser || missing_pkgs+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing_pkgs+=(poppler-utils)
+command -v mutool >/dev/null 2>&1 || missing_pkgs+=(mupdf-tools)
+
+if [ ${#missing_pkgs[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing ${missing_pkgs[*]} from Debian's packages"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" fonts-dejavu-core >/dev/null
+  else
+    echo "setup: missing ${missing_pkgs[*]}." >&2
+    echo "  Install them with your package manager (Debian/Ubuntu: sudo apt-get install ${missing_pkgs[*]}), or" >&2
+    echo "  set CHROME_PATH to a Chrome/Chromium binary, then run npm run setup again." >&2
+    exit 1
+  fi
+fi
+
+export PUPPETEER_SKIP_DOWNLOAD=1
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+npm run compile --silent
+node bin/broadsheet.js build data/yuhu-2025

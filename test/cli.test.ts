@@ -1,0 +1,63 @@
+/** The command line as a user runs it: a separate process, exit codes, messages, no stack traces. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../src/paths.js';
+import { copyEdition, edit, pdftext, squash } from './helpers.js';
+
+const cli = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), ...args], { encoding: 'utf8', cwd: ROOT });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const noStack = (s: string) => assert.not.match(s, /\n\s+at .+\(.*:\d+:\d+\)/, 'a stack trace reached the user');
+
+test('--help explains every option; a wrong command line exits 2', () => {
+  const h = cli('--help');
+  assert.is(h.code, 0);
+  for (const o of ['build <edition-folder>', '--out', '--allow-overset', '--timeout', '--debug', 'CHROME_PATH']) assert.ok(h.out.includes(o), o);
+  const none = cli();
+  assert.is(none.code, 2);
+  assert.match(none.err, /no command given/);
+  const bad = cli('build', 'data/yuhu-2025', '--colour');
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /--colour/);
+  noStack(bad.err);
+});
+
+test('a folder that does not exist: exit 1, the folder named, no stack trace', () => {
+  const r = cli('build', 'data/no-such-edition');
+  assert.is(r.code, 1);
+  assert.match(r.err, /data\/no-such-edition: edition folder not found/);
+  noStack(r.err);
+});
+
+test('an overset story fails in characters and keeps the previous PDF; --allow-overset marks it', () => {
+  const dir = copyEdition();
+  edit(dir, 'story.md', (s) => s.replace('贡献雨湖力量。', '贡献雨湖力量。\n\n这是为检验超排而加的一段文字，它一共有四十个字，用来让结语放不下而超出版面。'));
+  const out = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-cli-'));
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'broadsheet.pdf'), 'previous good PDF');
+
+  const r = cli('build', dir, '--out', out);
+  assert.is(r.code, 1, r.err);
+  assert.match(r.err, /story "end": \d+ 字 \(\d+ lines?\) over in frames end-a\.1…end-b/);
+  assert.match(r.err, /cut \d+ characters or enlarge a frame/);
+  noStack(r.err);
+  assert.is(readFileSync(path.join(out, 'broadsheet.pdf'), 'utf8'), 'previous good PDF');
+  assert.equal(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
+
+  const ok = cli('build', dir, '--out', out, '--allow-overset');
+  assert.is(ok.code, 0, ok.err);
+  assert.match(ok.err, /wrote .*broadsheet\.pdf \(1 page\) in [\d.]+ s/);
+  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+  const end = report.chains.find((c: { id: string }) => c.id === 'end');
+  assert.is(end.status, 'overset');
+  assert.ok(end.oversetChars >= 20 && end.oversetChars <= 40, String(end.oversetChars));
+  assert.ok(squash(pdftext(path.join(out, 'broadsheet.pdf'))).includes('▶'), 'overset marker printed');
+  assert.ok(existsSync(path.join(out, 'report.json')));
+});
+
+test.run();

@@ -1,0 +1,59 @@
+/** Compose: the HTML string and the exact files the page may load. No browser. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bind } from '../src/bind/figures.js';
+import { compose } from '../src/compose/compose.js';
+import { layoutPage } from '../src/layout/frames.js';
+import { loadEdition } from '../src/load/edition.js';
+import { renderChart, type RenderedChart } from '../src/charts/render.js';
+import { chartArea } from '../src/compose/compose.js';
+import { copyEdition, edit, expectInputErrorAsync, SAMPLE } from './helpers.js';
+
+async function composeEdition(dir: string) {
+  const ed = loadEdition(dir);
+  const b = bind(ed);
+  const l = layoutPage(ed);
+  const charts = new Map<string, RenderedChart>();
+  for (const f of l.frames.filter((x) => x.kind === 'chart')) {
+    const src = ed.charts.get(f.ref!)!;
+    charts.set(src.id, await renderChart(src, b.tables, chartArea(f, l.grid.pitch, !!src.source)));
+  }
+  return compose(ed, b, l, charts);
+}
+
+test('the sample page: every frame, the folio, a CSP, only its own files', async () => {
+  const p = await composeEdition(SAMPLE);
+  assert.match(p.html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
+  assert.not.match(p.html, /unsafe-eval|unsafe-inline/);
+  assert.not.match(p.html, / style="/, 'no inline styles: the CSP forbids them');
+  for (const id of ['banner', 'headline', 'yaowan', 'lead', 'shushuo', 'gdp', 's1-head', 's1.1', 's3-b.3', 'end-b']) {
+    assert.ok(p.html.includes(`id="f-${id}"`), id);
+  }
+  assert.ok(p.html.includes('▲窑湾历史文化街区夜景。'));
+  assert.ok(p.html.includes('2025年12月18日 星期四'));
+  const urls = [...p.assets.keys()];
+  assert.ok(urls.every((u) => /^\/(fonts|images|styles|scripts)\//.test(u)), urls.join(' '));
+  // fonts: only the unicode-range files the text needs, every face declared
+  const fontFiles = urls.filter((u) => u.startsWith('/fonts/'));
+  assert.ok(fontFiles.length > 20 && fontFiles.length < 120, `${fontFiles.length} font files`);
+  assert.equal([...p.fonts.used.keys()].sort(), ['body', 'bodyBold', 'headline', 'sans', 'sansBold', 'sansHeavy']);
+  for (const photo of p.photos) assert.ok(photo.ppi >= 299.5, `${photo.id} ${photo.ppi} ppi`);
+});
+
+test('HTML in a story is printed as text, never run or loaded', async () => {
+  const dir = copyEdition();
+  const hostile = '<img src="file:///etc/hostname"><script>alert(1)</script><iframe src="/etc/hostname"></iframe><link rel="stylesheet" href="http://example.com/x.css"><b style="background:url(/etc/hostname)">x</b>';
+  edit(dir, 'story.md', (s) => s.replace('当时针指向', `${hostile}当时针指向`));
+  const p = await composeEdition(dir);
+  assert.not.match(p.html, /<img src="file|<script>alert|<iframe|<link rel="stylesheet" href="http|<b style/);
+  assert.ok(p.html.includes('&lt;img src&#x3D;&quot;file:///etc/hostname&quot;&gt;'), 'the tag is shown as text');
+  assert.ok(p.html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+});
+
+test('a character no font covers is an error naming it and where it is', async () => {
+  const dir = copyEdition();
+  edit(dir, 'story.md', (s) => s.replace('回望湘潭市雨湖区', '回望ᚠ湘潭市雨湖区'));
+  await expectInputErrorAsync(() => composeEdition(dir), 'story.md:11', 'character "ᚠ" (U+16A0) is in no font of the body');
+});
+
+test.run();
