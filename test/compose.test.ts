@@ -53,7 +53,7 @@ test('HTML in a story is printed as text, never run or loaded', async () => {
 test('a character no font covers is an error naming it and where it is', async () => {
   const dir = copyEdition();
   edit(dir, 'story.md', (s) => s.replace('回望湘潭市雨湖区', '回望ᚠ湘潭市雨湖区'));
-  await expectInputErrorAsync(() => composeEdition(dir), 'story.md:11', 'character "ᚠ" (U+16A0) is in no font of the body');
+  await expectInputErrorAsync(() => composeEdition(dir), 'story.md:11', 'character "ᚠ" (U+16A0) is in no font of the bold serif (Noto Serif SC Bold) face');
 });
 
 test.run();
