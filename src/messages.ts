@@ -105,6 +105,8 @@ export const msg = {
     new InputError(`chart data from "${url}" is refused: charts read only the edition's tables`, place, 'use "data": {"name": "<table>"} with a CSV file in tables/'),
   invalidChart: (place: Place, detail: string) =>
     new InputError(`not a valid Vega-Lite spec: ${detail}`, place, 'check the spec against https://vega.github.io/vega-lite/docs/'),
+  chartField: (place: Place, field: string, table: string, columns: string[]) =>
+    new InputError(`field "${field}" is not a column of table "${table}" (${columns.join(', ')})`, place, 'correct the field name in the spec or the column header in the table'),
   chartFailed: (place: Place, detail: string) =>
     new InputError(`the chart could not be rendered: ${detail}`, place, 'check the fields used in the encoding against the table'),
   imageUnreadable: (place: Place, detail: string) =>
@@ -127,6 +129,8 @@ export const msg = {
     ),
   frameOffGrid: (place: Place, id: string, detail: string) =>
     new InputError(`frame "${id}" ${detail}`, place, 'frames must lie inside the page grid'),
+  tooManyRows: (place: Place, rows: number, max: number) =>
+    new InputError(`${rows} rows: more than the ${max} a chart on paper can show`, place, 'aggregate the data before charting it'),
   tooLarge: (file: string, bytes: number, max: number) =>
     new InputError(`file is ${(bytes / 1e6).toFixed(1)} MB, over the limit of ${(max / 1e6).toFixed(0)} MB`, { file }, 'split or shorten the file'),
   requestRefused: (url: string) => `refused a request the page made for ${url} (only the build's own files may load)`,
@@ -136,6 +140,8 @@ export const msg = {
       undefined,
       'run "npm run setup" (installs Debian\'s chromium), or set CHROME_PATH to a Chrome/Chromium binary',
     ),
+  browserFailed: (exe: string, how: string, detail: string) =>
+    new InputError(`the browser ${exe} (found via ${how}) did not start: ${detail}`, undefined, 'run "npm run setup", or set CHROME_PATH to a working Chrome/Chromium'),
   timeout: (seconds: number) =>
     new InputError(`the build did not finish within ${seconds} s`, undefined, 'check the page for a runaway chart, or raise --timeout'),
   usage: (detail: string) => new UsageError(`${detail}\nRun "broadsheet --help" for the options.`),

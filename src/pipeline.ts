@@ -11,11 +11,11 @@
  */
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { loadEdition } from './load/edition.js';
-import { bind } from './bind/figures.js';
-import { layoutPage } from './layout/frames.js';
+import { loadEdition, type Edition } from './load/edition.js';
+import { bind, type Bound } from './bind/figures.js';
+import { layoutPage, type PageLayout } from './layout/frames.js';
 import { renderChart, type RenderedChart } from './charts/render.js';
-import { chartArea, compose } from './compose/compose.js';
+import { chartArea, compose, type ComposedPage } from './compose/compose.js';
 import { launchBrowser, type Launched } from './print/browser.js';
 import { printPage } from './print/render.js';
 import { finishPdf } from './print/postprocess.js';
@@ -65,6 +65,43 @@ export async function buildEdition(editionDir: string, opts: BuildOptions = {}):
   }
 }
 
+export interface Prepared {
+  ed: Edition;
+  bound: Bound;
+  layout: PageLayout;
+  charts: Map<string, RenderedChart>;
+  page: ComposedPage;
+}
+
+/** Stages 1–5, all pure (no browser, nothing written): edition folder → composed page. */
+export async function prepare(editionDir: string, ms: Record<string, number> = {}): Promise<Prepared> {
+  let t = performance.now();
+  const lap = (name: string) => {
+    ms[name] = Math.round(performance.now() - t);
+    t = performance.now();
+  };
+  // 1. load
+  const ed = loadEdition(editionDir);
+  lap('load');
+  // 2. bind figures into text, captions, fact boxes and tables
+  const bound = bind(ed);
+  lap('bind');
+  // 3. lay out the grid: frames in mm
+  const layout = layoutPage(ed);
+  lap('grid');
+  // 4. charts, sized to their frames
+  const charts = new Map<string, RenderedChart>();
+  for (const f of layout.frames.filter((x) => x.kind === 'chart')) {
+    const src = ed.charts.get(f.ref!)!;
+    charts.set(src.id, await renderChart(src, bound.tables, chartArea(f, layout.grid.pitch, !!src.source)));
+  }
+  lap('charts');
+  // 5. compose the page
+  const page = compose(ed, bound, layout, charts);
+  lap('compose');
+  return { ed, bound, layout, charts, page };
+}
+
 async function run(editionDir: string, opts: BuildOptions, browserP: Promise<Launched>): Promise<BuildResult> {
   const log = opts.log ?? silentLogger;
   const t0 = performance.now();
@@ -73,32 +110,9 @@ async function run(editionDir: string, opts: BuildOptions, browserP: Promise<Lau
     ms[name] = Math.round(performance.now() - since);
     return performance.now();
   };
-  // 1. load
   log.progress('reading the edition');
+  const { ed, bound, layout, charts, page } = await prepare(editionDir, ms);
   let t = performance.now();
-  const ed = loadEdition(editionDir);
-  t = lap('load', t);
-
-  // 2. bind figures into text, captions, fact boxes and tables
-  const bound = bind(ed);
-  t = lap('bind', t);
-
-  // 3. lay out the grid: frames in mm
-  const layout = layoutPage(ed);
-  t = lap('grid', t);
-
-  // 4. charts, sized to their frames
-  log.progress('rendering charts');
-  const charts = new Map<string, RenderedChart>();
-  for (const f of layout.frames.filter((x) => x.kind === 'chart')) {
-    const src = ed.charts.get(f.ref!)!;
-    charts.set(src.id, await renderChart(src, bound.tables, chartArea(f, layout.grid.pitch, !!src.source)));
-  }
-  t = lap('charts', t);
-
-  // 5. compose the page
-  const page = compose(ed, bound, layout, charts);
-  t = lap('compose', t);
 
   // 6. print: Chromium lays out the chains and prints
   log.progress('printing');

@@ -1,7 +1,7 @@
 /** The command line as a user runs it: a separate process, exit codes, messages, no stack traces. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +58,30 @@ test('an overset story fails in characters and keeps the previous PDF; --allow-o
   assert.ok(end.oversetChars >= 20 && end.oversetChars <= 40, String(end.oversetChars));
   assert.ok(squash(pdftext(path.join(out, 'broadsheet.pdf'))).includes('▶'), 'overset marker printed');
   assert.ok(existsSync(path.join(out, 'report.json')));
+});
+
+test('Ctrl-C during a build: exit 130, the previous PDF intact, no temporary files, no browser left', async () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-sigint-'));
+  writeFileSync(path.join(out, 'broadsheet.pdf'), 'previous good PDF');
+  const profiles = () => new Set(readdirSync(os.tmpdir()).filter((f) => f.startsWith('broadsheet-chrome-')));
+  const before = profiles();
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', 'data/yuhu-2025', '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  await new Promise((r) => setTimeout(r, 2500));
+  const during = [...profiles()].filter((p) => !before.has(p));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  assert.is(code, 130, err);
+  assert.match(err, /interrupted \(SIGINT\); the previous output is unchanged/);
+  assert.is(readFileSync(path.join(out, 'broadsheet.pdf'), 'utf8'), 'previous good PDF');
+  assert.equal(readdirSync(out).filter((f) => f !== 'broadsheet.pdf'), []);
+  await new Promise((r) => setTimeout(r, 500));
+  for (const p of during) {
+    const ps = spawnSync('pgrep', ['-f', p], { encoding: 'utf8' });
+    assert.is(ps.stdout.trim(), '', `browser processes left for ${p}`);
+    assert.not.ok(profiles().has(p), `profile ${p} left behind`);
+  }
 });
 
 test.run();

@@ -13,7 +13,7 @@ import * as vl from 'vega-lite';
 import { expressionInterpreter } from 'vega-interpreter';
 import { InputError, msg } from '../messages.js';
 import type { BoundTable } from '../bind/figures.js';
-import type { ChartSource } from '../load/edition.js';
+import { LIMITS, type ChartSource } from '../load/edition.js';
 import { ROOT } from '../paths.js';
 import { measure } from './metrics.js';
 import { printTheme } from './theme.js';
@@ -59,16 +59,46 @@ function bindData(node: unknown, src: ChartSource, tables: Map<string, BoundTabl
   for (const [k, v] of Object.entries(node)) {
     const here = [...at, k];
     if (k === 'url') throw msg.dataUrlRefused(src.spec.locate(here), String(v));
+    if (k === 'values' && Array.isArray(v) && v.length > LIMITS.tableRows) throw msg.tooManyRows(src.spec.locate(here), v.length, LIMITS.tableRows);
     if (k === 'data' && v && typeof v === 'object' && !Array.isArray(v) && 'name' in v) {
       const name = String((v as { name: unknown }).name);
       const t = tables.get(name);
       if (!t) throw msg.unknownTable(src.spec.locate([...here, 'name']), name);
       out[k] = { values: t.rows.map((r) => ({ ...r })) };
+      checkFields(node as Record<string, unknown>, t, src, at);
       continue;
     }
     out[k] = bindData(v, src, tables, here);
   }
   return out;
+}
+
+/**
+ * Every field a spec encodes must be a column of its table (or made by a transform): vega-lite
+ * would otherwise draw an empty chart without a word.
+ */
+function checkFields(spec: Record<string, unknown>, t: BoundTable, src: ChartSource, at: (string | number)[]): void {
+  const columns = Object.keys(t.rows[0] ?? {});
+  const made = new Set<string>();
+  const walk = (node: unknown, here: (string | number)[]): void => {
+    if (Array.isArray(node)) return node.forEach((v, i) => walk(v, [...here, i]));
+    if (node === null || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    for (const tr of Array.isArray(o.transform) ? o.transform : []) {
+      const as = (tr as { as?: unknown }).as;
+      for (const a of Array.isArray(as) ? as : [as]) if (typeof a === 'string') made.add(a);
+    }
+    if (o.encoding && typeof o.encoding === 'object') {
+      for (const [ch, def] of Object.entries(o.encoding as Record<string, unknown>)) {
+        const field = (def as { field?: unknown } | null)?.field;
+        if (typeof field === 'string' && !columns.includes(field) && !made.has(field)) {
+          throw msg.chartField(src.spec.locate([...here, 'encoding', ch, 'field']), field, t.name, columns);
+        }
+      }
+    }
+    for (const [k, v] of Object.entries(o)) if (k !== 'data' && k !== 'encoding') walk(v, [...here, k]);
+  };
+  walk(spec, at);
 }
 
 function merge(a: Record<string, unknown>, b: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -8,6 +8,7 @@ import { buildEdition, defaultOutDir } from '../pipeline.js';
 import { InputError, msg, UsageError } from '../messages.js';
 import { terminalLogger } from '../log.js';
 import { removePendingWrites } from '../output/write.js';
+import { killAllBrowsers } from '../print/browser.js';
 
 export const HELP = `broadsheet: an edition folder → a print-ready newspaper page (PDF)
 
@@ -70,6 +71,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       timeoutMs = s * 1000;
     }
     const onSignal = (sig: NodeJS.Signals) => {
+      killAllBrowsers();
       removePendingWrites();
       err.write(`\ninterrupted (${sig}); the previous output is unchanged\n`);
       process.exit(130);

@@ -73,7 +73,7 @@ export interface Edition {
   photos: Map<string, PhotoSource>;
 }
 
-export const LIMITS = { imageBytes: 40_000_000, imageSide: 12_000 };
+export const LIMITS = { imageBytes: 40_000_000, imageSide: 12_000, tableRows: 10_000 };
 
 export function loadEdition(dirArg: string): Edition {
   const dir = path.resolve(dirArg);
@@ -83,6 +83,7 @@ export function loadEdition(dirArg: string): Edition {
   const inside = (ref: string, place: Place): string => {
     if (path.isAbsolute(ref) || /^[a-z]+:/i.test(ref)) throw msg.pathEscapes(place, ref);
     const abs = path.resolve(dir, ref);
+    if (!abs.startsWith(dir + path.sep)) throw msg.pathEscapes(place, ref);
     let real: string;
     try {
       real = realpathSync(abs);
@@ -153,6 +154,7 @@ function parseTable(text: string, file: string, name: string): Table {
   }
   const [header, ...rest] = records;
   if (!header || header.length === 0) throw msg.csvSyntax(file, 1, 'the table has no header row');
+  if (rest.length > LIMITS.tableRows) throw msg.tooManyRows({ file, line: LIMITS.tableRows + 2 }, rest.length, LIMITS.tableRows);
   // csv-parse does not report per-record lines in sync mode without `info`; rows are one per
   // line in our tables, so the line is the index plus the header.
   return { name, file, columns: header, rows: rest.map((cells, i) => ({ cells, line: i + 2 })) };

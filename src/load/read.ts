@@ -25,17 +25,21 @@ export function readText(abs: string, rel: string, what: string): string {
 }
 
 function firstBadUtf8(buf: Buffer): number {
-  // Binary search for the longest prefix that streams without an invalid byte.
+  // the longest prefix that decodes (as a stream, so a cut multi-byte character is fine)
+  const decodes = (n: number) => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, n), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
   let lo = 0;
   let hi = buf.length;
-  while (hi - lo > 4) {
-    const mid = (lo + hi) >> 1;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid;
-    }
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (decodes(mid)) lo = mid;
+    else hi = mid - 1;
   }
   return lo;
 }

@@ -51,13 +51,8 @@ export function parseStory(text: string, file: string): Story {
   if (!fm) {
     throw msg.schema({ file, line: 1 }, 'story.md must start with front matter between two "---" lines', 'add the headline group: ---\\nheadline: …\\n---');
   }
-  const front = validate<Headline>(parseYaml(fm[1]!, file), schemaValidator('story.schema.json'), 'story front matter');
-  // positions from the front matter parser are relative to its text; it starts on line 2
-  const locate = front.locate;
-  front.locate = (segs) => {
-    const p = locate(segs);
-    return p.line === undefined ? p : { ...p, line: p.line + 1 };
-  };
+  // the front matter's text starts on the file's line 2
+  const front = validate<Headline>(parseYaml(fm[1]!, file, 2), schemaValidator('story.schema.json'), 'story front matter');
   const bodyStart = fm[0].split('\n').length - 1; // lines before the body
   const tokens = md.parse(text.slice(fm[0].length), {});
 

@@ -33,15 +33,22 @@ export function pointer(segs: (string | number)[]): string {
   return segs.length ? '/' + segs.join('/') : '';
 }
 
-export function parseYaml(text: string, file: string): Located<unknown> {
+/** `firstLine`: the file line the text starts on (front matter starts on line 2). */
+export function parseYaml(text: string, file: string, firstLine = 1): Located<unknown> {
   const lc = new LineCounter();
+  const shift = firstLine - 1;
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
-    throw msg.yamlSyntax(file, pos?.line, pos?.col, err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
+    throw msg.yamlSyntax(file, pos ? pos.line + shift : undefined, pos?.col, err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
   }
-  return { data: doc.toJS({ maxAliasCount: 100 }), file, locate: locator(doc, lc, file) };
+  const locate = locator(doc, lc, file);
+  return {
+    data: doc.toJS({ maxAliasCount: 100 }),
+    file,
+    locate: shift ? (segs) => { const p = locate(segs); return p.line === undefined ? p : { ...p, line: p.line + shift }; } : locate,
+  };
 }
 
 export function parseJson(text: string, file: string): Located<unknown> {

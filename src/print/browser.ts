@@ -4,7 +4,7 @@
  * 2. Puppeteer's own downloaded browser, where a download worked;
  * 3. a system Chromium or Chrome (Debian's real binary first: /usr/bin/chromium is a wrapper).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer';
@@ -53,31 +53,94 @@ export const CHROME_FLAGS = [
   '--mute-audio',
 ];
 
-export interface Launched { browser: Browser; close(): Promise<void> }
+export interface Launched { browser: Browser; close(): Promise<void>; killSync(): void }
 
 export async function launchBrowser(): Promise<Launched> {
   const exe = findBrowser();
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-chrome-'));
-  const browser = await puppeteer.launch({
-    executablePath: exe.path,
-    headless: true,
-    args: [...CHROME_FLAGS, `--user-data-dir=${userDataDir}`],
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
+  profiles.add(userDataDir);
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: exe.path,
+      headless: true,
+      args: [...CHROME_FLAGS, `--user-data-dir=${userDataDir}`],
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+  } catch (e) {
+    rmSync(userDataDir, { recursive: true, force: true });
+    profiles.delete(userDataDir);
+    throw msg.browserFailed(exe.path, exe.how, (e as Error).message.split('\n')[0]!);
+  }
   let closed = false;
-  return {
+  const handle: Launched = {
     browser,
     async close() {
       if (closed) return;
       closed = true;
+      live.delete(handle);
       try {
         await browser.close();
       } catch {
-        browser.process()?.kill('SIGKILL');
+        killGroup(browser.process()?.pid);
       }
-      rmSync(userDataDir, { recursive: true, force: true });
+      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+      profiles.delete(userDataDir);
+    },
+    killSync() {
+      if (closed) return;
+      closed = true;
+      live.delete(handle);
+      killGroup(browser.process()?.pid);
     },
   };
+  live.add(handle);
+  return handle;
 }
+
+const live = new Set<Launched>();
+/** profile folders of browsers started (or starting) in this process */
+const profiles = new Set<string>();
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL'); // the browser runs in its own process group
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** On a signal or exit: kill every browser this process started and remove its profile. */
+export function killAllBrowsers(): void {
+  for (const h of [...live]) h.killSync();
+  for (const dir of profiles) {
+    killUsing(dir); // a browser still starting has no handle yet
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  }
+  profiles.clear();
+}
+
+/** Kills the processes started with this profile folder (Linux: read from /proc). */
+function killUsing(dir: string): void {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(`--user-data-dir=${dir}`)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+}
+process.once('exit', killAllBrowsers);

@@ -48,7 +48,16 @@ export async function printPage(browser: Browser, page: ComposedPage, sizeMm: { 
     tab.on('request', (req: HTTPRequest) => serve(req, page, refused));
     tab.on('pageerror', (e) => pageErrors.push(String((e as Error).message ?? e)));
     tab.on('console', (m) => {
-      if (m.type() === 'error' && !/net::ERR_BLOCKED_BY_CLIENT|Failed to load resource/.test(m.text())) pageErrors.push(m.text());
+      if (m.type() !== 'error') return;
+      const text = m.text();
+      if (/violates the following Content Security Policy directive/.test(text)) {
+        const what = /'([^']+)' violates/.exec(text)?.[1] ?? /from '([^']+)'/.exec(text)?.[1] ?? /^(\w+ inline \w+)/.exec(text)?.[1]?.toLowerCase() ?? 'content';
+        refused.push(`${what} (blocked by the page's security policy)`);
+        return;
+      }
+      const local = /^Not allowed to load local resource: (\S+)/.exec(text);
+      if (local) refused.push(`${local[1]} (local file)`);
+      else if (!/net::ERR_BLOCKED_BY_CLIENT|Failed to load resource/.test(text)) pageErrors.push(text);
     });
 
     const t0 = performance.now();
