@@ -148,6 +148,8 @@ export const msg = {
   internal: (e: unknown) =>
     `Internal error (a bug in Broadsheet, not in your edition): ${e instanceof Error ? e.message : String(e)}\n  Run again with --debug for the stack trace and report it.`,
   warnUnderset: (chain: string, lines: number) => `story "${chain}": ${lines} empty lines at the end of its last frame`,
+  copyFitted: (chain: string, frame: string, from: number, to: number) =>
+    `story "${chain}": copy-fit set photo "${frame}" to ${to} lines (layout: ${from}) so the text fits`,
   warnLowPpi: (photo: string, ppi: number) => `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
     `wrote ${pdf} (${pages} page${pages === 1 ? '' : 's'}) in ${seconds.toFixed(2)} s${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,

@@ -29,6 +29,8 @@ export interface BuildOptions {
   outDir?: string;
   allowOverset?: boolean;
   log?: Logger;
+  /** also write proof.png: the page with grid, frame outlines and overset markers */
+  proof?: boolean;
   /** a browser kept warm by the caller (watch mode, tests); otherwise one is launched and closed */
   browser?: Launched;
   timeoutMs?: number;
@@ -119,13 +121,18 @@ async function run(editionDir: string, opts: BuildOptions, browserP: Promise<Lau
   const browser = await browserP;
   t = lap('browserWait', t);
   const preset = layout.grid.preset;
-  const printed = await printPage(browser.browser, page, { w: layout.grid.pageW, h: layout.grid.pageH });
+  const g = layout.grid;
+  const proofGrid = opts.proof
+    ? { columns: preset.columns, colW: g.colW, gutter: g.gutter, left: g.left, top: g.top, lines: g.lines, pitch: g.pitch }
+    : undefined;
+  const printed = await printPage(browser.browser, page, { w: g.pageW, h: g.pageH }, proofGrid);
   Object.assign(ms, Object.fromEntries(Object.entries(printed.ms).map(([k, v]) => [`print.${k}`, Math.round(v)])));
   t = lap('print', t);
 
   // 7. check
   const checked = checkPage({
     chains: printed.chains,
+    photoBoxes: printed.photos,
     layout,
     photos: page.photos,
     refused: printed.refused,
@@ -159,11 +166,11 @@ async function run(editionDir: string, opts: BuildOptions, browserP: Promise<Lau
   const report: Report = {
     edition: ed.name,
     preset: preset.name,
-    output: { pdf: pdfPath, report: reportPath, bytes: finished.bytes.length, pages: finished.pages },
+    output: { pdf: pdfPath, report: reportPath, ...(printed.proofPng ? { proof: path.join(outDir, 'proof.png') } : {}), bytes: finished.bytes.length, pages: finished.pages },
     chains: checked.chains,
     figures: figureReport(bound),
     charts: chartReport(charts),
-    photos: page.photos,
+    photos: checked.photos,
     fonts: Object.fromEntries(page.fonts.used),
     refusedRequests: printed.refused,
     warnings: checked.warnings,
@@ -171,6 +178,7 @@ async function run(editionDir: string, opts: BuildOptions, browserP: Promise<Lau
   };
   writeAtomic(pdfPath, finished.bytes);
   writeAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
+  if (printed.proofPng) writeAtomic(path.join(outDir, 'proof.png'), printed.proofPng);
   lap('write', t);
   return { pdfPath, reportPath, report, pdf: finished.bytes, seconds: (performance.now() - t0) / 1000 };
 }

@@ -8,15 +8,17 @@ import * as assert from 'uvu/assert';
 import { rmSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { prepare } from '../src/pipeline.js';
-import { copyEdition, edit, expectInputErrorAsync } from './helpers.js';
+import { copyEdition, edit, expectInputErrorAsync, SAMPLE } from './helpers.js';
 
 interface Row { name: string; change: (dir: string) => void; expect: (string | RegExp)[] }
 
+/** the 1-based line of the sample file that contains `needle` */
+const lineOf = (file: string, needle: string) => readFileSync(path.join(SAMPLE, file), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
 const write = (dir: string, f: string, data: string | Buffer) => writeFileSync(path.join(dir, f), data);
 const read = (dir: string, f: string) => readFileSync(path.join(dir, f));
 
 export const BAD_INPUTS: Row[] = [
-  { name: 'malformed YAML', change: (d) => edit(d, 'layout.yaml', (s) => s.replace('- { id: banner,', '- { id: banner,,')), expect: [/layout\.yaml:6:18: YAML syntax error/] },
+  { name: 'malformed YAML', change: (d) => edit(d, 'layout.yaml', (s) => s.replace('- { id: banner,', '- { id: banner,,')), expect: [new RegExp(`layout\\.yaml:${lineOf('layout.yaml', '- { id: banner,')}:18: YAML syntax error`)] },
   { name: 'malformed front matter', change: (d) => edit(d, 'story.md', (s) => s.replace('headline: 风起', 'headline: [风起')), expect: [/story\.md:\d+:\d+: YAML syntax error/] },
   { name: 'front matter missing', change: (d) => edit(d, 'story.md', (s) => s.replace(/^---\n[\s\S]*?\n---\n/, '')), expect: ['story.md:1', 'must start with front matter'] },
   { name: 'unknown front matter field', change: (d) => edit(d, 'story.md', (s) => s.replace('subhead:', 'subtitle:')), expect: [/story\.md:5:\d+ at \/subtitle/, 'unknown field "subtitle"'] },

@@ -49,7 +49,7 @@ test('an overset story fails in characters and keeps the previous PDF; --allow-o
   assert.is(readFileSync(path.join(out, 'broadsheet.pdf'), 'utf8'), 'previous good PDF');
   assert.equal(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
 
-  const ok = cli('build', dir, '--out', out, '--allow-overset');
+  const ok = cli('build', dir, '--out', out, '--allow-overset', '--proof');
   assert.is(ok.code, 0, ok.err);
   assert.match(ok.err, /wrote .*broadsheet\.pdf \(1 page\) in [\d.]+ s/);
   const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
@@ -58,6 +58,11 @@ test('an overset story fails in characters and keeps the previous PDF; --allow-o
   assert.ok(end.oversetChars >= 20 && end.oversetChars <= 40, String(end.oversetChars));
   assert.ok(squash(pdftext(path.join(out, 'broadsheet.pdf'))).includes('▶'), 'overset marker printed');
   assert.ok(existsSync(path.join(out, 'report.json')));
+  // the proof: a PNG of the page at 96 px per inch (396 × 551 mm)
+  const png = readFileSync(path.join(out, 'proof.png'));
+  assert.is(png.subarray(1, 4).toString('latin1'), 'PNG');
+  assert.equal([png.readUInt32BE(16), png.readUInt32BE(20)], [1497, 2083]);
+  assert.ok(report.output.proof.endsWith('proof.png'));
 });
 
 test('Ctrl-C during a build: exit 130, the previous PDF intact, no temporary files, no browser left', async () => {

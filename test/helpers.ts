@@ -58,7 +58,7 @@ function checkError(err: unknown, needles: (string | RegExp)[]): string {
 }
 
 export function run(cmd: string, args: string[]): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export const pdftext = (pdf: string, ...opts: string[]) => run('pdftotext', [...opts, pdf, '-']);
@@ -102,3 +102,56 @@ export function pdfImages(pdf: string): ImageRow[] {
 }
 
 export const MM = 72 / 25.4;
+
+export interface PdfChar { c: string; x: number; y: number; size: number }
+/** Every character of page 1 with its origin (pt, top-left origin) and font size, from mutool. */
+export function pdfChars(pdf: string): PdfChar[] {
+  const xml = run('mutool', ['draw', '-F', 'stext', '-o', '-', pdf, '1']);
+  const out: PdfChar[] = [];
+  let size = 0;
+  for (const m of xml.matchAll(/<font [^>]*size="([\d.]+)"|<char [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*c="([^"]*)"/g)) {
+    if (m[1]) size = Number(m[1]);
+    else out.push({ c: decodeXml(m[4]!), x: Number(m[2]), y: Number(m[3]), size });
+  }
+  return out;
+}
+
+function decodeXml(s: string): string {
+  return s
+    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
+/** A PNG of one colour (for fixture photos), with zlib from node. */
+export function solidPng(w: number, h: number, rgb: [number, number, number] = [128, 136, 150]): Buffer {
+  const { deflateSync } = require_('node:zlib') as typeof import('node:zlib');
+  const row = Buffer.alloc(1 + w * 3);
+  for (let x = 0; x < w; x++) row.set(rgb, 1 + x * 3);
+  const raw = Buffer.concat(Array.from({ length: h }, () => row));
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+function crc32(b: Buffer): number {
+  let c = ~0;
+  for (const byte of b) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+import { createRequire } from 'node:module';
+const require_ = createRequire(import.meta.url);

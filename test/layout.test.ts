@@ -41,7 +41,7 @@ test('frames off the grid, overlapping frames, unknown chains and refs are error
   expectInputError(() => layoutPage(loadEdition(b)), 'frames "shushuo" and "gdp" overlap');
 
   const c = copyEdition();
-  edit(c, 'layout.yaml', (s) => s.replace('chain: s2,    columns: [4, 5], top: 62', 'chain: s9,    columns: [4, 5], top: 62'));
+  edit(c, 'layout.yaml', (s) => s.replace('chain: s2,    columns: [4, 5], top: 60', 'chain: s9,    columns: [4, 5], top: 60'));
   expectInputError(() => layoutPage(loadEdition(c)), 'text chain "s9" is not in the story', 'the story\'s chain "s2" has no text frame');
 
   const d = copyEdition();

@@ -4,9 +4,9 @@
  */
 import { InputError, msg } from '../messages.js';
 import type { Bound } from '../bind/figures.js';
-import type { PlacedPhoto } from '../compose/compose.js';
+import { coverPpi, type PlacedPhoto } from '../compose/compose.js';
 import type { PageLayout } from '../layout/frames.js';
-import type { ChainLayout } from '../print/render.js';
+import type { ChainLayout, PhotoBox } from '../print/render.js';
 import type { RenderedChart } from '../charts/render.js';
 
 export const PPI_WANTED = 300;
@@ -19,7 +19,7 @@ export interface ChainReport extends ChainLayout {
 export interface Report {
   edition: string;
   preset: string;
-  output: { pdf: string; report: string; bytes: number; pages: number };
+  output: { pdf: string; report: string; proof?: string; bytes: number; pages: number };
   chains: ChainReport[];
   figures: { name: string; printed: string; places: { where: string; file: string; line?: number }[] }[];
   charts: { id: string; widthPx: number; heightPx: number; texts: string[] }[];
@@ -32,6 +32,8 @@ export interface Report {
 
 export interface CheckInput {
   chains: ChainLayout[];
+  /** photo boxes measured in the page */
+  photoBoxes: PhotoBox[];
   layout: PageLayout;
   photos: PlacedPhoto[];
   refused: string[];
@@ -41,7 +43,7 @@ export interface CheckInput {
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
-export function checkPage(c: CheckInput): { warnings: string[]; errors: InputError[]; chains: ChainReport[] } {
+export function checkPage(c: CheckInput): { warnings: string[]; errors: InputError[]; chains: ChainReport[]; photos: PlacedPhoto[] } {
   const warnings: string[] = [];
   const errors: InputError[] = [];
   const chains = c.chains.map((ch) => {
@@ -56,12 +58,16 @@ export function checkPage(c: CheckInput): { warnings: string[]; errors: InputErr
     if (ch.emptyLines > 1) warnings.push(msg.warnUnderset(ch.id, ch.emptyLines));
     return { ...ch, frameBoxes };
   });
-  for (const p of c.photos) {
+  const photos = c.photos.map((p) => {
+    const box = c.photoBoxes.find((b) => b.id === p.id);
+    return box ? { ...p, widthMm: r2(box.widthMm), heightMm: r2(box.heightMm), ppi: Math.round(coverPpi(p.px, box.widthMm, box.heightMm) * 10) / 10 } : p;
+  });
+  for (const p of photos) {
     if (p.ppi < PPI_MIN) errors.push(msg.imageLowResolution({ file: p.file }, p.ppi));
     else if (p.ppi < PPI_WANTED - 0.5) warnings.push(msg.warnLowPpi(p.id, p.ppi));
   }
   for (const u of c.refused) warnings.push(msg.requestRefused(u));
-  return { warnings, errors, chains };
+  return { warnings, errors, chains, photos };
 }
 
 export function figureReport(bound: Bound): Report['figures'] {

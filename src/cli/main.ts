@@ -7,6 +7,7 @@ import path from 'node:path';
 import { buildEdition, defaultOutDir } from '../pipeline.js';
 import { InputError, msg, UsageError } from '../messages.js';
 import { terminalLogger } from '../log.js';
+import type { ChainReport } from '../check/report.js';
 import { removePendingWrites } from '../output/write.js';
 import { killAllBrowsers } from '../print/browser.js';
 
@@ -22,6 +23,8 @@ Options:
   --out <folder>     output folder (default: out/<edition-folder-name>/)
   --allow-overset    build even when a story does not fit its frames; the overset point is
                      marked on the page and recorded in report.json (default: fail)
+  --proof            also write proof.png: the page at screen resolution with the column and
+                     baseline grid, frame outlines and names, and overset markers drawn over it
   --timeout <s>      give up after this many seconds (default: 120)
   --debug            show stack traces of errors
   -h, --help         this text
@@ -43,6 +46,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       options: {
         out: { type: 'string' },
         'allow-overset': { type: 'boolean', default: false },
+        proof: { type: 'boolean', default: false },
         timeout: { type: 'string' },
         debug: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -83,6 +87,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
     const r = await buildEdition(edition, {
       outDir,
       allowOverset: values['allow-overset'] === true,
+      proof: values.proof === true,
       log,
       ...(timeoutMs ? { timeoutMs } : {}),
     });
@@ -117,8 +122,14 @@ function isParseArgsError(e: unknown): boolean {
   return code.startsWith('ERR_PARSE_ARGS');
 }
 
-function printChains(chains: { id: string; status: string; oversetChars: number; oversetLines: number; emptyLines: number; frames: string[] }[], err: NodeJS.WriteStream): void {
-  const rows = chains.map((c) => [c.id, c.status, c.status === 'overset' ? `${c.oversetChars} 字 / ${c.oversetLines} lines over` : `${c.emptyLines} empty lines`, `${c.frames.length} frames`]);
-  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) err.write(`  ${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}\n`);
+function printChains(chains: ChainReport[], err: NodeJS.WriteStream): void {
+  const rows = chains.map((c) => [
+    c.id,
+    c.status,
+    c.status === 'overset' ? `${c.oversetChars} 字 / ${c.oversetLines} lines over` : `${c.emptyLines} empty lines`,
+    `${c.frames.length} frames`,
+    c.copyFit ? msg.copyFitted(c.id, c.copyFit.frame, c.copyFit.fromLines, c.copyFit.toLines).replace(/^story "[^"]+": /, '') : '',
+  ]);
+  const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) err.write(`  ${r.slice(0, 4).map((c, i) => c.padEnd(w[i]!)).join('  ')}  ${r[4]}`.trimEnd() + '\n');
 }

@@ -16,7 +16,12 @@ import { PAGE_SCRIPTS, STYLES, TEMPLATES } from '../paths.js';
 
 export interface Asset { file?: string; body?: Buffer | string; type: string }
 
-export interface PlacedPhoto { id: string; file: string; widthMm: number; heightMm: number; ppi: number; placeholder: boolean }
+export interface PlacedPhoto { id: string; file: string; widthMm: number; heightMm: number; ppi: number; placeholder: boolean; px: [number, number] }
+
+/** Effective resolution of an image shown with object-fit: cover in a box. */
+export function coverPpi(px: [number, number], widthMm: number, heightMm: number): number {
+  return 1 / Math.max(widthMm / 25.4 / px[0], heightMm / 25.4 / px[1]);
+}
 
 export interface ComposedPage {
   html: string;
@@ -28,7 +33,7 @@ export interface ComposedPage {
 /** Chart frame: the title line above, the source line below, the chart between. */
 export function chartArea(f: Frame, pitch: number, hasSource: boolean): { widthPx: number; heightPx: number } {
   const mmToPx = 96 / 25.4;
-  const h = f.box.h - pitch * (1.4 + (hasSource ? 1 : 0));
+  const h = f.box.h - pitch * (1 + (hasSource ? 1 : 0));
   return { widthPx: Math.floor(f.box.w * mmToPx), heightPx: Math.floor(h * mmToPx) };
 }
 
@@ -63,6 +68,12 @@ export function segsHtml(segs: Segment[]): string {
     .join('');
 }
 
+/** Copy-fit data for the page: a flexible frame's range and the text frames that follow it. */
+function flexAttrs(f: Frame): string | undefined {
+  if (f.minLines === undefined || f.maxLines === undefined) return undefined;
+  return `${f.minLines} ${f.maxLines} ${f.followers!.join(' ')}`;
+}
+
 const flat = (segs: Segment[] | undefined) => (segs ?? []).map((s) => s.s).join('');
 const mm = (v: number) => `${v.toFixed(3)}mm`;
 const WEEKDAYS = '日一二三四五六';
@@ -84,7 +95,8 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts: M
     publication: meta.publication,
     editor: meta.editor ? `责任编辑 ${meta.editor}` : '',
   };
-  use('sansBold', folio.page + folio.section + folio.publication, ed.meta.locate([]));
+  // ▶ marks the overset point when a build is allowed to overset (in-page.ts)
+  use('sansBold', folio.page + folio.section + folio.publication + '▶', ed.meta.locate([]));
   use('sans', folio.date + folio.editor, ed.meta.locate([]));
 
   const h = bound.headline;
@@ -131,11 +143,11 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts: M
         const imgH = f.box.h - capLines * g.pitch;
         const url = `/images/${p.id}${p.type === 'image/png' ? '.png' : '.jpg'}`;
         assets.set(url, { body: p.bytes, type: p.type });
-        const scale = Math.max(f.box.w / 25.4 / p.width, imgH / 25.4 / p.height); // inch per px (cover)
-        photos.push({ id: p.id, file: p.file, widthMm: f.box.w, heightMm: imgH, ppi: 1 / scale, placeholder: p.placeholder });
+        const px: [number, number] = [p.width, p.height];
+        photos.push({ id: p.id, file: p.file, widthMm: f.box.w, heightMm: imgH, ppi: coverPpi(px, f.box.w, imgH), placeholder: p.placeholder, px });
         use('sans', '▲' + caption);
-        css += `${sel} img{height:${mm(imgH)}}\n`;
-        return { ...base, src: url, caption, placeholder: p.placeholder };
+        css += `${sel} figcaption{height:${mm(capLines * g.pitch)}}\n`;
+        return { ...base, photo: p.id, src: url, caption, placeholder: p.placeholder, flex: flexAttrs(f) };
       }
       case 'chart': {
         const c = charts.get(f.ref!)!;

@@ -21,6 +21,11 @@ export interface Frame {
   ref?: string;
   style: 'lead' | 'normal' | 'closing';
   rule: 'left' | 'top' | 'none';
+  /** copy-fit range of a flexible photo, in lines */
+  minLines?: number;
+  maxLines?: number;
+  /** ids of the text frames right below a flexible photo, which give and take its lines */
+  followers?: string[];
 }
 
 export interface PageLayout {
@@ -72,7 +77,16 @@ export function layoutPage(ed: Edition): PageLayout {
       rule: d.rule ?? 'none',
       ...(d.chain ? { chain: d.chain } : {}),
       ...(d.ref ? { ref: d.ref } : {}),
+      ...(d.minLines !== undefined ? { minLines: d.minLines } : {}),
+      ...(d.maxLines !== undefined ? { maxLines: d.maxLines } : {}),
     };
+    if (d.minLines !== undefined || d.maxLines !== undefined) {
+      const p = ed.layout.locate(['frames', i, d.minLines !== undefined ? 'minLines' : 'maxLines']);
+      if (d.kind !== 'photo') errors.push(new InputError(`frame "${d.id}": only photo frames can flex (minLines/maxLines)`, p, 'remove minLines and maxLines'));
+      else if (d.minLines === undefined || d.maxLines === undefined || d.minLines > d.lines || d.maxLines < d.lines) {
+        errors.push(new InputError(`frame "${d.id}": needs minLines ≤ lines (${d.lines}) ≤ maxLines`, p, 'give both minLines and maxLines around its lines'));
+      }
+    }
     if (d.kind === 'text' && d.style !== 'lead') {
       // one box per column, threaded top to bottom, left to right
       for (let c = c1; c <= c2; c++) {
@@ -93,6 +107,15 @@ export function layoutPage(ed: Edition): PageLayout {
       frames.push(f);
     }
   });
+
+  // copy-fit: the text frames directly below a flexible photo give and take its lines
+  for (const f of frames.filter((x) => x.minLines !== undefined && x.maxLines !== undefined)) {
+    const below = frames.filter((t) => t.kind === 'text' && t.top === f.top + f.lines && t.columns[0] >= f.columns[0] && t.columns[1] <= f.columns[1]);
+    const place = { file: ed.layout.file };
+    if (below.length === 0) errors.push(new InputError(`flexible photo "${f.id}" has no text frame directly below it to give and take lines`, place, 'put a text frame right under it, or remove minLines/maxLines'));
+    else if (below.some((t) => t.lines - (f.maxLines! - f.lines) < 1)) errors.push(new InputError(`flexible photo "${f.id}": at maxLines the text below it would vanish`, place, 'lower maxLines'));
+    f.followers = below.map((t) => t.id);
+  }
 
   // overlaps: two frames sharing a grid cell
   for (let a = 0; a < frames.length; a++) {

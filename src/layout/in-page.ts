@@ -5,6 +5,8 @@
  * silently: what is left over is counted (characters and lines) and reported.
  */
 
+interface CopyFit { frame: string; fromLines: number; toLines: number }
+
 interface ChainResult {
   id: string;
   status: 'fits' | 'overset' | 'underset';
@@ -12,9 +14,12 @@ interface ChainResult {
   oversetLines: number;
   emptyLines: number;
   frames: string[];
+  copyFit?: CopyFit;
 }
 
-interface LayoutResult { chains: ChainResult[]; ms: number }
+interface PhotoBox { id: string; widthMm: number; heightMm: number }
+
+interface LayoutResult { chains: ChainResult[]; photos: PhotoBox[]; ms: number }
 
 function pitchPx(): number {
   const probe = document.createElement('div');
@@ -76,6 +81,7 @@ function textLength(el: Element): number {
 }
 
 function layoutChain(id: string, src: HTMLElement, frames: HTMLElement[], pitch: number): ChainResult {
+  for (const f of frames) f.replaceChildren();
   const queue: HTMLElement[] = Array.from(src.children) as HTMLElement[];
   let fi = 0;
   while (queue.length && fi < frames.length) {
@@ -111,6 +117,9 @@ function layoutChain(id: string, src: HTMLElement, frames: HTMLElement[], pitch:
     const last = frames[frames.length - 1]!;
     const probe = last.cloneNode(false) as HTMLElement;
     probe.id = '';
+    const cs = getComputedStyle(last);
+    // the frame's geometry and type come from its id rule; copy them to the probe
+    Object.assign(probe.style, { width: `${last.clientWidth}px`, fontSize: cs.fontSize, lineHeight: cs.lineHeight, paddingTop: '0', borderTop: '0' });
     probe.style.height = 'auto';
     probe.style.visibility = 'hidden';
     last.parentElement!.appendChild(probe);
@@ -140,6 +149,58 @@ function layoutChain(id: string, src: HTMLElement, frames: HTMLElement[], pitch:
   return result;
 }
 
+/** Moves a flexible photo's bottom edge to `lines`; the text frames below it follow. */
+function setFlex(photo: HTMLElement, followers: HTMLElement[], lines: number, pitch: number): void {
+  const base = Number(photo.dataset.baseLines);
+  const delta = (lines - base) * pitch;
+  photo.style.height = `${lines * pitch}px`;
+  for (const f of followers) {
+    f.style.top = `${Number(f.dataset.baseTop) + delta}px`;
+    f.style.height = `${Number(f.dataset.baseHeight) - delta}px`;
+  }
+}
+
+/**
+ * Copy-fit: a flexible photo above a chain's frames takes the height that lets the chain fit:
+ * the largest photo (within its range) with no text overset.
+ */
+function copyFit(id: string, pristine: HTMLElement, frames: HTMLElement[], pitch: number, first: ChainResult): ChainResult {
+  const ids = new Set(frames.map((f) => f.id.slice(2)));
+  for (const photo of Array.from(document.querySelectorAll<HTMLElement>('[data-flex]'))) {
+    const [min, max, ...followerIds] = photo.dataset.flex!.split(' ');
+    if (!followerIds.some((f) => ids.has(f))) continue;
+    const followers = followerIds.map((f) => document.getElementById(`f-${f}`)!);
+    const parentTop = photo.offsetParent!.getBoundingClientRect().top;
+    if (photo.dataset.baseLines === undefined) {
+      photo.dataset.baseLines = String(Math.round(photo.getBoundingClientRect().height / pitch));
+      for (const f of followers) {
+        const r = f.getBoundingClientRect();
+        f.dataset.baseTop = String(r.top - parentTop);
+        f.dataset.baseHeight = String(r.height);
+      }
+    }
+    const base = Number(photo.dataset.baseLines);
+    let best: ChainResult | undefined;
+    let bestLines = Number(min);
+    for (let lines = Number(max); lines >= Number(min); lines--) {
+      setFlex(photo, followers, lines, pitch);
+      const r = layoutChain(id, pristine.cloneNode(true) as HTMLElement, frames, pitch);
+      if (r.status !== 'overset') {
+        best = r;
+        bestLines = lines;
+        break;
+      }
+    }
+    if (!best) {
+      setFlex(photo, followers, Number(min), pitch);
+      best = layoutChain(id, pristine.cloneNode(true) as HTMLElement, frames, pitch);
+    }
+    if (bestLines !== base) best.copyFit = { frame: photo.id.slice(2), fromLines: base, toLines: bestLines };
+    return best;
+  }
+  return first;
+}
+
 function broadsheetLayout(): LayoutResult {
   const t0 = performance.now();
   const pitch = pitchPx();
@@ -148,9 +209,62 @@ function broadsheetLayout(): LayoutResult {
     const id = src.dataset.chain!;
     const frames = Array.from(document.querySelectorAll<HTMLElement>(`.frame.text[data-chain="${CSS.escape(id)}"]`))
       .sort((a, b) => Number(a.dataset.seq) - Number(b.dataset.seq));
-    chains.push(layoutChain(id, src, frames, pitch));
+    const pristine = src.cloneNode(true) as HTMLElement;
+    let r = layoutChain(id, src, frames, pitch);
+    if (r.status === 'overset' || r.emptyLines > 1) r = copyFit(id, pristine, frames, pitch, r);
+    chains.push(r);
   }
-  return { chains, ms: performance.now() - t0 };
+  const mm = (px: number) => (px * 25.4) / 96;
+  const photos = Array.from(document.querySelectorAll<HTMLElement>('[data-photo]')).map((f) => {
+    const r = f.querySelector('img')!.getBoundingClientRect();
+    return { id: f.dataset.photo!, widthMm: mm(r.width), heightMm: mm(r.height) };
+  });
+  return { chains, photos, ms: performance.now() - t0 };
 }
 
 (window as unknown as { broadsheetLayout: typeof broadsheetLayout }).broadsheetLayout = broadsheetLayout;
+
+interface ProofGrid { columns: number; colW: number; gutter: number; left: number; top: number; lines: number; pitch: number }
+
+/**
+ * The proof overlay: column grid, baseline grid, frame outlines with their names, and overset
+ * chains boxed in red. Drawn after the PDF is printed, for the proof PNG only.
+ */
+function broadsheetProof(g: ProofGrid, chains: ChainResult[]): void {
+  const trim = document.querySelector<HTMLElement>('.trim')!;
+  const layer = document.createElement('div');
+  layer.className = 'proof-layer';
+  const mm = (v: number) => `${v}mm`;
+  const add = (css: Partial<CSSStyleDeclaration>, text?: string) => {
+    const d = document.createElement('div');
+    Object.assign(d.style, { position: 'absolute', pointerEvents: 'none', boxSizing: 'border-box' }, css);
+    if (text) d.textContent = text;
+    layer.appendChild(d);
+    return d;
+  };
+  for (let c = 0; c < g.columns; c++) {
+    add({ left: mm(g.left + c * (g.colW + g.gutter)), top: mm(g.top), width: mm(g.colW), height: mm(g.lines * g.pitch), background: 'rgba(0,160,255,0.07)' });
+  }
+  for (let l = 0; l <= g.lines; l++) {
+    add({ left: mm(g.left), top: mm(g.top + l * g.pitch), width: mm(g.columns * g.colW + (g.columns - 1) * g.gutter), height: '0', borderTop: '0.5px solid rgba(0,160,255,0.35)' });
+  }
+  const over = new Set(chains.filter((c) => c.status === 'overset').map((c) => c.frames[c.frames.length - 1]));
+  for (const f of Array.from(document.querySelectorAll<HTMLElement>('.frame'))) {
+    const id = f.id.slice(2);
+    const r = f.getBoundingClientRect();
+    const t = trim.getBoundingClientRect();
+    const bad = over.has(id);
+    const box = add({ left: `${r.left - t.left}px`, top: `${r.top - t.top}px`, width: `${r.width}px`, height: `${r.height}px`, border: bad ? '3px solid #e00' : '1px solid #e4007f' });
+    const label = add({ left: '0', top: '0', background: bad ? '#e00' : '#e4007f', color: '#fff', font: '600 9px sans-serif', padding: '0 3px' }, id + (bad ? ' OVERSET' : ''));
+    box.appendChild(label);
+  }
+  for (const c of chains.filter((x) => x.status === 'overset')) {
+    const last = document.getElementById(`f-${c.frames[c.frames.length - 1]}`)!;
+    const r = last.getBoundingClientRect();
+    const t = trim.getBoundingClientRect();
+    add({ left: `${r.left - t.left}px`, top: `${r.bottom - t.top}px`, background: '#e00', color: '#fff', font: '700 11px sans-serif', padding: '1px 4px' }, `${c.id}: ${c.oversetChars}字 / ${c.oversetLines} lines over`);
+  }
+  trim.appendChild(layer);
+}
+
+(window as unknown as { broadsheetProof: typeof broadsheetProof }).broadsheetProof = broadsheetProof;

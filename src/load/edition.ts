@@ -49,6 +49,8 @@ export interface FrameDef {
   ref?: string;
   style?: 'lead' | 'normal' | 'closing';
   rule?: 'left' | 'top' | 'none';
+  minLines?: number;
+  maxLines?: number;
 }
 
 export interface Table {

@@ -18,11 +18,19 @@ export interface ChainLayout {
   oversetLines: number;
   emptyLines: number;
   frames: string[];
+  /** what copy-fit changed to make the chain fit */
+  copyFit?: { frame: string; fromLines: number; toLines: number };
 }
+
+export interface PhotoBox { id: string; widthMm: number; heightMm: number }
 
 export interface Printed {
   pdf: Uint8Array;
+  /** the page with grid, frames and overset markers drawn over it (--proof) */
+  proofPng?: Uint8Array;
   chains: ChainLayout[];
+  /** the photos' boxes as laid out (copy-fit may have changed them) */
+  photos: PhotoBox[];
   refused: string[];
   pageErrors: string[];
   ms: { load: number; fonts: number; layout: number; layoutInPage: number; pdf: number };
@@ -38,7 +46,9 @@ function readCached(file: string): Buffer {
   return b;
 }
 
-export async function printPage(browser: Browser, page: ComposedPage, sizeMm: { w: number; h: number }): Promise<Printed> {
+export interface ProofGrid { columns: number; colW: number; gutter: number; left: number; top: number; lines: number; pitch: number }
+
+export async function printPage(browser: Browser, page: ComposedPage, sizeMm: { w: number; h: number }, proof?: ProofGrid): Promise<Printed> {
   const tab = await browser.newPage();
   const refused: string[] = [];
   const pageErrors: string[] = [];
@@ -91,7 +101,7 @@ export async function printPage(browser: Browser, page: ComposedPage, sizeMm: { 
     const t2 = performance.now();
 
     await tab.waitForFunction(() => typeof (window as unknown as { broadsheetLayout?: unknown }).broadsheetLayout === 'function');
-    const layout = await tab.evaluate(() => (window as unknown as { broadsheetLayout: () => { chains: ChainLayout[]; ms: number } }).broadsheetLayout());
+    const layout = await tab.evaluate(() => (window as unknown as { broadsheetLayout: () => { chains: ChainLayout[]; photos: PhotoBox[]; ms: number } }).broadsheetLayout());
     const t3 = performance.now();
     if (pageErrors.length) throw new Error(`the page reported errors: ${pageErrors.join('; ')}`);
 
@@ -106,9 +116,18 @@ export async function printPage(browser: Browser, page: ComposedPage, sizeMm: { 
       timeout: 60_000,
     });
     const t4 = performance.now();
+    let proofPng: Uint8Array | undefined;
+    if (proof) {
+      // screen resolution: 96 px per inch
+      await tab.setViewport({ width: Math.ceil((sizeMm.w / 25.4) * 96), height: Math.ceil((sizeMm.h / 25.4) * 96), deviceScaleFactor: 1 });
+      await tab.evaluate((g, chains) => (window as unknown as { broadsheetProof: (g: unknown, c: unknown) => void }).broadsheetProof(g, chains), proof, layout.chains);
+      proofPng = await tab.screenshot({ type: 'png', fullPage: true });
+    }
     return {
       pdf,
+      ...(proofPng ? { proofPng } : {}),
       chains: layout.chains,
+      photos: layout.photos,
       refused,
       pageErrors,
       ms: { load: t1 - t0, fonts: t2 - t1, layout: t3 - t2, layoutInPage: layout.ms, pdf: t4 - t3 },
