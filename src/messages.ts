@@ -150,6 +150,10 @@ export const msg = {
   warnUnderset: (chain: string, lines: number) => `story "${chain}": ${lines} empty lines at the end of its last frame`,
   copyFitted: (chain: string, frame: string, from: number, to: number) =>
     `story "${chain}": copy-fit set photo "${frame}" to ${to} lines (layout: ${from}) so the text fits`,
+  derivedMismatch: (name: string, kind: string, stated: string, computed: number, unit: string, atLeast: boolean) =>
+    `figure {${name}} states ${atLeast ? 'at least ' : ''}${stated}, but its inputs give ${computed}${unit} (${kind})`,
+  literalFigure: (place: Place, form: string, name: string) =>
+    `${placeText(place)}: "${form}" is written out; it equals {${name}}: write {${name}} so a correction reaches it`,
   warnLowPpi: (photo: string, ppi: number) => `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
     `wrote ${pdf} (${pages} page${pages === 1 ? '' : 's'}) in ${seconds.toFixed(2)} s${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,

@@ -13,11 +13,12 @@ import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { loadEdition, type Edition } from './load/edition.js';
 import { bind, type Bound } from './bind/figures.js';
+import { checkConsistency, type Consistency } from './bind/consistency.js';
 import { layoutPage, type PageLayout } from './layout/frames.js';
 import { renderChart, type RenderedChart } from './charts/render.js';
 import { chartArea, compose, type ComposedPage } from './compose/compose.js';
 import { launchBrowser, type Launched } from './print/browser.js';
-import { printPage } from './print/render.js';
+import { printPage, PrintSession } from './print/render.js';
 import { finishPdf } from './print/postprocess.js';
 import { chartReport, checkPage, figureReport, type Report } from './check/report.js';
 import { writeAtomic } from './output/write.js';
@@ -31,8 +32,10 @@ export interface BuildOptions {
   log?: Logger;
   /** also write proof.png: the page with grid, frame outlines and overset markers */
   proof?: boolean;
-  /** a browser kept warm by the caller (watch mode, tests); otherwise one is launched and closed */
+  /** a browser kept warm by the caller (tests); otherwise one is launched and closed */
   browser?: Launched;
+  /** a warm print session (watch mode): the page stays loaded and only changes are replaced */
+  session?: PrintSession;
   timeoutMs?: number;
 }
 
@@ -57,10 +60,14 @@ export async function buildEdition(editionDir: string, opts: BuildOptions = {}):
     timer.unref();
   });
   // Start our own browser while the pure stages run; it is closed however the build ends.
-  const launching = opts.browser ? undefined : launchBrowser();
+  const launching = opts.browser || opts.session ? undefined : launchBrowser();
   launching?.catch(() => undefined);
   try {
-    return await Promise.race([run(editionDir, opts, opts.browser ? Promise.resolve(opts.browser) : launching!), timeout]);
+    const printer: Promise<Printer> = opts.session
+      ? Promise.resolve(opts.session)
+      : (opts.browser ? Promise.resolve(opts.browser) : launching!).then((l) => ({ print: (p, size, proof) => printPage(l.browser, p, size, proof) }));
+    printer.catch(() => undefined);
+    return await Promise.race([run(editionDir, opts, printer), timeout]);
   } finally {
     clearTimeout(timer);
     if (launching) await (await launching.catch(() => undefined))?.close();
@@ -70,6 +77,7 @@ export async function buildEdition(editionDir: string, opts: BuildOptions = {}):
 export interface Prepared {
   ed: Edition;
   bound: Bound;
+  consistency: Consistency;
   layout: PageLayout;
   charts: Map<string, RenderedChart>;
   page: ComposedPage;
@@ -87,6 +95,7 @@ export async function prepare(editionDir: string, ms: Record<string, number> = {
   lap('load');
   // 2. bind figures into text, captions, fact boxes and tables
   const bound = bind(ed);
+  const consistency = checkConsistency(ed, bound);
   lap('bind');
   // 3. lay out the grid: frames in mm
   const layout = layoutPage(ed);
@@ -101,10 +110,12 @@ export async function prepare(editionDir: string, ms: Record<string, number> = {
   // 5. compose the page
   const page = compose(ed, bound, layout, charts);
   lap('compose');
-  return { ed, bound, layout, charts, page };
+  return { ed, bound, consistency, layout, charts, page };
 }
 
-async function run(editionDir: string, opts: BuildOptions, browserP: Promise<Launched>): Promise<BuildResult> {
+type Printer = Pick<PrintSession, 'print'>;
+
+async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Printer>): Promise<BuildResult> {
   const log = opts.log ?? silentLogger;
   const t0 = performance.now();
   const ms: Record<string, number> = {};
@@ -113,19 +124,19 @@ async function run(editionDir: string, opts: BuildOptions, browserP: Promise<Lau
     return performance.now();
   };
   log.progress('reading the edition');
-  const { ed, bound, layout, charts, page } = await prepare(editionDir, ms);
+  const { ed, bound, consistency, layout, charts, page } = await prepare(editionDir, ms);
   let t = performance.now();
 
   // 6. print: Chromium lays out the chains and prints
   log.progress('printing');
-  const browser = await browserP;
+  const printer = await printerP;
   t = lap('browserWait', t);
   const preset = layout.grid.preset;
   const g = layout.grid;
   const proofGrid = opts.proof
     ? { columns: preset.columns, colW: g.colW, gutter: g.gutter, left: g.left, top: g.top, lines: g.lines, pitch: g.pitch }
     : undefined;
-  const printed = await printPage(browser.browser, page, { w: g.pageW, h: g.pageH }, proofGrid);
+  const printed = await printer.print(page, { w: g.pageW, h: g.pageH }, proofGrid);
   Object.assign(ms, Object.fromEntries(Object.entries(printed.ms).map(([k, v]) => [`print.${k}`, Math.round(v)])));
   t = lap('print', t);
 
@@ -140,7 +151,9 @@ async function run(editionDir: string, opts: BuildOptions, browserP: Promise<Lau
     layoutFile: ed.layout.file,
   });
   if (checked.errors.length) throw checked.errors.length === 1 ? checked.errors[0]! : new InputErrors(checked.errors);
-  for (const w of checked.warnings) log.warn(w);
+  const warnings = [...consistency.warnings, ...checked.warnings];
+  for (const w of warnings) log.warn(w);
+  for (const n of consistency.notes) log.info(`note: ${n}`);
 
   const meta = ed.meta.data;
   const finished = await finishPdf(
@@ -173,7 +186,9 @@ async function run(editionDir: string, opts: BuildOptions, browserP: Promise<Lau
     photos: checked.photos,
     fonts: Object.fromEntries(page.fonts.used),
     refusedRequests: printed.refused,
-    warnings: checked.warnings,
+    checks: consistency.checks,
+    notes: consistency.notes,
+    warnings,
     timingsMs: ms,
   };
   writeAtomic(pdfPath, finished.bytes);

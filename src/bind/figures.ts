@@ -34,7 +34,8 @@ export function formatNumber(f: FigureDef): string {
   let v = f.value;
   if (f.scale === '万') v = v / 1e4;
   if (f.scale === '亿') v = v / 1e8;
-  const n = f.decimals !== undefined ? v.toFixed(f.decimals) : String(Number(v.toPrecision(12)));
+  let n = f.decimals !== undefined ? v.toFixed(f.decimals) : String(Number(v.toPrecision(12)));
+  if (f.separators) n = n.replace(/^(-?\d+)/, (int) => int.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
   return n + (f.scale ?? '');
 }
 

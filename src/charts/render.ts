@@ -113,10 +113,23 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown> | undefine
   return out;
 }
 
+/** Rendered charts by spec, data and size: a rebuild re-renders only charts that changed. */
+const cache = new Map<string, RenderedChart>();
+
 export async function renderChart(src: ChartSource, tables: Map<string, BoundTable>, size: ChartSize): Promise<RenderedChart> {
   installMetrics();
   const raw = src.spec.data;
   const spec = bindData(raw, src, tables, []) as Record<string, unknown>;
+  const key = JSON.stringify([src.id, spec, size]);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const r = await render(src, spec, size);
+  if (cache.size > 64) cache.clear();
+  cache.set(key, r);
+  return r;
+}
+
+async function render(src: ChartSource, spec: Record<string, unknown>, size: ChartSize): Promise<RenderedChart> {
   if (!('data' in spec) && !('layer' in spec) && !('vconcat' in spec) && !('hconcat' in spec) && !('concat' in spec)) {
     throw msg.invalidChart({ file: src.file }, 'the spec has no "data"; use "data": {"name": "<table>"}');
   }

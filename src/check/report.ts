@@ -3,6 +3,7 @@
  * errors and the build report written as report.json.
  */
 import { InputError, msg } from '../messages.js';
+import type { CheckResult } from '../bind/consistency.js';
 import type { Bound } from '../bind/figures.js';
 import { coverPpi, type PlacedPhoto } from '../compose/compose.js';
 import type { PageLayout } from '../layout/frames.js';
@@ -26,6 +27,9 @@ export interface Report {
   photos: PlacedPhoto[];
   fonts: Record<string, string[]>;
   refusedRequests: string[];
+  /** derived figures compared with their inputs */
+  checks: CheckResult[];
+  notes: string[];
   warnings: string[];
   timingsMs: Record<string, number>;
 }

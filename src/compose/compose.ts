@@ -25,6 +25,8 @@ export function coverPpi(px: [number, number], widthMm: number, heightMm: number
 
 export interface ComposedPage {
   html: string;
+  /** the page in parts, for warm rebuilds that replace only what changed */
+  parts: { frames: Map<string, string>; sources: Map<string, string>; framesCss: string };
   assets: Map<string, Asset>;
   fonts: FontPlan;
   photos: PlacedPhoto[];
@@ -45,16 +47,20 @@ export function captionLines(caption: string, widthMm: number): number {
 }
 
 const hb = Handlebars.create();
-let template: Handlebars.TemplateDelegate | undefined;
-function pageTemplate(): Handlebars.TemplateDelegate {
-  if (!template) {
-    for (const f of readdirSync(path.join(TEMPLATES, 'partials'))) {
-      hb.registerPartial(f.replace(/\.hbs$/, ''), readFileSync(path.join(TEMPLATES, 'partials', f), 'utf8'));
-    }
+let templates: Map<string, Handlebars.TemplateDelegate> | undefined;
+/** The page template and one template per partial (frame kinds, chain sources). */
+function template(name: string): Handlebars.TemplateDelegate {
+  if (!templates) {
+    templates = new Map();
     hb.registerHelper('segs', (segs: Segment[] | undefined) => new hb.SafeString(segsHtml(segs ?? [])));
-    template = hb.compile(readFileSync(path.join(TEMPLATES, 'page.hbs'), 'utf8'), { strict: false, noEscape: false });
+    for (const f of readdirSync(path.join(TEMPLATES, 'partials'))) {
+      templates.set(f.replace(/\.hbs$/, ''), hb.compile(readFileSync(path.join(TEMPLATES, 'partials', f), 'utf8')));
+    }
+    templates.set('page', hb.compile(readFileSync(path.join(TEMPLATES, 'page.hbs'), 'utf8')));
   }
-  return template;
+  const t = templates.get(name);
+  if (!t) throw new Error(`template "${name}" missing from ${TEMPLATES}`);
+  return t;
 }
 
 export function segsHtml(segs: Segment[]): string {
@@ -195,12 +201,14 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts: M
   assets.set('/styles/page.css', { file: path.join(STYLES, 'page.css'), type: 'text/css' });
   assets.set('/scripts/layout.js', { file: path.join(PAGE_SCRIPTS, 'in-page.js'), type: 'text/javascript' });
 
-  const html = pageTemplate()({
+  const frameHtml = new Map(frames.map((f) => [f.id, template(f.partial)(f)]));
+  const sourceHtml = new Map(sources.map((c) => [c.id, template('chain-source')(c)]));
+  const html = template('page')({
     lang: meta.language ?? 'zh-CN',
     title: meta.title,
     folio,
-    frames,
-    sources,
+    frames: [...frameHtml.values()],
+    sources: [...sourceHtml.values()],
   });
-  return { html, assets, fonts, photos };
+  return { html, parts: { frames: frameHtml, sources: sourceHtml, framesCss: assets.get('/styles/frames.css')!.body as string }, assets, fonts, photos };
 }

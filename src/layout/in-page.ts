@@ -201,28 +201,87 @@ function copyFit(id: string, pristine: HTMLElement, frames: HTMLElement[], pitch
   return first;
 }
 
-function broadsheetLayout(): LayoutResult {
-  const t0 = performance.now();
-  const pitch = pitchPx();
-  const chains: ChainResult[] = [];
-  for (const src of Array.from(document.querySelectorAll<HTMLElement>('.chain-source'))) {
-    const id = src.dataset.chain!;
-    const frames = Array.from(document.querySelectorAll<HTMLElement>(`.frame.text[data-chain="${CSS.escape(id)}"]`))
-      .sort((a, b) => Number(a.dataset.seq) - Number(b.dataset.seq));
-    const pristine = src.cloneNode(true) as HTMLElement;
-    let r = layoutChain(id, src, frames, pitch);
-    if (r.status === 'overset' || r.emptyLines > 1) r = copyFit(id, pristine, frames, pitch, r);
-    chains.push(r);
-  }
+/** Each chain's text as composed, kept so a chain can be threaded again after a change. */
+const pristine = new Map<string, HTMLElement>();
+const results = new Map<string, ChainResult>();
+
+function chainFrames(id: string): HTMLElement[] {
+  return Array.from(document.querySelectorAll<HTMLElement>(`.frame.text[data-chain="${CSS.escape(id)}"]`))
+    .sort((a, b) => Number(a.dataset.seq) - Number(b.dataset.seq));
+}
+
+function threadChain(id: string, pitch: number): void {
+  const frames = chainFrames(id);
+  const src = pristine.get(id)!;
+  let r = layoutChain(id, src.cloneNode(true) as HTMLElement, frames, pitch);
+  if (r.status === 'overset' || r.emptyLines > 1) r = copyFit(id, src, frames, pitch, r);
+  results.set(id, r);
+}
+
+function collect(t0: number): LayoutResult {
   const mm = (px: number) => (px * 25.4) / 96;
   const photos = Array.from(document.querySelectorAll<HTMLElement>('[data-photo]')).map((f) => {
     const r = f.querySelector('img')!.getBoundingClientRect();
     return { id: f.dataset.photo!, widthMm: mm(r.width), heightMm: mm(r.height) };
   });
-  return { chains, photos, ms: performance.now() - t0 };
+  const order = Array.from(document.querySelectorAll<HTMLElement>('.chain-source')).map((s) => s.dataset.chain!);
+  return { chains: order.map((id) => results.get(id)!), photos, ms: performance.now() - t0 };
 }
 
-(window as unknown as { broadsheetLayout: typeof broadsheetLayout }).broadsheetLayout = broadsheetLayout;
+function broadsheetLayout(): LayoutResult {
+  const t0 = performance.now();
+  const pitch = pitchPx();
+  for (const src of Array.from(document.querySelectorAll<HTMLElement>('.chain-source'))) {
+    pristine.set(src.dataset.chain!, src.cloneNode(true) as HTMLElement);
+    src.replaceChildren();
+  }
+  for (const id of pristine.keys()) threadChain(id, pitch);
+  return collect(t0);
+}
+
+interface PageUpdate { frames: [string, string][]; sources: [string, string][]; framesCss?: string }
+
+/**
+ * A warm rebuild: replace the frames and chain texts that changed, thread again only the chains
+ * they touch (all of them when the geometry changed), and report as broadsheetLayout does.
+ */
+function broadsheetUpdate(u: PageUpdate): LayoutResult {
+  const t0 = performance.now();
+  const pitch = pitchPx();
+  const dirty = new Set<string>();
+  const parse = (html: string) => {
+    const t = document.createElement('template');
+    t.innerHTML = html;
+    return t.content.firstElementChild as HTMLElement;
+  };
+  for (const [id, html] of u.frames) {
+    const old = document.getElementById(`f-${id}`);
+    const next = parse(html);
+    if (old) old.replaceWith(next);
+    if (next.dataset.chain) dirty.add(next.dataset.chain);
+    // a flexible photo gives and takes lines with the chains below it
+    for (const f of (next.dataset.flex ?? '').split(' ').slice(2)) {
+      const chain = document.getElementById(`f-${f}`)?.dataset.chain;
+      if (chain) dirty.add(chain);
+    }
+  }
+  for (const [id, html] of u.sources) {
+    const el = parse(html);
+    pristine.set(id, el.cloneNode(true) as HTMLElement);
+    dirty.add(id);
+  }
+  if (u.framesCss !== undefined) {
+    const sheet = Array.from(document.styleSheets).find((x) => x.href?.endsWith('/styles/frames.css'))!;
+    while (sheet.cssRules.length) sheet.deleteRule(0);
+    for (const rule of u.framesCss.split(/\n(?=\S)/).map((r) => r.trim()).filter(Boolean)) sheet.insertRule(rule, sheet.cssRules.length);
+    for (const id of pristine.keys()) dirty.add(id);
+  }
+  for (const id of dirty) if (pristine.has(id)) threadChain(id, pitch);
+  return collect(t0);
+}
+
+(window as unknown as { broadsheetLayout: typeof broadsheetLayout; broadsheetUpdate: typeof broadsheetUpdate }).broadsheetLayout = broadsheetLayout;
+(window as unknown as { broadsheetUpdate: typeof broadsheetUpdate }).broadsheetUpdate = broadsheetUpdate;
 
 interface ProofGrid { columns: number; colW: number; gutter: number; left: number; top: number; lines: number; pitch: number }
 

@@ -36,6 +36,18 @@ export interface FigureDef {
   approx?: string;
   display?: string;
   label?: string;
+  separators?: boolean;
+  check?: FigureCheck;
+}
+
+export interface FigureCheck {
+  cagr?: [string, string];
+  years?: number;
+  multiple?: [string, string];
+  share?: [string, string];
+  tolerance?: number;
+  atLeast?: boolean;
+  intended?: string;
 }
 
 export type FrameKind = 'banner' | 'headline' | 'text' | 'head' | 'photo' | 'chart' | 'factbox';

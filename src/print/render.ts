@@ -5,7 +5,7 @@
  * reported. Readiness is explicit: fonts loaded and checked, then the in-page layout run.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, HTTPRequest } from 'puppeteer';
+import type { Browser, HTTPRequest, Page } from 'puppeteer';
 import type { ComposedPage } from '../compose/compose.js';
 import { FACES, type FaceName } from '../fonts/faces.js';
 
@@ -48,35 +48,112 @@ function readCached(file: string): Buffer {
 
 export interface ProofGrid { columns: number; colW: number; gutter: number; left: number; top: number; lines: number; pitch: number }
 
-export async function printPage(browser: Browser, page: ComposedPage, sizeMm: { w: number; h: number }, proof?: ProofGrid): Promise<Printed> {
-  const tab = await browser.newPage();
-  const refused: string[] = [];
-  const pageErrors: string[] = [];
-  try {
-    await tab.setJavaScriptEnabled(true);
+type LayoutOut = { chains: ChainLayout[]; photos: PhotoBox[]; ms: number };
+
+/**
+ * A print session: one tab that stays loaded between builds. The first print loads the page;
+ * later prints replace only the frames and texts that changed and thread again only the chains
+ * they touch, unless the fonts or styles changed, which reloads the page.
+ */
+export class PrintSession {
+  private tab: Page | undefined;
+  private current: ComposedPage | undefined;
+  private refused: string[] = [];
+  private pageErrors: string[] = [];
+
+  constructor(private readonly browser: Browser) {}
+
+  async print(page: ComposedPage, sizeMm: { w: number; h: number }, proof?: ProofGrid): Promise<Printed> {
+    this.refused = [];
+    this.pageErrors = [];
+    const t0 = performance.now();
+    let layout: LayoutOut;
+    let loadMs = 0;
+    let fontMs = 0;
+    const prev = this.current;
+    this.current = page;
+    if (!this.tab || !prev || !sameAssets(prev, page) || proof) {
+      await this.tab?.close().catch(() => undefined);
+      this.tab = await this.open();
+      await this.tab.goto(`${ORIGIN}/page.html`, { waitUntil: 'load' });
+      loadMs = performance.now() - t0;
+      await this.fonts(page);
+      fontMs = performance.now() - t0 - loadMs;
+      await this.tab.waitForFunction(() => typeof (window as unknown as { broadsheetLayout?: unknown }).broadsheetLayout === 'function');
+      layout = await this.tab.evaluate(() => (window as unknown as { broadsheetLayout: () => LayoutOut }).broadsheetLayout());
+    } else {
+      const changed = <T>(a: Map<string, T>, b: Map<string, T>) => [...b].filter(([k, v]) => a.get(k) !== v);
+      const update = {
+        frames: changed(prev.parts.frames, page.parts.frames),
+        sources: changed(prev.parts.sources, page.parts.sources),
+        ...(prev.parts.framesCss !== page.parts.framesCss ? { framesCss: page.parts.framesCss } : {}),
+      };
+      layout = await this.tab.evaluate((u) => (window as unknown as { broadsheetUpdate: (u: unknown) => LayoutOut }).broadsheetUpdate(u), update);
+      await this.tab.evaluate(() => document.fonts.ready.then(() => undefined));
+    }
+    const t3 = performance.now();
+    if (this.pageErrors.length) throw new Error(`the page reported errors: ${this.pageErrors.join('; ')}`);
+
+    const pdf = await this.tab.pdf({
+      width: `${sizeMm.w}mm`,
+      height: `${sizeMm.h}mm`,
+      printBackground: true,
+      margin: { top: 0, right: 0, bottom: 0, left: 0 },
+      displayHeaderFooter: false,
+      tagged: false,
+      outline: false,
+      timeout: 60_000,
+    });
+    const t4 = performance.now();
+    let proofPng: Uint8Array | undefined;
+    if (proof) {
+      // screen resolution: 96 px per inch; the overlay stays, so the next print reloads
+      await this.tab.setViewport({ width: Math.ceil((sizeMm.w / 25.4) * 96), height: Math.ceil((sizeMm.h / 25.4) * 96), deviceScaleFactor: 1 });
+      await this.tab.evaluate((g, chains) => (window as unknown as { broadsheetProof: (g: unknown, c: unknown) => void }).broadsheetProof(g, chains), proof, layout.chains);
+      proofPng = await this.tab.screenshot({ type: 'png', fullPage: true });
+      this.current = undefined;
+    }
+    return {
+      pdf,
+      ...(proofPng ? { proofPng } : {}),
+      chains: layout.chains,
+      photos: layout.photos,
+      refused: this.refused,
+      pageErrors: this.pageErrors,
+      ms: { load: loadMs, fonts: fontMs, layout: t3 - t0 - loadMs - fontMs, layoutInPage: layout.ms, pdf: t4 - t3 },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.tab?.close().catch(() => undefined);
+    this.tab = undefined;
+    this.current = undefined;
+  }
+
+  private async open(): Promise<Page> {
+    const tab = await this.browser.newPage();
     await tab.setRequestInterception(true);
-    tab.on('request', (req: HTTPRequest) => serve(req, page, refused));
-    tab.on('pageerror', (e) => pageErrors.push(String((e as Error).message ?? e)));
+    tab.on('request', (req: HTTPRequest) => serve(req, this.current!, this.refused));
+    tab.on('pageerror', (e) => this.pageErrors.push(String((e as Error).message ?? e)));
     tab.on('console', (m) => {
       if (m.type() !== 'error') return;
       const text = m.text();
       if (/violates the following Content Security Policy directive/.test(text)) {
         const what = /'([^']+)' violates/.exec(text)?.[1] ?? /from '([^']+)'/.exec(text)?.[1] ?? /^(\w+ inline \w+)/.exec(text)?.[1]?.toLowerCase() ?? 'content';
-        refused.push(`${what} (blocked by the page's security policy)`);
+        this.refused.push(`${what} (blocked by the page's security policy)`);
         return;
       }
       const local = /^Not allowed to load local resource: (\S+)/.exec(text);
-      if (local) refused.push(`${local[1]} (local file)`);
-      else if (!/net::ERR_BLOCKED_BY_CLIENT|Failed to load resource/.test(text)) pageErrors.push(text);
+      if (local) this.refused.push(`${local[1]} (local file)`);
+      else if (!/net::ERR_BLOCKED_BY_CLIENT|Failed to load resource/.test(text)) this.pageErrors.push(text);
     });
+    return tab;
+  }
 
-    const t0 = performance.now();
-    await tab.goto(`${ORIGIN}/page.html`, { waitUntil: 'load' });
-    const t1 = performance.now();
-
-    // Fonts: load every planned face explicitly and check that each one really loaded.
+  /** Loads every planned face explicitly and checks that each one really loaded. */
+  private async fonts(page: ComposedPage): Promise<void> {
     const faces = [...page.fonts.used.keys()].map((n: FaceName) => ({ family: FACES[n].family, weight: FACES[n].weight, files: page.fonts.used.get(n)!.length }));
-    const fontState = await tab.evaluate(async (wanted) => {
+    const state = await this.tab!.evaluate(async () => {
       await document.fonts.ready;
       const loaded: Record<string, number> = {};
       const failed: string[] = [];
@@ -92,48 +169,33 @@ export async function printPage(browser: Browser, page: ComposedPage, sizeMm: { 
         }
         loaded[key] = (loaded[key] ?? 0) + 1;
       }
-      return { loaded, failed, wanted };
-    }, faces);
-    const notLoaded = faces.filter((f) => (fontState.loaded[`${f.family}/${f.weight}`] ?? 0) !== f.files);
-    if (fontState.failed.length || notLoaded.length) {
-      throw new Error(`fonts did not load: ${[...fontState.failed, ...notLoaded.map((f) => `${f.family} ${f.weight}`)].join(', ')}`);
-    }
-    const t2 = performance.now();
-
-    await tab.waitForFunction(() => typeof (window as unknown as { broadsheetLayout?: unknown }).broadsheetLayout === 'function');
-    const layout = await tab.evaluate(() => (window as unknown as { broadsheetLayout: () => { chains: ChainLayout[]; photos: PhotoBox[]; ms: number } }).broadsheetLayout());
-    const t3 = performance.now();
-    if (pageErrors.length) throw new Error(`the page reported errors: ${pageErrors.join('; ')}`);
-
-    const pdf = await tab.pdf({
-      width: `${sizeMm.w}mm`,
-      height: `${sizeMm.h}mm`,
-      printBackground: true,
-      margin: { top: 0, right: 0, bottom: 0, left: 0 },
-      displayHeaderFooter: false,
-      tagged: false,
-      outline: false,
-      timeout: 60_000,
+      return { loaded, failed };
     });
-    const t4 = performance.now();
-    let proofPng: Uint8Array | undefined;
-    if (proof) {
-      // screen resolution: 96 px per inch
-      await tab.setViewport({ width: Math.ceil((sizeMm.w / 25.4) * 96), height: Math.ceil((sizeMm.h / 25.4) * 96), deviceScaleFactor: 1 });
-      await tab.evaluate((g, chains) => (window as unknown as { broadsheetProof: (g: unknown, c: unknown) => void }).broadsheetProof(g, chains), proof, layout.chains);
-      proofPng = await tab.screenshot({ type: 'png', fullPage: true });
+    const notLoaded = faces.filter((f) => (state.loaded[`${f.family}/${f.weight}`] ?? 0) !== f.files);
+    if (state.failed.length || notLoaded.length) {
+      throw new Error(`fonts did not load: ${[...state.failed, ...notLoaded.map((f) => `${f.family} ${f.weight}`)].join(', ')}`);
     }
-    return {
-      pdf,
-      ...(proofPng ? { proofPng } : {}),
-      chains: layout.chains,
-      photos: layout.photos,
-      refused,
-      pageErrors,
-      ms: { load: t1 - t0, fonts: t2 - t1, layout: t3 - t2, layoutInPage: layout.ms, pdf: t4 - t3 },
-    };
+  }
+}
+
+/** Same fonts, styles, scripts and images: a warm update is enough. */
+function sameAssets(a: ComposedPage, b: ComposedPage): boolean {
+  if (a.assets.size !== b.assets.size) return false;
+  for (const [url, x] of b.assets) {
+    if (url === '/styles/frames.css') continue;
+    const y = a.assets.get(url);
+    if (!y || y.file !== x.file || (x.body !== y.body && !(Buffer.isBuffer(x.body) && Buffer.isBuffer(y.body) && x.body.equals(y.body)))) return false;
+  }
+  return true;
+}
+
+/** One page printed in a fresh tab (the one-shot build). */
+export async function printPage(browser: Browser, page: ComposedPage, sizeMm: { w: number; h: number }, proof?: ProofGrid): Promise<Printed> {
+  const session = new PrintSession(browser);
+  try {
+    return await session.print(page, sizeMm, proof);
   } finally {
-    await tab.close().catch(() => undefined);
+    await session.close();
   }
 }
 
