@@ -4,6 +4,8 @@
  * line (exit 2); anything else escaping the pipeline is an internal error.
  */
 
+import type { ChangeReport } from './check/changes.js';
+
 /** Where in the user's files a problem is. */
 export interface Place {
   file: string;
@@ -154,6 +156,22 @@ export const msg = {
     `figure {${name}} states ${atLeast ? 'at least ' : ''}${stated}, but its inputs give ${computed}${unit} (${kind})`,
   literalFigure: (place: Place, form: string, name: string) =>
     `${placeText(place)}: "${form}" is written out; it equals {${name}}: write {${name}} so a correction reaches it`,
+  changes: (c: ChangeReport): string => {
+    const reflowed = c.chains.filter((x) => x.reflowedFrames.length).map((x) => x.id);
+    const status = c.chains.filter((x) => x.status[0] !== x.status[1]).map((x) => `story "${x.id}" ${x.status[0]} → ${x.status[1]}`);
+    if (!c.figures.length && !c.charts.length && !reflowed.length && !c.regions.length) return 'since the last build: nothing printed differs';
+    const parts = [
+      ...c.figures.map((f) => `{${f.name}} ${f.old ?? '—'} → ${f.new ?? '—'} (${f.places.length} places)`),
+      ...(c.charts.length ? [`chart${c.charts.length > 1 ? 's' : ''} ${c.charts.join(', ')}`] : []),
+      ...(reflowed.length ? [`reflowed ${reflowed.join(', ')}`] : []),
+      ...status,
+      ...(c.regions.length ? [`${c.regions.length} page region${c.regions.length > 1 ? 's' : ''}${c.image ? ' boxed in changes.png' : ''}`] : []),
+    ];
+    return `since the last build: ${parts.join('; ')}`;
+  },
+  rebuilt: (ms: number, pdf: string) => `rebuilt ${pdf} in ${ms} ms`,
+  keptLastGood: () => 'the last good PDF is unchanged; watching for the next change',
+  watching: (dir: string) => `watching ${dir} for changes (Ctrl-C to stop)`,
   warnLowPpi: (photo: string, ppi: number) => `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
     `wrote ${pdf} (${pages} page${pages === 1 ? '' : 's'}) in ${seconds.toFixed(2)} s${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,

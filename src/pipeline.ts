@@ -10,7 +10,7 @@
  * Every stage but print and write is pure: it takes values and returns values.
  */
 import path from 'node:path';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { loadEdition, type Edition } from './load/edition.js';
 import { bind, type Bound } from './bind/figures.js';
 import { checkConsistency, type Consistency } from './bind/consistency.js';
@@ -18,10 +18,11 @@ import { layoutPage, type PageLayout } from './layout/frames.js';
 import { renderChart, type RenderedChart } from './charts/render.js';
 import { chartArea, compose, type ComposedPage } from './compose/compose.js';
 import { launchBrowser, type Launched } from './print/browser.js';
-import { printPage, PrintSession } from './print/render.js';
+import { PrintSession } from './print/render.js';
 import { finishPdf } from './print/postprocess.js';
 import { chartReport, checkPage, figureReport, type Report } from './check/report.js';
 import { writeAtomic } from './output/write.js';
+import { compareSnapshots, decodePng, diffPages, rasterFromBytes, rasterToBytes, snapshotOf, type Raster, type Snapshot } from './check/changes.js';
 import { InputErrors, msg } from './messages.js';
 import { silentLogger, type Logger } from './log.js';
 import { ROOT } from './paths.js';
@@ -30,6 +31,8 @@ export interface BuildOptions {
   outDir?: string;
   allowOverset?: boolean;
   log?: Logger;
+  /** compare with the previous build and report what changed (default: true) */
+  changes?: boolean;
   /** also write proof.png: the page with grid, frame outlines and overset markers */
   proof?: boolean;
   /** a browser kept warm by the caller (tests); otherwise one is launched and closed */
@@ -47,6 +50,25 @@ export interface BuildResult {
   seconds: number;
 }
 
+/** What the last build of this edition printed: kept in <out>/.broadsheet/ */
+function readState(outDir: string): { snapshot: Snapshot; raster: Raster } | undefined {
+  try {
+    return {
+      snapshot: JSON.parse(readFileSync(path.join(outDir, STATE_DIR, 'state.json'), 'utf8')) as Snapshot,
+      raster: rasterFromBytes(readFileSync(path.join(outDir, STATE_DIR, 'page.rgba'))),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function writeState(outDir: string, snap: Snapshot, raster: Raster): void {
+  writeAtomic(path.join(outDir, STATE_DIR, 'page.rgba'), rasterToBytes(raster));
+  writeAtomic(path.join(outDir, STATE_DIR, 'state.json'), JSON.stringify(snap));
+}
+
+const STATE_DIR = '.broadsheet';
+
 export function defaultOutDir(editionDir: string): string {
   return path.join(ROOT, 'out', path.basename(path.resolve(editionDir)));
 }
@@ -63,11 +85,14 @@ export async function buildEdition(editionDir: string, opts: BuildOptions = {}):
   const launching = opts.browser || opts.session ? undefined : launchBrowser();
   launching?.catch(() => undefined);
   try {
-    const printer: Promise<Printer> = opts.session
-      ? Promise.resolve(opts.session)
-      : (opts.browser ? Promise.resolve(opts.browser) : launching!).then((l) => ({ print: (p, size, proof) => printPage(l.browser, p, size, proof) }));
-    printer.catch(() => undefined);
-    return await Promise.race([run(editionDir, opts, printer), timeout]);
+    // one session for this build unless the caller keeps one warm
+    const own = opts.session ? undefined : (opts.browser ? Promise.resolve(opts.browser) : launching!).then((l) => new PrintSession(l.browser));
+    own?.catch(() => undefined);
+    try {
+      return await Promise.race([run(editionDir, opts, opts.session ? Promise.resolve(opts.session) : own!), timeout]);
+    } finally {
+      await (await own?.catch(() => undefined))?.close();
+    }
   } finally {
     clearTimeout(timer);
     if (launching) await (await launching.catch(() => undefined))?.close();
@@ -113,9 +138,7 @@ export async function prepare(editionDir: string, ms: Record<string, number> = {
   return { ed, bound, consistency, layout, charts, page };
 }
 
-type Printer = Pick<PrintSession, 'print'>;
-
-async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Printer>): Promise<BuildResult> {
+async function run(editionDir: string, opts: BuildOptions, printerP: Promise<PrintSession>): Promise<BuildResult> {
   const log = opts.log ?? silentLogger;
   const t0 = performance.now();
   const ms: Record<string, number> = {};
@@ -136,6 +159,8 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   const proofGrid = opts.proof
     ? { columns: preset.columns, colW: g.colW, gutter: g.gutter, left: g.left, top: g.top, lines: g.lines, pitch: g.pitch }
     : undefined;
+  const outDir = path.resolve(opts.outDir ?? defaultOutDir(editionDir));
+  const previous = readState(outDir);
   const printed = await printer.print(page, { w: g.pageW, h: g.pageH }, proofGrid);
   Object.assign(ms, Object.fromEntries(Object.entries(printed.ms).map(([k, v]) => [`print.${k}`, Math.round(v)])));
   t = lap('print', t);
@@ -171,8 +196,7 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   );
   t = lap('finish', t);
 
-  // 8. write, atomically
-  const outDir = path.resolve(opts.outDir ?? defaultOutDir(editionDir));
+  // 8. write, atomically: the PDF first, then what changed since the last build, then the report
   const pdfPath = path.join(outDir, 'broadsheet.pdf');
   const reportPath = path.join(outDir, 'report.json');
   ms.total = Math.round(performance.now() - t0);
@@ -180,7 +204,7 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
     edition: ed.name,
     preset: preset.name,
     output: { pdf: pdfPath, report: reportPath, ...(printed.proofPng ? { proof: path.join(outDir, 'proof.png') } : {}), bytes: finished.bytes.length, pages: finished.pages },
-    chains: checked.chains,
+    chains: checked.chains.map(({ texts: _texts, ...c }) => c),
     figures: figureReport(bound),
     charts: chartReport(charts),
     photos: checked.photos,
@@ -192,6 +216,23 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
     timingsMs: ms,
   };
   writeAtomic(pdfPath, finished.bytes);
+  t = lap('writePdf', t);
+  // after the PDF is in place: what changed since the last build
+  const snapshotPng = opts.changes !== false && !opts.proof ? await printer.snapshot({ w: g.pageW, h: g.pageH }) : undefined;
+  if (snapshotPng) {
+    const raster = decodePng(snapshotPng);
+    const snap = snapshotOf(report, checked.chains, new Map([...charts].map(([id, c]) => [id, c.svg])));
+    if (previous) {
+      const diff = diffPages(previous.raster, raster, 25.4 / 48);
+      report.changes = { ...compareSnapshots(previous.snapshot, snap), regions: diff.regions };
+      if (diff.regions.length) {
+        writeAtomic(path.join(outDir, 'changes.png'), diff.boxed());
+        report.changes.image = path.join(outDir, 'changes.png');
+      }
+    }
+    writeState(outDir, snap, raster);
+    t = lap('changes', t);
+  }
   writeAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
   if (printed.proofPng) writeAtomic(path.join(outDir, 'proof.png'), printed.proofPng);
   lap('write', t);

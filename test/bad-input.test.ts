@@ -8,12 +8,10 @@ import * as assert from 'uvu/assert';
 import { rmSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { prepare } from '../src/pipeline.js';
-import { copyEdition, edit, expectInputErrorAsync, SAMPLE } from './helpers.js';
+import { copyEdition, edit, expectInputErrorAsync, lineOf } from './helpers.js';
 
 interface Row { name: string; change: (dir: string) => void; expect: (string | RegExp)[] }
 
-/** the 1-based line of the sample file that contains `needle` */
-const lineOf = (file: string, needle: string) => readFileSync(path.join(SAMPLE, file), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
 const write = (dir: string, f: string, data: string | Buffer) => writeFileSync(path.join(dir, f), data);
 const read = (dir: string, f: string) => readFileSync(path.join(dir, f));
 

@@ -17,6 +17,13 @@ export function copyEdition(src = SAMPLE): string {
   return dir;
 }
 
+/** The 1-based line of a sample edition file that contains `needle`. */
+export function lineOf(file: string, needle: string, dir = SAMPLE): number {
+  const i = readFileSync(path.join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`"${needle}" not in ${file}`);
+  return i + 1;
+}
+
 export function edit(dir: string, file: string, fn: (s: string) => string): void {
   const p = path.join(dir, file);
   const before = readFileSync(p, 'utf8');

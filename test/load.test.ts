@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadEdition } from '../src/load/edition.js';
-import { copyEdition, edit, expectInputError, SAMPLE } from './helpers.js';
+import { copyEdition, edit, expectInputError, lineOf, SAMPLE } from './helpers.js';
 
 test('the sample edition loads with its chains, photos, charts and tables', () => {
   const ed = loadEdition(SAMPLE);
@@ -36,7 +36,7 @@ test('an edition folder that does not exist', () => {
 test('malformed YAML names file, line and column', () => {
   const dir = copyEdition();
   edit(dir, 'figures.yaml', (s) => s.replace('gdp_2025:        { value: 900,', 'gdp_2025:        { value: 900,,'));
-  expectInputError(() => loadEdition(dir), 'figures.yaml:8:', 'YAML syntax error');
+  expectInputError(() => loadEdition(dir), `figures.yaml:${lineOf('figures.yaml', 'gdp_2025:')}:`, 'YAML syntax error');
 });
 
 test('an unknown field and a missing required field are named with their line', () => {
@@ -49,7 +49,7 @@ test('an unknown field and a missing required field are named with their line', 
 test('a figure value that is not a number', () => {
   const dir = copyEdition();
   edit(dir, 'figures.yaml', (s) => s.replace('value: 646.8', 'value: 646.8亿'));
-  expectInputError(() => loadEdition(dir), 'figures.yaml:7', '"gdp_2020.value" must be number');
+  expectInputError(() => loadEdition(dir), `figures.yaml:${lineOf('figures.yaml', 'gdp_2020:')}`, '"gdp_2020.value" must be number');
 });
 
 test('an unknown page preset lists the known ones', () => {

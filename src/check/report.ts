@@ -4,6 +4,7 @@
  */
 import { InputError, msg } from '../messages.js';
 import type { CheckResult } from '../bind/consistency.js';
+import type { ChangeReport } from './changes.js';
 import type { Bound } from '../bind/figures.js';
 import { coverPpi, type PlacedPhoto } from '../compose/compose.js';
 import type { PageLayout } from '../layout/frames.js';
@@ -21,7 +22,7 @@ export interface Report {
   edition: string;
   preset: string;
   output: { pdf: string; report: string; proof?: string; bytes: number; pages: number };
-  chains: ChainReport[];
+  chains: Omit<ChainReport, 'texts'>[];
   figures: { name: string; printed: string; places: { where: string; file: string; line?: number }[] }[];
   charts: { id: string; widthPx: number; heightPx: number; texts: string[] }[];
   photos: PlacedPhoto[];
@@ -30,6 +31,8 @@ export interface Report {
   /** derived figures compared with their inputs */
   checks: CheckResult[];
   notes: string[];
+  /** what changed since the previous build of this edition into the same folder */
+  changes?: ChangeReport;
   warnings: string[];
   timingsMs: Record<string, number>;
 }

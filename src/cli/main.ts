@@ -6,7 +6,9 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { buildEdition, defaultOutDir } from '../pipeline.js';
 import { InputError, msg, UsageError } from '../messages.js';
+import { existsSync } from 'node:fs';
 import { terminalLogger } from '../log.js';
+import { startWatch } from './watch.js';
 import type { ChainReport } from '../check/report.js';
 import { removePendingWrites } from '../output/write.js';
 import { killAllBrowsers } from '../print/browser.js';
@@ -15,9 +17,14 @@ export const HELP = `broadsheet: an edition folder → a print-ready newspaper p
 
 Usage:
   broadsheet build <edition-folder> [options]
+  broadsheet watch <edition-folder> [options]
   broadsheet --help | --version
 
-Writes broadsheet.pdf and report.json into the output folder.
+build writes broadsheet.pdf and report.json into the output folder; after the first build it
+also compares with the previous build there and reports what changed (changes.png boxes the
+page regions that differ).
+watch builds, then keeps the browser warm and rebuilds on every change to the edition's files;
+a bad edit prints its error and the last good PDF stays in place.
 
 Options:
   --out <folder>     output folder (default: out/<edition-folder-name>/)
@@ -65,14 +72,28 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
     }
     const [command, edition, ...extra] = positionals;
     if (!command) throw msg.usage('no command given');
-    if (command !== 'build') throw msg.usage(`unknown command "${command}"`);
-    if (!edition) throw msg.usage('build needs an edition folder, e.g. broadsheet build data/yuhu-2025');
+    if (command !== 'build' && command !== 'watch') throw msg.usage(`unknown command "${command}"`);
+    if (!edition) throw msg.usage(`${command} needs an edition folder, e.g. broadsheet ${command} data/yuhu-2025`);
     if (extra.length) throw msg.usage(`unexpected argument "${extra[0]}"`);
     let timeoutMs: number | undefined;
     if (values.timeout !== undefined) {
       const s = Number(values.timeout);
       if (!Number.isFinite(s) || s <= 0) throw msg.usage(`--timeout takes a number of seconds, not "${String(values.timeout)}"`);
       timeoutMs = s * 1000;
+    }
+    const log = terminalLogger(err);
+    const outDir = typeof values.out === 'string' ? values.out : defaultOutDir(edition);
+    if (command === 'watch') {
+      if (!existsSync(edition)) throw msg.editionMissing(edition);
+      const w = await startWatch(edition, { outDir, allowOverset: values['allow-overset'] === true, log });
+      await w.ready;
+      log.info(msg.watching(edition));
+      await new Promise<void>((resolve) => {
+        const stop = () => void w.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      return 0;
     }
     const onSignal = (sig: NodeJS.Signals) => {
       killAllBrowsers();
@@ -82,8 +103,6 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    const log = terminalLogger(err);
-    const outDir = typeof values.out === 'string' ? values.out : defaultOutDir(edition);
     const r = await buildEdition(edition, {
       outDir,
       allowOverset: values['allow-overset'] === true,
@@ -94,6 +113,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     printChains(r.report.chains, err);
+    if (r.report.changes) log.info(msg.changes(r.report.changes));
     const rel = path.relative(process.cwd(), r.pdfPath) || r.pdfPath;
     log.info(msg.summary(rel, r.report.output.pages, r.seconds, r.report.warnings.length) + ` (and ${path.basename(r.reportPath)})`);
     return 0;
@@ -122,7 +142,7 @@ function isParseArgsError(e: unknown): boolean {
   return code.startsWith('ERR_PARSE_ARGS');
 }
 
-function printChains(chains: ChainReport[], err: NodeJS.WriteStream): void {
+function printChains(chains: Omit<ChainReport, 'texts'>[], err: NodeJS.WriteStream): void {
   const rows = chains.map((c) => [
     c.id,
     c.status,
@@ -133,3 +153,4 @@ function printChains(chains: ChainReport[], err: NodeJS.WriteStream): void {
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) err.write(`  ${r.slice(0, 4).map((c, i) => c.padEnd(w[i]!)).join('  ')}  ${r[4]}`.trimEnd() + '\n');
 }
+

@@ -14,6 +14,8 @@ interface ChainResult {
   oversetLines: number;
   emptyLines: number;
   frames: string[];
+  /** the text each frame holds after threading, for the change report */
+  texts: string[];
   copyFit?: CopyFit;
 }
 
@@ -111,7 +113,11 @@ function layoutChain(id: string, src: HTMLElement, frames: HTMLElement[], pitch:
     }
     fi++;
   }
-  const result: ChainResult = { id, status: 'fits', oversetChars: 0, oversetLines: 0, emptyLines: 0, frames: frames.map((f) => f.id.slice(2)) };
+  const result: ChainResult = {
+    id, status: 'fits', oversetChars: 0, oversetLines: 0, emptyLines: 0,
+    frames: frames.map((f) => f.id.slice(2)),
+    texts: frames.map((f) => f.textContent ?? ''),
+  };
   if (queue.length) {
     // measure what is left in a frame of the last frame's width
     const last = frames[frames.length - 1]!;

@@ -18,6 +18,7 @@ export interface ChainLayout {
   oversetLines: number;
   emptyLines: number;
   frames: string[];
+  texts: string[];
   /** what copy-fit changed to make the chain fit */
   copyFit?: { frame: string; fromLines: number; toLines: number };
 }
@@ -122,6 +123,15 @@ export class PrintSession {
       pageErrors: this.pageErrors,
       ms: { load: loadMs, fonts: fontMs, layout: t3 - t0 - loadMs - fontMs, layoutInPage: layout.ms, pdf: t4 - t3 },
     };
+  }
+
+  /** A small PNG of the page as printed (half of screen resolution), for the change report. */
+  async snapshot(sizeMm: { w: number; h: number }): Promise<Uint8Array> {
+    const tab = this.tab!;
+    const want = { width: Math.ceil((sizeMm.w / 25.4) * 96), height: Math.ceil((sizeMm.h / 25.4) * 96), deviceScaleFactor: 0.5 };
+    const vp = tab.viewport();
+    if (!vp || vp.width !== want.width || vp.height !== want.height || vp.deviceScaleFactor !== want.deviceScaleFactor) await tab.setViewport(want);
+    return tab.screenshot({ type: 'png', fullPage: false, captureBeyondViewport: false, optimizeForSpeed: true });
   }
 
   async close(): Promise<void> {

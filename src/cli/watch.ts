@@ -1,0 +1,81 @@
+/**
+ * broadsheet watch <edition>: keeps the browser and the page warm and rebuilds on every change
+ * to the edition's files. A bad edit prints its error and keeps watching; the last good PDF
+ * stays in place (output is written only by a build that succeeds).
+ */
+import { watch as watchFs, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { buildEdition, type BuildResult } from '../pipeline.js';
+import { launchBrowser } from '../print/browser.js';
+import { PrintSession } from '../print/render.js';
+import { InputError, msg } from '../messages.js';
+import type { Logger } from '../log.js';
+
+export interface WatchOptions { outDir: string; allowOverset: boolean; log: Logger; debounceMs?: number }
+
+export interface Watcher {
+  /** resolves after the first build (good or bad) */
+  ready: Promise<void>;
+  /** one rebuild now, as a change would trigger it */
+  rebuild(): Promise<BuildResult | undefined>;
+  close(): Promise<void>;
+}
+
+export async function startWatch(edition: string, o: WatchOptions): Promise<Watcher> {
+  const launched = await launchBrowser();
+  const session = new PrintSession(launched.browser);
+  let running: Promise<BuildResult | undefined> = Promise.resolve(undefined);
+  let again = false;
+  let building = false;
+
+  const once = async (): Promise<BuildResult | undefined> => {
+    const t0 = performance.now();
+    try {
+      const r = await buildEdition(edition, { outDir: o.outDir, allowOverset: o.allowOverset, session, log: o.log });
+      o.log.info(`${msg.rebuilt(Math.round(performance.now() - t0), path.relative(process.cwd(), r.pdfPath))}${r.report.changes ? `\n  ${msg.changes(r.report.changes)}` : ''}`);
+      return r;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      o.log.info(`error: ${e.describe()}\n${msg.keptLastGood()}`);
+      return undefined;
+    }
+  };
+  const rebuild = (): Promise<BuildResult | undefined> => {
+    // one build at a time; changes during a build trigger one more build after it
+    running = running.then(async () => {
+      let r: BuildResult | undefined;
+      building = true;
+      try {
+        do {
+          again = false;
+          r = await once();
+        } while (again);
+      } finally {
+        building = false;
+      }
+      return r;
+    });
+    return running;
+  };
+
+  const ready = rebuild().then(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const fsw: FSWatcher = watchFs(edition, { recursive: true }, (_event, file) => {
+    if (file && /(^|\/)\.|~$|\.swp$/.test(String(file))) return; // editors' temporary files
+    if (building) again = true; // a change during a build: build once more after it
+    clearTimeout(timer);
+    timer = setTimeout(() => void rebuild(), o.debounceMs ?? 60);
+  });
+  return {
+    ready,
+    rebuild,
+    async close() {
+      fsw.close();
+      clearTimeout(timer);
+      await running.catch(() => undefined);
+      await session.close();
+      await launched.close();
+    },
+  };
+}
+

@@ -1,0 +1,106 @@
+/**
+ * Regenerating after a data correction: one datum changes every place it is printed and nothing
+ * else; the change report names exactly what changed; an overset caused by a correction is
+ * reported; watch mode keeps the last good PDF through a bad edit.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildEdition } from '../src/pipeline.js';
+import { launchBrowser, type Launched } from '../src/print/browser.js';
+import { PrintSession } from '../src/print/render.js';
+import { startWatch } from '../src/cli/watch.js';
+import { captureLogger } from '../src/log.js';
+import { copyEdition, edit, expectInputErrorAsync, pdftext, squash } from './helpers.js';
+
+let browser: Launched;
+test.before(async () => {
+  browser = await launchBrowser();
+});
+test.after(async () => {
+  await browser.close();
+});
+
+const count = (s: string, sub: string) => s.split(sub).length - 1;
+
+test('a corrected figure changes everywhere it is printed and nowhere else; the report lists exactly it', async () => {
+  const dir = copyEdition();
+  const out = mkdtempSync(path.join(os.tmpdir(), 'changes-'));
+  const session = new PrintSession(browser.browser);
+  const before = await buildEdition(dir, { outDir: out, session });
+  assert.is(before.report.changes, undefined, 'no previous build, no change report');
+  const t1 = squash(pdftext(before.pdfPath, '-raw'));
+  assert.is(count(t1, '31条'), 0);
+  const places = before.report.figures.find((f) => f.name === 'rural_roads')!.places.length;
+  assert.is(count(t1, '28条'), places);
+
+  edit(dir, 'figures.yaml', (s) => s.replace('rural_roads:     { value: 28,', 'rural_roads:     { value: 31,'));
+  const after = await buildEdition(dir, { outDir: out, session });
+  const t2 = squash(pdftext(after.pdfPath, '-raw'));
+  assert.is(count(t2, '31条'), places, 'printed in every place');
+  assert.is(t2.replaceAll('31条', '28条'), t1, 'and nothing else in the text changed');
+
+  const c = after.report.changes!;
+  assert.equal(c.figures.map((f) => [f.name, f.old, f.new]), [['rural_roads', '28条', '31条']]);
+  assert.is(c.figures[0]!.places.length, places);
+  assert.equal(c.charts, []);
+  assert.ok(c.regions.length >= 1 && c.regions.length <= places + 1, `${c.regions.length} regions`);
+  assert.ok(existsSync(path.join(out, 'changes.png')));
+
+  const again = await buildEdition(dir, { outDir: out, session });
+  assert.equal(again.report.changes, { figures: [], charts: [], chains: [], regions: [] }, 'an unchanged rebuild reports nothing');
+  await session.close();
+});
+
+test('a correction that makes a story overset stops the build; allowed, the report shows the change', async () => {
+  const dir = copyEdition();
+  const out = mkdtempSync(path.join(os.tmpdir(), 'changes-over-'));
+  const session = new PrintSession(browser.browser);
+  await buildEdition(dir, { outDir: out, session });
+  const good = readFileSync(path.join(out, 'broadsheet.pdf'));
+  edit(dir, 'figures.yaml', (s) => s.replace('audits:          { value: 185, unit: 个,', 'audits:          { value: 185, unit: 个, display: 一百八十五个经济责任、专项资金和重大投资项目的审计项目,'));
+  await expectInputErrorAsync(() => buildEdition(dir, { outDir: out, session }), /story "s1": \d+ 字 \(\d+ lines?\) over/);
+  assert.ok(readFileSync(path.join(out, 'broadsheet.pdf')).equals(good), 'the last good PDF stays');
+  const r = await buildEdition(dir, { outDir: out, session, allowOverset: true });
+  const s1 = r.report.changes!.chains.find((x) => x.id === 's1')!;
+  assert.equal(s1.status, ['underset', 'overset']);
+  assert.ok(s1.oversetChars[1] > 0);
+  await session.close();
+});
+
+test('watch: a bad edit prints a clear error and keeps the last good PDF; the fix rebuilds', async () => {
+  const dir = copyEdition();
+  const out = mkdtempSync(path.join(os.tmpdir(), 'watch-'));
+  const log = captureLogger();
+  const w = await startWatch(dir, { outDir: out, allowOverset: false, log, debounceMs: 50 });
+  const waitFor = async (what: string, cond: () => boolean) => {
+    const until = Date.now() + 30_000;
+    while (!cond()) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}:\n${log.lines.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  try {
+    await w.ready;
+    const good = readFileSync(path.join(out, 'broadsheet.pdf'));
+    const figures = readFileSync(path.join(dir, 'figures.yaml'), 'utf8');
+    const n = log.lines.length;
+    writeFileSync(path.join(dir, 'figures.yaml'), figures.replace('sanitation_blocks: { value: 26,', 'sanitation_blocks: { value: 26x,'));
+    await waitFor('the error', () => log.lines.slice(n).some((l) => /last good PDF is unchanged/.test(l)));
+    assert.ok(log.lines.slice(n).some((l) => /figures\.yaml:\d+:\d+ at \/sanitation_blocks\/value/.test(l)), log.lines.join('\n'));
+    assert.ok(readFileSync(path.join(out, 'broadsheet.pdf')).equals(good), 'the last good PDF stays');
+
+    const m = log.lines.length;
+    writeFileSync(path.join(dir, 'figures.yaml'), figures.replace('sanitation_blocks: { value: 26,', 'sanitation_blocks: { value: 27,'));
+    await waitFor('the rebuild', () => log.lines.slice(m).some((l) => /^rebuilt /.test(l)));
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    assert.equal(report.changes.figures.map((f: { new: string }) => f.new), ['27个']);
+    assert.ok(squash(pdftext(path.join(out, 'broadsheet.pdf'))).includes('27个创卫示范区块'));
+  } finally {
+    await w.close();
+  }
+});
+
+test.run();
