@@ -15,7 +15,7 @@ import { loadEdition, type Edition } from './load/edition.js';
 import { bind, type Bound } from './bind/figures.js';
 import { checkConsistency, type Consistency } from './bind/consistency.js';
 import { layoutPage, type PageLayout } from './layout/frames.js';
-import { renderChart, type RenderedChart } from './charts/render.js';
+import type { RenderedChart } from './charts/render.js';
 import { chartArea, compose, type ComposedPage } from './compose/compose.js';
 import { launchBrowser, type Launched } from './print/browser.js';
 import { PrintSession } from './print/render.js';
@@ -125,8 +125,9 @@ export async function prepare(editionDir: string, ms: Record<string, number> = {
   // 3. lay out the grid: frames in mm
   const layout = layoutPage(ed);
   lap('grid');
-  // 4. charts, sized to their frames
+  // 4. charts, sized to their frames (vega is loaded only now: the browser starts meanwhile)
   const charts = new Map<string, RenderedChart>();
+  const { renderChart } = await import('./charts/render.js');
   for (const f of layout.frames.filter((x) => x.kind === 'chart')) {
     const src = ed.charts.get(f.ref!)!;
     charts.set(src.id, await renderChart(src, bound.tables, chartArea(f, layout.grid.pitch, !!src.source)));
@@ -217,6 +218,7 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   };
   writeAtomic(pdfPath, finished.bytes);
   t = lap('writePdf', t);
+  ms.pdfWritten = Math.round(performance.now() - t0);
   // after the PDF is in place: what changed since the last build
   const snapshotPng = opts.changes !== false && !opts.proof ? await printer.snapshot({ w: g.pageW, h: g.pageH }) : undefined;
   if (snapshotPng) {

@@ -134,6 +134,11 @@ export class PrintSession {
     return tab.screenshot({ type: 'png', fullPage: false, captureBeyondViewport: false, optimizeForSpeed: true });
   }
 
+  /** The page's HTML as laid out (for the benchmark's floor). */
+  async content(): Promise<string> {
+    return this.tab!.content();
+  }
+
   async close(): Promise<void> {
     await this.tab?.close().catch(() => undefined);
     this.tab = undefined;

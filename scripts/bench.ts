@@ -1,0 +1,162 @@
+/**
+ * npm run bench: in one run, on this machine,
+ *   (a) a cold build of the sample edition, end to end, as a user runs it (a new process);
+ *   (b) the floor: a bare Puppeteer script (a new process) that launches Chromium, opens the
+ *       already composed final HTML of the same page and prints it;
+ *   (c) a warm rebuild after a one-figure correction (watch mode's path), until the PDF is in
+ *       place, and with the change report;
+ *   (d) peak memory of (a): the node process and all its Chromium processes together.
+ * Prints medians over BENCH_RUNS runs (default 5) and the ratios a/b and c/b.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildEdition } from '../src/pipeline.js';
+import { CHROME_FLAGS, findBrowser, launchBrowser } from '../src/print/browser.js';
+import { PrintSession } from '../src/print/render.js';
+import { prepare } from '../src/pipeline.js';
+import { ROOT } from '../src/paths.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SAMPLE = path.join(ROOT, 'data', 'yuhu-2025');
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Runs a command; returns wall time and the peak RSS of it and all its descendants. */
+function timed(cmd: string, args: string[]): Promise<{ ms: number; peakMb: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    let peak = 0;
+    const sample = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 25);
+    child.on('close', (code) => {
+      clearInterval(sample);
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`));
+      else resolve({ ms: performance.now() - t0, peakMb: peak / 1024 });
+    });
+  });
+}
+
+/** RSS in kB of a process and its descendants (Linux /proc). */
+function treeRss(root: number): number {
+  const kids = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      rss.set(Number(p), m ? Number(m[1]) : 0);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(p)]);
+    } catch {
+      /* gone */
+    }
+  }
+  let total = 0;
+  const stack = [root];
+  while (stack.length) {
+    const p = stack.pop()!;
+    total += rss.get(p) ?? 0;
+    stack.push(...(kids.get(p) ?? []));
+  }
+  return total;
+}
+
+/** The final page (layout done) as a static folder: page.html plus its fonts, images, styles. */
+async function finalPage(): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-floor-'));
+  const p = await prepare(SAMPLE);
+  const l = await launchBrowser();
+  const session = new PrintSession(l.browser);
+  await session.print(p.page, { w: p.layout.grid.pageW, h: p.layout.grid.pageH });
+  const html = await session.content();
+  await session.close();
+  await l.close();
+  for (const [url, a] of p.page.assets) {
+    const file = path.join(dir, url);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, a.body ?? readFileSync(a.file!));
+  }
+  // the threaded page, without our script and with relative URLs
+  writeFileSync(
+    path.join(dir, 'page.html'),
+    html
+      .replace(/<script[^>]*><\/script>/g, '')
+      .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
+      .replace(/(href|src)="\//g, '$1="./')
+      .replace(/url\(\//g, 'url(./'),
+  );
+  writeFileSync(path.join(dir, 'styles', 'fonts.css'), readFileSync(path.join(dir, 'styles', 'fonts.css'), 'utf8').replace(/url\(\/fonts\//g, 'url(../fonts/'));
+  writeFileSync(
+    path.join(dir, 'floor.mjs'),
+    `import puppeteer from ${JSON.stringify(path.join(ROOT, 'node_modules/puppeteer/lib/esm/puppeteer/puppeteer.js'))};
+const browser = await puppeteer.launch({ executablePath: ${JSON.stringify(findBrowser().path)}, headless: true,
+  args: ${JSON.stringify([...CHROME_FLAGS, `--user-data-dir=${path.join(dir, 'profile')}`])} });
+const page = await browser.newPage();
+await page.goto(${JSON.stringify('file://' + path.join(dir, 'page.html'))}, { waitUntil: 'load' });
+await page.evaluate(() => document.fonts.ready);
+await page.pdf({ path: ${JSON.stringify(path.join(dir, 'floor.pdf'))}, width: '${p.layout.grid.pageW}mm', height: '${p.layout.grid.pageH}mm', printBackground: true });
+await browser.close();
+`,
+  );
+  return dir;
+}
+
+async function warm(): Promise<{ pdfMs: number[]; totalMs: number[] }> {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-warm-')), 'yuhu-2025');
+  cpSync(SAMPLE, dir, { recursive: true });
+  const out = mkdtempSync(path.join(os.tmpdir(), 'bench-warm-out-'));
+  const l = await launchBrowser();
+  const session = new PrintSession(l.browser);
+  await buildEdition(dir, { outDir: out, session });
+  const pdfMs: number[] = [];
+  const totalMs: number[] = [];
+  const file = path.join(dir, 'figures.yaml');
+  const base = readFileSync(file, 'utf8');
+  for (let i = 0; i < RUNS + 1; i++) {
+    writeFileSync(file, base.replace('sanitation_blocks: { value: 26,', `sanitation_blocks: { value: ${27 + i},`));
+    const t0 = performance.now();
+    const r = await buildEdition(dir, { outDir: out, session });
+    if (i === 0) continue; // the first warm build also warms the caches of this process
+    totalMs.push(performance.now() - t0);
+    pdfMs.push(r.report.timingsMs.pdfWritten!);
+  }
+  await session.close();
+  await l.close();
+  return { pdfMs, totalMs };
+}
+
+const cold: number[] = [];
+const peaks: number[] = [];
+const floor: number[] = [];
+const floorDir = await finalPage();
+for (let i = 0; i < RUNS; i++) {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
+  const a = await timed(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', SAMPLE, '--out', out]);
+  cold.push(a.ms);
+  peaks.push(a.peakMb);
+  floor.push((await timed(process.execPath, [path.join(floorDir, 'floor.mjs')])).ms);
+}
+const w = await warm();
+const [a, b, c, c2] = [median(cold), median(floor), median(w.pdfMs), median(w.totalMs)];
+const rows = [
+  ['(a) cold build, end to end', `${a.toFixed(0)} ms`],
+  ['(b) floor: bare Puppeteer print of the final page', `${b.toFixed(0)} ms`],
+  ['(c) warm rebuild after a one-figure correction, PDF in place', `${c.toFixed(0)} ms`],
+  ['    … and the change report written', `${c2.toFixed(0)} ms`],
+  ['(d) peak memory of (a), node + Chromium', `${median(peaks).toFixed(0)} MB (max ${Math.max(...peaks).toFixed(0)} MB)`],
+  ['a/b', (a / b).toFixed(2)],
+  ['c/b', (c / b).toFixed(2)],
+];
+const cpu = os.cpus();
+console.log(`Broadsheet bench: medians of ${RUNS} runs; ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, ${findBrowser().path}`);
+const width = Math.max(...rows.map((r) => r[0]!.length));
+for (const [k, v] of rows) console.log(`  ${k!.padEnd(width)}  ${v}`);
+mkdirSync(path.join(ROOT, 'out'), { recursive: true });
+writeFileSync(path.join(ROOT, 'out', 'bench.json'), JSON.stringify({ runs: RUNS, cold, floor, warmPdf: w.pdfMs, warmTotal: w.totalMs, peakMb: peaks }, null, 2));
