@@ -5,23 +5,7 @@
  * silently: what is left over is counted (characters and lines) and reported.
  */
 
-interface CopyFit { frame: string; fromLines: number; toLines: number }
-
-interface ChainResult {
-  id: string;
-  status: 'fits' | 'overset' | 'underset';
-  oversetChars: number;
-  oversetLines: number;
-  emptyLines: number;
-  frames: string[];
-  /** the text each frame holds after threading, for the change report */
-  texts: string[];
-  copyFit?: CopyFit;
-}
-
-interface PhotoBox { id: string; widthMm: number; heightMm: number }
-
-interface LayoutResult { chains: ChainResult[]; photos: PhotoBox[]; ms: number }
+import type { ChainLayout as ChainResult, LayoutResult, ProofGrid } from './types.js';
 
 function pitchPx(): number {
   const probe = document.createElement('div');
@@ -288,8 +272,6 @@ function broadsheetUpdate(u: PageUpdate): LayoutResult {
 
 (window as unknown as { broadsheetLayout: typeof broadsheetLayout; broadsheetUpdate: typeof broadsheetUpdate }).broadsheetLayout = broadsheetLayout;
 (window as unknown as { broadsheetUpdate: typeof broadsheetUpdate }).broadsheetUpdate = broadsheetUpdate;
-
-interface ProofGrid { columns: number; colW: number; gutter: number; left: number; top: number; lines: number; pitch: number }
 
 /**
  * The proof overlay: column grid, baseline grid, frame outlines with their names, and overset

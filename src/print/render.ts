@@ -8,22 +8,11 @@ import { readFileSync } from 'node:fs';
 import type { Browser, HTTPRequest, Page } from 'puppeteer';
 import type { ComposedPage } from '../compose/compose.js';
 import { FACES, type FaceName } from '../fonts/faces.js';
+import type { ChainLayout, LayoutResult, PhotoBox, ProofGrid } from '../layout/types.js';
 
 export const ORIGIN = 'https://broadsheet.invalid';
 
-export interface ChainLayout {
-  id: string;
-  status: 'fits' | 'overset' | 'underset';
-  oversetChars: number;
-  oversetLines: number;
-  emptyLines: number;
-  frames: string[];
-  texts: string[];
-  /** what copy-fit changed to make the chain fit */
-  copyFit?: { frame: string; fromLines: number; toLines: number };
-}
-
-export interface PhotoBox { id: string; widthMm: number; heightMm: number }
+export type { ChainLayout, PhotoBox, ProofGrid } from '../layout/types.js';
 
 export interface Printed {
   pdf: Uint8Array;
@@ -47,9 +36,7 @@ function readCached(file: string): Buffer {
   return b;
 }
 
-export interface ProofGrid { columns: number; colW: number; gutter: number; left: number; top: number; lines: number; pitch: number }
-
-type LayoutOut = { chains: ChainLayout[]; photos: PhotoBox[]; ms: number };
+type LayoutOut = LayoutResult;
 
 /**
  * A print session: one tab that stays loaded between builds. The first print loads the page;
