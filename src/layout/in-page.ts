@@ -115,7 +115,7 @@ function layoutChain(id: string, src: HTMLElement, frames: HTMLElement[], pitch:
     last.parentElement!.appendChild(probe);
     for (const b of queue) probe.appendChild(b);
     result.oversetChars = queue.reduce((n, b) => n + textLength(b), 0);
-    result.oversetLines = Math.round(probe.scrollHeight / pitch);
+    result.oversetLines = Math.round(probe.scrollHeight / (parseFloat(cs.lineHeight) || pitch));
     probe.remove();
     result.status = 'overset';
     const marker = document.createElement('span');
@@ -132,7 +132,10 @@ function layoutChain(id: string, src: HTMLElement, frames: HTMLElement[], pitch:
     const top = f.getBoundingClientRect().top + (parseFloat(getComputedStyle(f).paddingTop) || 0);
     const lastChild = f.lastElementChild;
     const used = lastChild ? lastChild.getBoundingClientRect().bottom - top : 0;
-    empty += Math.floor((f.clientHeight - (parseFloat(getComputedStyle(f).paddingTop) || 0) - used) / pitch + 0.01);
+    // whole lines (the frame's own border, a rule, takes a fraction of a point)
+    // in the frame's own lines (a lead is set on 1.5 body lines)
+    const lh = parseFloat(getComputedStyle(f).lineHeight) || pitch;
+    empty += Math.round((f.clientHeight - (parseFloat(getComputedStyle(f).paddingTop) || 0) - used) / lh);
   }
   result.emptyLines = empty;
   result.status = empty > 0 ? 'underset' : 'fits';
