@@ -26,7 +26,7 @@ test('the sample page: every frame, the folio, a CSP, only its own files', async
   assert.match(p.html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
   assert.not.match(p.html, /unsafe-eval|unsafe-inline/);
   assert.not.match(p.html, / style="/, 'no inline styles: the CSP forbids them');
-  for (const id of ['banner', 'headline', 'yaowan', 'lead', 'shushuo', 'gdp', 's1-head', 's1.1', 's3-b.3', 'end-b']) {
+  for (const id of ['banner', 'headline', 'yaowan', 'lead', 'shushuo', 'gdp', 's1-head', 's1-a.1', 's1-b', 's3-b.2', 's3-c', 'end-b']) {
     assert.ok(p.html.includes(`id="f-${id}"`), id);
   }
   assert.ok(p.html.includes('▲窑湾历史文化街区夜景。'));

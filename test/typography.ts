@@ -36,7 +36,7 @@ export function bodyLines(pdf: string, grid: Grid = gridOf(PRESETS.broadsheet!),
     const last = l.chars[l.chars.length - 1]!;
     const right = colLeft(l.column) + grid.colW * MM;
     // a full line reaches the right edge: its last glyph (1 em, or ½ em for a mark) ends there
-    l.full = last.x + em * (PUNCT.test(last.c) ? 0.5 : 1) >= right - 0.6 * em;
+    l.full = last.x + em * (PUNCT.test(last.c) ? 0.5 : 1) >= right - 0.2 * em;
   }
   return [...lines.values()].sort((a, b) => a.column - b.column || a.y - b.y);
 }

@@ -167,7 +167,7 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts: M
         use('sansHeavy', fb.items.map((i) => flat(i.value)).join(''));
         use('sans', fb.items.map((i) => i.label).join(''));
         use('sansBold', fb.title);
-        return { ...base, title: fb.title, items: fb.items };
+        return { ...base, title: fb.title, items: fb.items, wide: f.columns[1] - f.columns[0] >= 3 };
       }
     }
   });
@@ -200,6 +200,7 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts: M
   assets.set('/styles/frames.css', { body: `:root{${vars}}\n${css}`, type: 'text/css' });
   assets.set('/styles/page.css', { file: path.join(STYLES, 'page.css'), type: 'text/css' });
   assets.set('/scripts/layout.js', { file: path.join(PAGE_SCRIPTS, 'in-page.js'), type: 'text/javascript' });
+  assets.set('/scripts/linebreak.js', { file: path.join(PAGE_SCRIPTS, 'linebreak.js'), type: 'text/javascript' });
 
   const frameHtml = new Map(frames.map((f) => [f.id, template(f.partial)(f)]));
   const sourceHtml = new Map(sources.map((c) => [c.id, template('chain-source')(c)]));

@@ -6,6 +6,120 @@
  */
 
 import type { ChainLayout as ChainResult, LayoutResult, ProofGrid } from './types.js';
+import { breakLines, tokenize } from './linebreak.js';
+
+/** The text nodes of an element in order, and a way from a text offset to a DOM position. */
+function textIndex(el: HTMLElement): { text: string; at: (offset: number) => [Text, number] } {
+  const nodes: Text[] = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) nodes.push(n);
+  const starts: number[] = [];
+  let text = '';
+  for (const n of nodes) {
+    starts.push(text.length);
+    text += n.data;
+  }
+  return {
+    text,
+    at(offset) {
+      let k = nodes.length - 1;
+      while (k > 0 && starts[k]! > offset) k--;
+      return [nodes[k]!, offset - starts[k]!];
+    },
+  };
+}
+
+/**
+ * Fits a paragraph to the character grid (linebreak.ts decides; this applies it): every line
+ * becomes a block of exactly the measure, compressed marks and squeezed or loosened lines get
+ * their spacing. Inline markup (figures, bold) is kept: lines are cut out of the paragraph with
+ * ranges.
+ */
+function fitParagraph(p: HTMLElement, measureEm: number, fontPx: number, ctx: CanvasRenderingContext2D): void {
+  const first = textIndex(p);
+  const units = tokenize(first.text, (s) => ctx.measureText(s).width / fontPx, measureEm - 2);
+  if (units.length === 0) return;
+  const lines = breakLines(units, measureEm, 2);
+  // compressed marks, last first so earlier offsets stay valid
+  const marks: { offset: number; em: number; open: boolean; spacing: number; latin?: { end: number; left: number; right: number } }[] = [];
+  for (const l of lines) for (const [k, em] of l.comp) marks.push({ offset: units[k]!.start, em, open: units[k]!.kind === 'open', spacing: l.spacing });
+  // Latin runs that take the loosening of their line at their edges
+  for (const l of lines) {
+    if (!l.latinGap) continue;
+    for (let k = l.from; k < l.to; k++) {
+      const u = units[k]!;
+      if (u.kind !== 'latin') continue;
+      const left = k > l.from && units[k - 1]!.kind !== 'latin' ? l.latinGap : 0;
+      const right = k + 1 < l.to && units[k + 1]!.kind !== 'latin' ? l.latinGap : 0;
+      if (left || right) marks.push({ offset: u.start, em: 0, open: false, spacing: l.spacing, latin: { end: u.end, left, right } });
+    }
+  }
+  marks.sort((a, b) => b.offset - a.offset);
+  for (const m of marks) {
+    if (m.latin) {
+      const [sn, so] = first.at(m.offset);
+      const [en, eo] = first.at(m.latin.end);
+      const r = document.createRange();
+      r.setStart(sn, so);
+      r.setEnd(en, eo);
+      const span = document.createElement('span');
+      span.className = 'lat';
+      span.style.marginLeft = `${m.latin.left}em`;
+      span.style.marginRight = `${m.latin.right}em`;
+      span.appendChild(r.extractContents());
+      r.insertNode(span);
+      continue;
+    }
+    const [node, off] = first.at(m.offset);
+    const r = document.createRange();
+    r.setStart(node, off);
+    r.setEnd(node, off + 1);
+    const span = document.createElement('span');
+    span.className = m.open ? 'pc pc-open' : 'pc';
+    if (m.open) {
+      span.style.marginLeft = `${-m.em}em`;
+      if (m.spacing) span.style.letterSpacing = `${m.spacing}em`;
+    } else span.style.letterSpacing = `${m.spacing - m.em}em`;
+    r.surroundContents(span);
+  }
+  // lines, last first
+  const idx = textIndex(p);
+  const blocks: HTMLElement[] = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    const r = document.createRange();
+    const [sn, so] = idx.at(units[l.from]!.start);
+    r.setStart(sn, so);
+    if (l.last) r.setEndAfter(p.lastChild!);
+    else {
+      const [en, eo] = idx.at(units[l.to - 1]!.end);
+      r.setEnd(en, eo);
+    }
+    const ln = document.createElement('span');
+    ln.className = i === 0 ? 'ln ln-first' : 'ln';
+    if (l.spacing) ln.style.letterSpacing = `${l.spacing}em`;
+    ln.appendChild(r.extractContents());
+    blocks.unshift(ln);
+  }
+  p.replaceChildren(...blocks);
+  p.classList.add('fitted');
+}
+
+/** A chain's text fitted to the measure of its frames (all a chain's frames share a width). */
+function fitChain(src: HTMLElement, frame: HTMLElement): HTMLElement {
+  const out = src.cloneNode(true) as HTMLElement;
+  const cs = getComputedStyle(frame);
+  const fontPx = parseFloat(cs.fontSize);
+  const measureEm = (frame.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)) / fontPx;
+  const ctx = document.createElement('canvas').getContext('2d')!;
+  for (const p of Array.from(out.querySelectorAll<HTMLElement>('p'))) {
+    const pcs = getComputedStyle(frame);
+    ctx.font = `${p.querySelector('b') ? pcs.fontWeight : pcs.fontWeight} ${fontPx}px ${pcs.fontFamily}`;
+    fitParagraph(p, Math.round(measureEm * 1000) / 1000, fontPx, ctx);
+  }
+  return out;
+}
+
 
 function pitchPx(): number {
   const probe = document.createElement('div');
@@ -203,9 +317,21 @@ function chainFrames(id: string): HTMLElement[] {
     .sort((a, b) => Number(a.dataset.seq) - Number(b.dataset.seq));
 }
 
+const fitted = new Map<string, HTMLElement>();
+
 function threadChain(id: string, pitch: number): void {
   const frames = chainFrames(id);
-  const src = pristine.get(id)!;
+  let src = fitted.get(id);
+  if (!src) {
+    // fitting needs the paragraphs laid out in the frame's type: do it inside the first frame
+    const frame = frames[0]!;
+    frame.replaceChildren();
+    const host = pristine.get(id)!.cloneNode(true) as HTMLElement;
+    frame.appendChild(host);
+    src = fitChain(host, frame);
+    host.remove();
+    fitted.set(id, src);
+  }
   let r = layoutChain(id, src.cloneNode(true) as HTMLElement, frames, pitch);
   if (r.status === 'overset' || r.emptyLines > 1) r = copyFit(id, src, frames, pitch, r);
   results.set(id, r);
@@ -261,6 +387,7 @@ function broadsheetUpdate(u: PageUpdate): LayoutResult {
   for (const [id, html] of u.sources) {
     const el = parse(html);
     pristine.set(id, el.cloneNode(true) as HTMLElement);
+    fitted.delete(id);
     dirty.add(id);
   }
   if (u.framesCss !== undefined) {
@@ -268,6 +395,7 @@ function broadsheetUpdate(u: PageUpdate): LayoutResult {
     while (sheet.cssRules.length) sheet.deleteRule(0);
     for (const rule of u.framesCss.split(/\n(?=\S)/).map((r) => r.trim()).filter(Boolean)) sheet.insertRule(rule, sheet.cssRules.length);
     for (const id of pristine.keys()) dirty.add(id);
+    fitted.clear();
   }
   for (const id of dirty) if (pristine.has(id)) threadChain(id, pitch);
   return collect(t0);

@@ -1,0 +1,204 @@
+/**
+ * Chinese line fitting (pure): a paragraph's text → lines that fill the measure exactly, after
+ * clreq: compress punctuation first (a full-width mark gives up to half its width), push a
+ * character down second, loosen last. Runs in the page (imported by in-page.ts) and in tests.
+ *
+ * Widths are in em of the body face. Han characters and full-width marks are 1 em; runs of
+ * Latin letters and digits are measured by the caller and never broken.
+ */
+
+export type Kind = 'han' | 'close' | 'open' | 'dash' | 'latin';
+
+export interface Unit {
+  kind: Kind;
+  /** UTF-16 offsets in the paragraph's text */
+  start: number;
+  end: number;
+  w: number;
+}
+
+export interface Line {
+  /** unit indices: [from, to) */
+  from: number;
+  to: number;
+  /** em taken from a mark (unit index → em): a closing mark's right half, an opening mark's left */
+  comp: [number, number][];
+  /** em added (positive) or taken (negative) between every two characters of the line */
+  spacing: number;
+  /** em added on each side of a Latin run that meets Han text (loosening goes there first) */
+  latinGap: number;
+  last: boolean;
+}
+
+export const CLOSE = '、，。：；！？”’）》」』】';
+export const OPEN = '“‘（《「『【';
+/** the most a line may be squeezed (in total) to pull one more character in: invisible */
+export const MAX_SQUEEZE = 0.5;
+
+/**
+ * `maxWidth`: a run of Latin letters or digits wider than this (a long URL) is cut into pieces
+ * that fit, so nothing runs out of its column.
+ */
+export function tokenize(text: string, measureLatin: (s: string) => number, maxWidth = Infinity): Unit[] {
+  const units: Unit[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if ((c === '—' || c === '…') && text[i + 1] === c) {
+      units.push({ kind: 'dash', start: i, end: i + 2, w: 2 });
+      i += 2;
+    } else if (CLOSE.includes(c)) {
+      units.push({ kind: 'close', start: i, end: i + 1, w: 1 });
+      i++;
+    } else if (OPEN.includes(c)) {
+      units.push({ kind: 'open', start: i, end: i + 1, w: 1 });
+      i++;
+    } else if (/[\u0021-\u024f\u00b7]/.test(c)) {
+      let j = i + 1;
+      while (j < text.length && /[\u0021-\u024f\u00b7]/.test(text[j]!) && !CLOSE.includes(text[j]!) && !OPEN.includes(text[j]!)) j++;
+      let from = i;
+      while (from < j) {
+        let to = j;
+        let w = measureLatin(text.slice(from, to));
+        while (w > maxWidth && to - from > 1) w = measureLatin(text.slice(from, --to));
+        units.push({ kind: 'latin', start: from, end: to, w });
+        from = to;
+      }
+      i = j;
+    } else if (/\s/.test(c)) {
+      i++; // Chinese text joins without spaces; source line breaks are not printed
+    } else {
+      const cp = text.codePointAt(i)!;
+      const n = cp > 0xffff ? 2 : 1;
+      units.push({ kind: 'han', start: i, end: i + n, w: 1 });
+      i += n;
+    }
+  }
+  return units;
+}
+
+/** A break after unit k (before k + 1) is allowed by the line-start and line-end rules. */
+function canBreakAfter(units: Unit[], k: number): boolean {
+  const a = units[k]!;
+  const b = units[k + 1];
+  if (!b) return true;
+  if (b.kind === 'close') return false; // no closing or pause mark at a line start
+  if (a.kind === 'open') return false; // no opening mark at a line end
+  return true;
+}
+
+/**
+ * Compression a line's content requires (adjacent marks take 1.5 em; a closing mark at the line
+ * end is half width), and what it may give beyond that (every other mark, up to half).
+ */
+function compressions(units: Unit[], from: number, to: number): { must: Map<number, number>; may: number[] } {
+  const must = new Map<number, number>();
+  for (let k = from; k + 1 < to; k++) {
+    const a = units[k]!;
+    const b = units[k + 1]!;
+    if (a.kind === 'close' && (b.kind === 'close' || b.kind === 'open')) must.set(k, 0.5);
+    else if (a.kind === 'open' && b.kind === 'open') must.set(k + 1, 0.5);
+  }
+  const end = units[to - 1];
+  if (end && end.kind === 'close') must.set(to - 1, 0.5); // half width at a line end (its blank is past the edge)
+  const may: number[] = [];
+  for (let k = from; k < to; k++) {
+    const u = units[k]!;
+    if ((u.kind === 'close' || u.kind === 'open') && !must.has(k)) may.push(k);
+  }
+  return { must, may };
+}
+
+/** Places in units [from, to) where a Latin run meets Han text or a mark, inside the line. */
+export function latinBoundaries(units: Unit[], from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    if (units[k]!.kind !== 'latin') continue;
+    if (k > from && units[k - 1]!.kind !== 'latin') n++;
+    if (k + 1 < to && units[k + 1]!.kind !== 'latin') n++;
+  }
+  return n;
+}
+
+/**
+ * One line, units [from, to): the compression and spacing that make it exactly `avail` wide,
+ * and what that costs: 0 for a line filled by compressing punctuation, a little for an
+ * invisible squeeze (at most MAX_SQUEEZE), a lot for a loosened line. Undefined: impossible.
+ */
+function fitLine(units: Unit[], from: number, to: number, avail: number): { line: Line; cost: number } | undefined {
+  const last = to >= units.length;
+  const { must, may } = compressions(units, from, to);
+  let natural = 0;
+  for (let k = from; k < to; k++) natural += units[k]!.w;
+  const mustSum = [...must.values()].reduce((x, y) => x + y, 0);
+  let excess = natural - mustSum - avail; // > 0: too long; < 0: short
+  const comp = new Map(must);
+  let used = 0;
+  if (excess > 1e-9) {
+    // compress optional marks, in order, as far as needed (each up to half its width)
+    for (const k of may) {
+      if (excess <= 1e-9) break;
+      const take = Math.min(0.5, excess);
+      comp.set(k, take);
+      excess -= take;
+      used += take;
+    }
+  }
+  const chars = units.slice(from, to).reduce((n, u) => n + (u.end - u.start), 0);
+  const gaps = Math.max(1, chars - 1);
+  let spacing = 0;
+  let latinGap = 0;
+  let cost = used * 0.01; // prefer natural widths when there is a choice
+  if (excess > 1e-9) {
+    if (excess > MAX_SQUEEZE + 1e-9 && to - from > 1) return undefined;
+    spacing = -excess / gaps; // squeeze what compression could not take
+    cost += 1 + excess * 10;
+  } else if (excess < -1e-9 && !last) {
+    // loosen: first where Latin meets Han (up to a quarter em each), then evenly
+    const meets = latinBoundaries(units, from, to);
+    let slack = -excess;
+    if (meets > 0) {
+      latinGap = Math.min(0.25, slack / meets);
+      slack -= latinGap * meets;
+      cost += 0.5 + latinGap;
+    }
+    if (slack > 1e-9) {
+      spacing = slack / gaps;
+      cost += 100 + slack * 100;
+    }
+  }
+  return { line: { from, to, comp: [...comp], spacing, latinGap, last }, cost };
+}
+
+/**
+ * The breaks of a whole paragraph chosen together (dynamic programming over break points):
+ * the sum of the lines' costs is least, so a loose line is avoided wherever breaking earlier
+ * lines differently can avoid it.
+ */
+export function breakLines(units: Unit[], measure: number, firstIndent: number): Line[] {
+  const n = units.length;
+  const best: { cost: number; line?: Line; prev: number }[] = Array.from({ length: n + 1 }, () => ({ cost: Infinity, prev: -1 }));
+  best[0] = { cost: 0, prev: -1 };
+  for (let from = 0; from < n; from++) {
+    if (best[from]!.cost === Infinity) continue;
+    const avail = measure - (from === 0 ? firstIndent : 0);
+    let natural = 0;
+    for (let to = from + 1; to <= n; to++) {
+      natural += units[to - 1]!.w;
+      if (natural - 0.5 * (to - from) - MAX_SQUEEZE > avail && to - from > 1) break; // cannot fit even fully compressed
+      if (!canBreakAfter(units, to - 1)) continue;
+      const f = fitLine(units, from, to, avail);
+      if (!f) continue;
+      const c = best[from]!.cost + f.cost;
+      if (c < best[to]!.cost) best[to] = { cost: c, line: f.line, prev: from };
+    }
+    if (best[from + 1]!.cost === Infinity && best.slice(from + 1).every((b) => b.cost === Infinity)) {
+      // nothing legal fits (a unit wider than the line): let the next unit stand alone
+      const f = fitLine(units, from, from + 1, avail)!;
+      best[from + 1] = { cost: best[from]!.cost + 1000, line: f.line, prev: from };
+    }
+  }
+  const lines: Line[] = [];
+  for (let at = n; at > 0; at = best[at]!.prev) lines.unshift(best[at]!.line!);
+  return lines;
+}
