@@ -172,6 +172,8 @@ export const msg = {
   rebuilt: (ms: number, pdf: string) => `rebuilt ${pdf} in ${ms} ms`,
   keptLastGood: () => 'the last good PDF is unchanged; watching for the next change',
   watching: (dir: string) => `watching ${dir} for changes (Ctrl-C to stop)`,
+  warnOrphans: (chain: string, n: number) =>
+    `story "${chain}": ${n} paragraph${n > 1 ? 's end' : ' ends'} on a line of a single character; add or cut a few characters`,
   warnLowPpi: (photo: string, ppi: number) => `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
     `wrote ${pdf} (${pages} page${pages === 1 ? '' : 's'}) in ${seconds.toFixed(2)} s${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,

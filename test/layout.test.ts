@@ -43,7 +43,7 @@ test('frames off the grid, overlapping frames, unknown chains and refs are error
   expectInputError(() => layoutPage(loadEdition(b)), 'frames "growth" and "gdp" overlap');
 
   const c = copyEdition();
-  edit(c, 'layout.yaml', (s) => s.replace('chain: s2,    columns: [4, 5], top: 64', 'chain: s9,    columns: [4, 5], top: 64'));
+  edit(c, 'layout.yaml', (s) => s.replace('chain: s2,    columns: [4, 5], top: 65', 'chain: s9,    columns: [4, 5], top: 65'));
   expectInputError(() => layoutPage(loadEdition(c)), 'text chain "s9" is not in the story', 'the story\'s chain "s2" has no text frame');
 
   const d = copyEdition();

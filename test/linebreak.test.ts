@@ -90,4 +90,21 @@ test('the whole seed-like paragraph: every line but the last exactly fills the m
   });
 });
 
+test('an orphan (a last line of one character) is avoided by breaking earlier lines differently', () => {
+  // 11 + 13 + 1: greedy would leave one character alone; a comma lets an earlier line take it
+  const text = `${han(4)}，${han(6)}${han(13, 3)}${han(1, 5)}。`;
+  const { units, lines } = check(text);
+  const last = lines[lines.length - 1]!;
+  assert.ok(last.to - last.from > 2, `last line "${textOf(text, units, last)}"`);
+});
+
+test('house style: a quarter em where Latin meets Han, never at a line end', () => {
+  const text = `${han(3)}GDP${han(30)}`;
+  const units = tokenize(text, latin, 11);
+  const lines = breakLines(units, 13, 2, 0.25);
+  const first = lines[0]!;
+  assert.ok(first.latinGap >= 0.25);
+  assert.ok(Math.abs(width(units, first) - 11) < 1e-6, `${width(units, first)} em`);
+});
+
 test.run();

@@ -63,6 +63,7 @@ export function checkPage(c: CheckInput): { warnings: string[]; errors: InputErr
       else errors.push(e);
     }
     if (ch.emptyLines > 1) warnings.push(msg.warnUnderset(ch.id, ch.emptyLines));
+    if (ch.orphans) warnings.push(msg.warnOrphans(ch.id, ch.orphans));
     return { ...ch, frameBoxes };
   });
   const photos = c.photos.map((p) => {

@@ -183,7 +183,7 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts: M
       use(bold ? 'bodyBold' : 'body', flat(b.segs.filter((s) => bold || !s.bold)), b.place);
       if (!bold && b.segs.some((s) => s.bold)) use('bodyBold', flat(b.segs.filter((s) => s.bold)), b.place);
     }
-    return { id: c.id, lead, blocks };
+    return { id: c.id, lead, blocks, house: { indent: meta.house?.indent ?? 2, hanLatin: meta.house?.hanLatin ?? 'none' } };
   });
 
   const p = g.preset;

@@ -6,7 +6,7 @@
  */
 
 import type { ChainLayout as ChainResult, LayoutResult, ProofGrid } from './types.js';
-import { breakLines, tokenize } from './linebreak.js';
+import { breakLines, isOrphan, tokenize } from './linebreak.js';
 
 /** The text nodes of an element in order, and a way from a text offset to a DOM position. */
 function textIndex(el: HTMLElement): { text: string; at: (offset: number) => [Text, number] } {
@@ -35,11 +35,16 @@ function textIndex(el: HTMLElement): { text: string; at: (offset: number) => [Te
  * their spacing. Inline markup (figures, bold) is kept: lines are cut out of the paragraph with
  * ranges.
  */
-function fitParagraph(p: HTMLElement, measureEm: number, fontPx: number, ctx: CanvasRenderingContext2D): void {
+interface House { indent: number; hanLatin: number }
+
+/** Returns whether the paragraph's last line is still an orphan (one character, or one and a mark). */
+function fitParagraph(p: HTMLElement, measureEm: number, fontPx: number, ctx: CanvasRenderingContext2D, house: House): boolean {
   const first = textIndex(p);
-  const units = tokenize(first.text, (s) => ctx.measureText(s).width / fontPx, measureEm - 2);
-  if (units.length === 0) return;
-  const lines = breakLines(units, measureEm, 2);
+  const units = tokenize(first.text, (s) => ctx.measureText(s).width / fontPx, measureEm - house.indent);
+  if (units.length === 0) return false;
+  const lines = breakLines(units, measureEm, house.indent, house.hanLatin);
+  const lastLine = lines[lines.length - 1]!;
+  const orphan = isOrphan(units, lastLine.from, lastLine.to);
   // compressed marks, last first so earlier offsets stay valid
   const marks: { offset: number; em: number; open: boolean; spacing: number; latin?: { end: number; left: number; right: number } }[] = [];
   for (const l of lines) for (const [k, em] of l.comp) marks.push({ offset: units[k]!.start, em, open: units[k]!.kind === 'open', spacing: l.spacing });
@@ -97,27 +102,30 @@ function fitParagraph(p: HTMLElement, measureEm: number, fontPx: number, ctx: Ca
     }
     const ln = document.createElement('span');
     ln.className = i === 0 ? 'ln ln-first' : 'ln';
+    if (i === 0) ln.style.paddingLeft = `${house.indent}em`;
     if (l.spacing) ln.style.letterSpacing = `${l.spacing}em`;
     ln.appendChild(r.extractContents());
     blocks.unshift(ln);
   }
   p.replaceChildren(...blocks);
   p.classList.add('fitted');
+  return orphan;
 }
 
 /** A chain's text fitted to the measure of its frames (all a chain's frames share a width). */
-function fitChain(src: HTMLElement, frame: HTMLElement): HTMLElement {
+function fitChain(src: HTMLElement, frame: HTMLElement): { el: HTMLElement; orphans: number } {
   const out = src.cloneNode(true) as HTMLElement;
   const cs = getComputedStyle(frame);
   const fontPx = parseFloat(cs.fontSize);
   const measureEm = (frame.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)) / fontPx;
   const ctx = document.createElement('canvas').getContext('2d')!;
+  ctx.font = `${cs.fontWeight} ${fontPx}px ${cs.fontFamily}`;
+  const house: House = { indent: Number(src.dataset.indent ?? 2), hanLatin: src.dataset.hanLatin === 'quarter' ? 0.25 : 0 };
+  let orphans = 0;
   for (const p of Array.from(out.querySelectorAll<HTMLElement>('p'))) {
-    const pcs = getComputedStyle(frame);
-    ctx.font = `${p.querySelector('b') ? pcs.fontWeight : pcs.fontWeight} ${fontPx}px ${pcs.fontFamily}`;
-    fitParagraph(p, Math.round(measureEm * 1000) / 1000, fontPx, ctx);
+    if (fitParagraph(p, Math.round(measureEm * 1000) / 1000, fontPx, ctx, house)) orphans++;
   }
-  return out;
+  return { el: out, orphans };
 }
 
 
@@ -317,24 +325,25 @@ function chainFrames(id: string): HTMLElement[] {
     .sort((a, b) => Number(a.dataset.seq) - Number(b.dataset.seq));
 }
 
-const fitted = new Map<string, HTMLElement>();
+const fitted = new Map<string, { el: HTMLElement; orphans: number }>();
 
 function threadChain(id: string, pitch: number): void {
   const frames = chainFrames(id);
-  let src = fitted.get(id);
-  if (!src) {
+  let fit = fitted.get(id);
+  if (!fit) {
     // fitting needs the paragraphs laid out in the frame's type: do it inside the first frame
     const frame = frames[0]!;
     frame.replaceChildren();
     const host = pristine.get(id)!.cloneNode(true) as HTMLElement;
     frame.appendChild(host);
-    src = fitChain(host, frame);
+    fit = fitChain(host, frame);
     host.remove();
-    fitted.set(id, src);
+    fitted.set(id, fit);
   }
+  const src = fit.el;
   let r = layoutChain(id, src.cloneNode(true) as HTMLElement, frames, pitch);
   if (r.status === 'overset' || r.emptyLines > 1) r = copyFit(id, src, frames, pitch, r);
-  results.set(id, r);
+  results.set(id, { ...r, orphans: fit.orphans });
 }
 
 function collect(t0: number): LayoutResult {

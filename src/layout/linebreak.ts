@@ -125,10 +125,11 @@ export function latinBoundaries(units: Unit[], from: number, to: number): number
  * and what that costs: 0 for a line filled by compressing punctuation, a little for an
  * invisible squeeze (at most MAX_SQUEEZE), a lot for a loosened line. Undefined: impossible.
  */
-function fitLine(units: Unit[], from: number, to: number, avail: number): { line: Line; cost: number } | undefined {
+function fitLine(units: Unit[], from: number, to: number, avail: number, hanLatin: number): { line: Line; cost: number } | undefined {
   const last = to >= units.length;
   const { must, may } = compressions(units, from, to);
-  let natural = 0;
+  const meets = latinBoundaries(units, from, to);
+  let natural = hanLatin * meets; // house style: a space where Latin meets Han, never at a line end
   for (let k = from; k < to; k++) natural += units[k]!.w;
   const mustSum = [...must.values()].reduce((x, y) => x + y, 0);
   let excess = natural - mustSum - avail; // > 0: too long; < 0: short
@@ -147,27 +148,34 @@ function fitLine(units: Unit[], from: number, to: number, avail: number): { line
   const chars = units.slice(from, to).reduce((n, u) => n + (u.end - u.start), 0);
   const gaps = Math.max(1, chars - 1);
   let spacing = 0;
-  let latinGap = 0;
+  let latinGap = meets ? hanLatin : 0;
   let cost = used * 0.01; // prefer natural widths when there is a choice
   if (excess > 1e-9) {
     if (excess > MAX_SQUEEZE + 1e-9 && to - from > 1) return undefined;
     spacing = -excess / gaps; // squeeze what compression could not take
     cost += 1 + excess * 10;
   } else if (excess < -1e-9 && !last) {
-    // loosen: first where Latin meets Han (up to a quarter em each), then evenly
-    const meets = latinBoundaries(units, from, to);
+    // loosen: first where Latin meets Han (up to a quarter em more each), then evenly
     let slack = -excess;
     if (meets > 0) {
-      latinGap = Math.min(0.25, slack / meets);
-      slack -= latinGap * meets;
-      cost += 0.5 + latinGap;
+      const more = Math.min(0.25, slack / meets);
+      latinGap += more;
+      slack -= more * meets;
+      cost += 0.5 + more;
     }
     if (slack > 1e-9) {
       spacing = slack / gaps;
       cost += 100 + slack * 100;
     }
   }
+  if (last && isOrphan(units, from, to)) cost += 50; // avoided where other breaks allow
   return { line: { from, to, comp: [...comp], spacing, latinGap, last }, cost };
+}
+
+/** A paragraph's last line of one character, or one character and a mark (clreq: avoid). */
+export function isOrphan(units: Unit[], from: number, to: number): boolean {
+  const n = to - from;
+  return from > 0 && (n === 1 || (n === 2 && units[from + 1]!.kind === 'close')) && units[from]!.kind !== 'latin';
 }
 
 /**
@@ -175,7 +183,7 @@ function fitLine(units: Unit[], from: number, to: number, avail: number): { line
  * the sum of the lines' costs is least, so a loose line is avoided wherever breaking earlier
  * lines differently can avoid it.
  */
-export function breakLines(units: Unit[], measure: number, firstIndent: number): Line[] {
+export function breakLines(units: Unit[], measure: number, firstIndent: number, hanLatin = 0): Line[] {
   const n = units.length;
   const best: { cost: number; line?: Line; prev: number }[] = Array.from({ length: n + 1 }, () => ({ cost: Infinity, prev: -1 }));
   best[0] = { cost: 0, prev: -1 };
@@ -187,14 +195,14 @@ export function breakLines(units: Unit[], measure: number, firstIndent: number):
       natural += units[to - 1]!.w;
       if (natural - 0.5 * (to - from) - MAX_SQUEEZE > avail && to - from > 1) break; // cannot fit even fully compressed
       if (!canBreakAfter(units, to - 1)) continue;
-      const f = fitLine(units, from, to, avail);
+      const f = fitLine(units, from, to, avail, hanLatin);
       if (!f) continue;
       const c = best[from]!.cost + f.cost;
       if (c < best[to]!.cost) best[to] = { cost: c, line: f.line, prev: from };
     }
     if (best[from + 1]!.cost === Infinity && best.slice(from + 1).every((b) => b.cost === Infinity)) {
       // nothing legal fits (a unit wider than the line): let the next unit stand alone
-      const f = fitLine(units, from, from + 1, avail)!;
+      const f = fitLine(units, from, from + 1, avail, hanLatin)!;
       best[from + 1] = { cost: best[from]!.cost + 1000, line: f.line, prev: from };
     }
   }

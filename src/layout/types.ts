@@ -14,6 +14,8 @@ export interface ChainLayout {
   texts: string[];
   /** what copy-fit changed to make the chain fit */
   copyFit?: CopyFit;
+  /** paragraphs whose last line is one character (or one and a mark) after fitting */
+  orphans?: number;
 }
 
 export interface PhotoBox { id: string; widthMm: number; heightMm: number }

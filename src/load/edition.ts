@@ -22,6 +22,7 @@ export interface EditionMeta {
   editor?: string;
   preset: string;
   language?: string;
+  house?: { punctuation?: 'gb'; hanLatin?: 'none' | 'quarter'; indent?: 0 | 1 | 2 };
   photos?: Record<string, { file: string; placeholder?: boolean }>;
   charts?: Record<string, { spec: string; source?: string }>;
   factboxes?: Record<string, { title: string; items: { figure: string; label: string }[] }>;
