@@ -1,5 +1,6 @@
 /**
- * Lay out (in the page): threads each story chain through its text frames. Runs in Chromium,
+ * Lay out (in the page): fits each paragraph to the character grid (linebreak.ts) and threads
+ * each story chain through its text frames, with copy-fit of flexible photos. Runs in Chromium,
  * served to the page as /scripts/layout.js, called by print/render.ts through
  * window.broadsheetLayout() once the fonts are loaded. Text that does not fit is never cut
  * silently: what is left over is counted (characters and lines) and reported.
@@ -29,15 +30,15 @@ function textIndex(el: HTMLElement): { text: string; at: (offset: number) => [Te
   };
 }
 
+/** House style of the body text (edition.yaml `house`), as the page receives it. */
+interface House { indent: number; hanLatin: number }
+
 /**
  * Fits a paragraph to the character grid (linebreak.ts decides; this applies it): every line
  * becomes a block of exactly the measure, compressed marks and squeezed or loosened lines get
  * their spacing. Inline markup (figures, bold) is kept: lines are cut out of the paragraph with
- * ranges.
+ * ranges. Returns whether the last line is still an orphan (one character, or one and a mark).
  */
-interface House { indent: number; hanLatin: number }
-
-/** Returns whether the paragraph's last line is still an orphan (one character, or one and a mark). */
 function fitParagraph(p: HTMLElement, measureEm: number, fontPx: number, ctx: CanvasRenderingContext2D, house: House): boolean {
   const first = textIndex(p);
   const units = tokenize(first.text, (s) => ctx.measureText(s).width / fontPx, measureEm - house.indent);
