@@ -50,6 +50,13 @@ test('HTML in a story is printed as text, never run or loaded', async () => {
   assert.ok(p.html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
 });
 
+test('an opening mark that starts a headline hangs into the margin', async () => {
+  const dir = copyEdition();
+  edit(dir, 'story.md', (s) => s.replace('headline: 风起湘江畔 雨湖立潮头', 'headline: “风起”湘江畔 雨湖立潮头'));
+  const p = await composeEdition(dir);
+  assert.ok(p.html.includes('<span class="half"><span class="hang">“</span>风起”湘江畔</span>'));
+});
+
 test('a character no font covers is an error naming it and where it is', async () => {
   const dir = copyEdition();
   edit(dir, 'story.md', (s) => s.replace('回望湘潭市雨湖区', '回望ᚠ湘潭市雨湖区'));

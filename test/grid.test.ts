@@ -11,9 +11,10 @@ import { buildEdition } from '../src/pipeline.js';
 import { launchBrowser, type Launched } from '../src/print/browser.js';
 import { boxOf, gridOf, PRESETS } from '../src/layout/presets.js';
 import { MM, expectInputErrorAsync, pdfChars, pdfImages, solidPng } from './helpers.js';
+import { bodyLines, measureTypography } from './typography.js';
 
 const HAN = '雨湖区锚定高质量发展目标以闯的精神创的劲头干的作风书写发展篇章';
-const han = (n: number) => Array.from({ length: n }, (_, i) => HAN[i % HAN.length]).join('');
+const han = (n: number, at = 0) => Array.from({ length: n }, (_, i) => HAN[(i + at) % HAN.length]).join('');
 const grid = gridOf(PRESETS.broadsheet!);
 
 let browser: Launched;
@@ -131,6 +132,27 @@ test('copy-fit: a flexible photo takes the height that makes the story below it 
   assert.is(a.status, 'fits');
   assert.is(a.emptyLines, 0);
   assert.equal(a.copyFit, { frame: 'p', fromLines: 10, toLines: 13 });
+});
+
+test('fixture texts built to trigger each clreq rule, printed and read back from the PDF', async () => {
+  const paras = [
+    `${han(5)}、${han(5)}，${han(20)}`, // a comma that would start a line
+    `${han(6)}。”${han(3)}，${han(30)}`, // adjacent marks, a mark at a line end
+    `${han(4)}，${han(6)}${han(13, 3)}${han(1, 5)}。`, // an orphan to avoid
+    `“${han(9)}”（${han(4)}）《${han(5)}》、「${han(7)}」；${han(25)}！`, // brackets and quotes
+    `${han(9)}——${han(14)}……${han(30)}`, // dashes and ellipses, never split
+  ];
+  const dir = fixture({ text: `::chain a\n\n${paras.join('\n\n')}`, frames: '  - { id: a, kind: text, chain: a, columns: [1, 3], top: 0, lines: 20 }\n' });
+  const r = await buildEdition(dir, { outDir: out(), browser });
+  assert.is(r.report.chains[0]!.status, 'underset');
+  const m = measureTypography(bodyLines(r.pdfPath));
+  assert.equal(m.forbiddenStarts, []);
+  assert.equal(m.forbiddenEnds, []);
+  assert.is(m.splitDashes, 0);
+  assert.is(m.looseAllHan, 0);
+  assert.ok(m.punctPairs >= 6, `${m.punctPairs} pairs`);
+  assert.is(m.pairsCompressed, m.punctPairs);
+  assert.ok(m.allHanFull >= 10);
 });
 
 test.run();

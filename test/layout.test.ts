@@ -18,6 +18,14 @@ test('the broadsheet grid: 8 columns of 13 characters of 9 pt, inside the trim',
   assert.is(g.lines, 107);
 });
 
+test('house style body size: 五号 keeps the column width in whole characters and the pitch in proportion', () => {
+  const g = gridOf(PRESETS.broadsheet!, 10.5);
+  assert.is(g.preset.charsPerColumn, 11);
+  assert.ok(Math.abs(g.colW - 11 * 10.5 * PT) < 1e-9);
+  assert.ok(Math.abs(g.pitch - 15.75 * PT) < 1e-9);
+  assert.ok(g.left > 12, 'still inside the page');
+});
+
 test('the sample layout: every chain has frames, frames threaded per column', () => {
   const l = layoutPage(loadEdition(SAMPLE));
   assert.equal(l.chains.get('s1')!.map((f) => f.id), ['s1-a.1', 's1-a.2', 's1-b']);

@@ -63,6 +63,11 @@ function template(name: string): Handlebars.TemplateDelegate {
   return t;
 }
 
+/** An opening mark that starts a headline hangs its blank half into the margin (optical alignment). */
+export function hangOpening(html: string): string {
+  return html.replace(/^([“‘（《「『【])/, '<span class="hang">$1</span>');
+}
+
 export function segsHtml(segs: Segment[]): string {
   return segs
     .map((s) => {
@@ -121,8 +126,9 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts: M
       case 'banner':
         return { ...base, banner: h.banner, series: h.series };
       case 'headline': {
-        const halves = flat(h.headline).split(/\s+/);
-        return { ...base, halves, kicker: h.kicker, subhead: h.subhead, byline: h.byline };
+        const halves = flat(h.headline).split(/\s+/).map((x) => new hb.SafeString(hangOpening(hb.escapeExpression(x))));
+        const hang = (segs: Segment[] | undefined) => (segs ? new hb.SafeString(hangOpening(segsHtml(segs))) : undefined);
+        return { ...base, halves, kicker: hang(h.kicker), subhead: h.subhead, byline: h.byline };
       }
       case 'text': {
         if (f.style === 'lead') {

@@ -5,7 +5,7 @@
  */
 import { InputError, InputErrors, msg } from '../messages.js';
 import type { Edition, FrameDef, FrameKind } from '../load/edition.js';
-import { boxOf, gridOf, PRESETS, type Box, type Grid } from './presets.js';
+import { boxOf, gridOf, HAO, PRESETS, type Box, type Grid } from './presets.js';
 
 export interface Frame {
   id: string;
@@ -36,7 +36,8 @@ export interface PageLayout {
 }
 
 export function layoutPage(ed: Edition): PageLayout {
-  const grid = gridOf(PRESETS[ed.meta.data.preset]!);
+  const size = ed.meta.data.house?.bodySize;
+  const grid = gridOf(PRESETS[ed.meta.data.preset]!, size === undefined ? undefined : typeof size === 'number' ? size : HAO[size]);
   const defs = ed.layout.data.frames;
   const errors: InputError[] = [];
   const frames: Frame[] = [];

@@ -45,7 +45,22 @@ export interface Grid {
   pageH: number;
 }
 
-export function gridOf(p: Preset): Grid {
+/** Body sizes by their Chinese names (号), in pt. */
+export const HAO: Record<string, number> = { 五号: 10.5, 小五: 9, 六号: 7.5 };
+
+/**
+ * The grid of a preset; `bodyPt` (house style) sets another body size: the column keeps its
+ * width as nearly as a whole number of characters allows, the line pitch keeps its proportion.
+ */
+export function gridOf(preset: Preset, bodyPt?: number): Grid {
+  const p: Preset = bodyPt === undefined || bodyPt === preset.bodyPt
+    ? preset
+    : {
+        ...preset,
+        bodyPt,
+        pitchPt: (preset.pitchPt / preset.bodyPt) * bodyPt,
+        charsPerColumn: Math.floor((preset.charsPerColumn * preset.bodyPt) / bodyPt + 1e-9),
+      };
   const bodyMm = p.bodyPt * PT;
   const colW = p.charsPerColumn * bodyMm;
   const width = p.columns * colW + (p.columns - 1) * p.gutter;

@@ -22,7 +22,7 @@ export interface EditionMeta {
   editor?: string;
   preset: string;
   language?: string;
-  house?: { punctuation?: 'gb'; hanLatin?: 'none' | 'quarter'; indent?: 0 | 1 | 2 };
+  house?: { punctuation?: 'gb'; hanLatin?: 'none' | 'quarter'; indent?: 0 | 1 | 2; bodySize?: '五号' | '小五' | '六号' | number };
   photos?: Record<string, { file: string; placeholder?: boolean }>;
   charts?: Record<string, { spec: string; source?: string }>;
   factboxes?: Record<string, { title: string; items: { figure: string; label: string }[] }>;
