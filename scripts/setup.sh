@@ -25,7 +25,7 @@ if [ ${#missing_pkgs[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "setup: installing ${missing_pkgs[*]} from Debian's packages"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" fonts-dejavu-core >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_pkgs[@]}" fonts-dejavu-core >/dev/null
   else
     echo "setup: missing ${missing_pkgs[*]}." >&2
     echo "  Install them with your package manager (Debian/Ubuntu: sudo apt-get install ${missing_pkgs[*]}), or" >&2
