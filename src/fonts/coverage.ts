@@ -47,7 +47,7 @@ export function planFonts(texts: FaceText[]): FontPlan {
   for (const [name, set] of need) {
     const face = FACES[name];
     // keep @fontsource's declaration order: it decides which file wins where ranges overlap
-    const ordered = fontFilesInOrder(name).filter((f) => set.has(f.file));
+    const ordered = fontFiles(face).filter((f) => set.has(f.file));
     used.set(name, ordered.map((f) => path.basename(f.file)));
     for (const f of ordered) {
       const url = `/fonts/${path.basename(f.file)}`;
@@ -57,10 +57,6 @@ export function planFonts(texts: FaceText[]): FontPlan {
     }
   }
   return { files, css, used };
-}
-
-function fontFilesInOrder(name: FaceName) {
-  return fontFiles(FACES[name]);
 }
 
 function hex(n: number): string {
