@@ -151,7 +151,7 @@ export const msg = {
     `Internal error (a bug in Broadsheet, not in your edition): ${e instanceof Error ? e.message : String(e)}\n  Run again with --debug for the stack trace and report it.`,
   warnUnderset: (chain: string, lines: number) => `story "${chain}": ${lines} empty lines at the end of its last frame`,
   copyFitted: (chain: string, frame: string, from: number, to: number) =>
-    `story "${chain}": copy-fit set photo "${frame}" to ${to} lines (layout: ${from}) so the text fits`,
+    `story "${chain}": copy-fit set "${frame}" to ${to} lines (layout: ${from}) so the text fits`,
   derivedMismatch: (name: string, kind: string, stated: string, computed: number, unit: string, atLeast: boolean) =>
     `figure {${name}} states ${atLeast ? 'at least ' : ''}${stated}, but its inputs give ${computed}${unit} (${kind})`,
   literalFigure: (place: Place, form: string, name: string) =>

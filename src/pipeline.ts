@@ -130,7 +130,16 @@ export async function prepare(editionDir: string, ms: Record<string, number> = {
   const { renderChart } = await import('./charts/render.js');
   for (const f of layout.frames.filter((x) => x.kind === 'chart')) {
     const src = ed.charts.get(f.ref!)!;
-    charts.set(src.id, await renderChart(src, bound.tables, chartArea(f, layout.grid.pitch, !!src.source)));
+    const chart = await renderChart(src, bound.tables, chartArea(f, layout.grid.pitch, !!src.source));
+    if (f.minLines !== undefined && f.maxLines !== undefined) {
+      // copy-fit chooses the height in the page: render the chart for each height it may choose
+      const variants = new Map<number, RenderedChart>();
+      for (let lines = f.minLines; lines <= f.maxLines; lines++) {
+        const box = { ...f.box, h: lines * layout.grid.pitch };
+        variants.set(lines, await renderChart(src, bound.tables, chartArea({ ...f, box }, layout.grid.pitch, !!src.source)));
+      }
+      charts.set(src.id, { ...chart, variants });
+    } else charts.set(src.id, chart);
   }
   lap('charts');
   // 5. compose the page

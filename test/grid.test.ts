@@ -25,7 +25,7 @@ test.after(async () => {
   await browser.close();
 });
 
-interface Fixture { text: string; frames: string; photos?: Record<string, [number, number]> }
+interface Fixture { text: string; frames: string; photos?: Record<string, [number, number]>; chart?: boolean }
 
 function fixture(f: Fixture): string {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'grid-')), 'fixture');
@@ -34,9 +34,16 @@ function fixture(f: Fixture): string {
   writeFileSync(path.join(dir, 'edition.yaml'), [
     'publication: 测试日报', 'date: 2025-01-02', 'page: 1', 'section: 测试', 'title: 测试', 'preset: broadsheet',
     ...(photos.length ? ['photos:', ...photos.map(([id]) => `  ${id}: { file: images/${id}.png }`)] : []),
+    ...(f.chart ? ['charts:', '  c: { spec: charts/c.vl.json }'] : []),
   ].join('\n') + '\n');
+  if (f.chart) {
+    mkdirSync(path.join(dir, 'charts'));
+    mkdirSync(path.join(dir, 'tables'));
+    writeFileSync(path.join(dir, 'tables', 'c.csv'), '年份,数值\n2020年,12\n2025年,41.6\n');
+    writeFileSync(path.join(dir, 'charts', 'c.vl.json'), JSON.stringify({ data: { name: 'c' }, mark: 'bar', encoding: { x: { field: '年份', type: 'nominal' }, y: { field: '数值', type: 'quantitative' } } }));
+  }
   for (const [id, [w, h]] of photos) writeFileSync(path.join(dir, 'images', `${id}.png`), solidPng(w, h));
-  writeFileSync(path.join(dir, 'story.md'), `---\nheadline: 测试\n---\n\n${f.text}\n${photos.map(([id]) => `\n::photo ${id} 测试图片。\n`).join('')}`);
+  writeFileSync(path.join(dir, 'story.md'), `---\nheadline: 测试\n---\n\n${f.text}\n${photos.map(([id]) => `\n::photo ${id} 测试图片。\n`).join('')}${f.chart ? '\n::chart c 测试图表\n' : ''}`);
   writeFileSync(path.join(dir, 'figures.yaml'), '{}\n');
   writeFileSync(path.join(dir, 'layout.yaml'), `frames:\n${f.frames}`);
   return dir;
@@ -132,6 +139,21 @@ test('copy-fit: a flexible photo takes the height that makes the story below it 
   assert.is(a.status, 'fits');
   assert.is(a.emptyLines, 0);
   assert.equal(a.copyFit, { frame: 'p', fromLines: 10, toLines: 13 });
+});
+
+test('copy-fit with a flexible chart: the chart rendered for the chosen height is the one printed', async () => {
+  const dir = fixture({
+    text: `::chain a\n\n${han(11 + 13 * 33)}`,
+    frames: '  - { id: c, kind: chart, ref: c, columns: [1, 2], top: 0, lines: 10, minLines: 6, maxLines: 16 }\n  - { id: a, kind: text, chain: a, columns: [1, 2], top: 10, lines: 20 }\n',
+    chart: true,
+  });
+  const r = await buildEdition(dir, { outDir: out(), browser });
+  const a = r.report.chains[0]!;
+  assert.is(a.status, 'fits');
+  assert.equal(a.copyFit, { frame: 'c', fromLines: 10, toLines: 13 });
+  // one chart in the PDF: its labels once, not once per rendering
+  const labels = pdfChars(r.pdfPath).map((c) => c.c).join('');
+  assert.is(labels.split('2020年').length - 1, 1);
 });
 
 test('fixture texts built to trigger each clreq rule, printed and read back from the PDF', async () => {

@@ -19,7 +19,15 @@ import { measure } from './metrics.js';
 import { printTheme } from './theme.js';
 
 export interface ChartSize { widthPx: number; heightPx: number }
-export interface RenderedChart { id: string; svg: string; widthPx: number; heightPx: number; texts: string[] }
+export interface RenderedChart {
+  id: string;
+  svg: string;
+  widthPx: number;
+  heightPx: number;
+  texts: string[];
+  /** a flexible chart: the chart rendered for every height (in lines) copy-fit may give it */
+  variants?: Map<number, RenderedChart>;
+}
 
 let installed = false;
 function installMetrics(): void {

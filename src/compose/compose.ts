@@ -164,9 +164,14 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts: M
       case 'chart': {
         const c = charts.get(f.ref!)!;
         const src = ed.charts.get(f.ref!)!;
-        use('sansBold', (bound.captions.charts.get(f.ref!) ?? '') + c.texts.join(''));
-        use('sans', (src.source ?? '') + c.texts.join(''));
-        return { ...base, svg: new hb.SafeString(c.svg), title: bound.captions.charts.get(f.ref!) ?? '', source: src.source };
+        const texts = [c, ...(c.variants?.values() ?? [])].flatMap((v) => v.texts).join('');
+        use('sansBold', (bound.captions.charts.get(f.ref!) ?? '') + texts);
+        use('sans', (src.source ?? '') + texts);
+        // a flexible chart carries one rendering per height; copy-fit shows the one it chooses
+        const svg = c.variants
+          ? [...c.variants].map(([lines, v]) => `<div class="variant" data-lines="${lines}"${lines === f.lines ? '' : ' hidden'}>${v.svg}</div>`).join('')
+          : c.svg;
+        return { ...base, svg: new hb.SafeString(svg), title: bound.captions.charts.get(f.ref!) ?? '', source: src.source, flex: flexAttrs(f) };
       }
       case 'factbox': {
         const fb = bound.factboxes.get(f.ref!)!;

@@ -83,7 +83,7 @@ export function layoutPage(ed: Edition): PageLayout {
     };
     if (d.minLines !== undefined || d.maxLines !== undefined) {
       const p = ed.layout.locate(['frames', i, d.minLines !== undefined ? 'minLines' : 'maxLines']);
-      if (d.kind !== 'photo') errors.push(new InputError(`frame "${d.id}": only photo frames can flex (minLines/maxLines)`, p, 'remove minLines and maxLines'));
+      if (d.kind !== 'photo' && d.kind !== 'chart') errors.push(new InputError(`frame "${d.id}": only photo and chart frames can flex (minLines/maxLines)`, p, 'remove minLines and maxLines'));
       else if (d.minLines === undefined || d.maxLines === undefined || d.minLines > d.lines || d.maxLines < d.lines) {
         errors.push(new InputError(`frame "${d.id}": needs minLines ≤ lines (${d.lines}) ≤ maxLines`, p, 'give both minLines and maxLines around its lines'));
       }
@@ -109,12 +109,12 @@ export function layoutPage(ed: Edition): PageLayout {
     }
   });
 
-  // copy-fit: the text frames directly below a flexible photo give and take its lines
+  // copy-fit: the text frames directly below a flexible photo or chart give and take its lines
   for (const f of frames.filter((x) => x.minLines !== undefined && x.maxLines !== undefined)) {
     const below = frames.filter((t) => t.kind === 'text' && t.top === f.top + f.lines && t.columns[0] >= f.columns[0] && t.columns[1] <= f.columns[1]);
     const place = { file: ed.layout.file };
-    if (below.length === 0) errors.push(new InputError(`flexible photo "${f.id}" has no text frame directly below it to give and take lines`, place, 'put a text frame right under it, or remove minLines/maxLines'));
-    else if (below.some((t) => t.lines - (f.maxLines! - f.lines) < 1)) errors.push(new InputError(`flexible photo "${f.id}": at maxLines the text below it would vanish`, place, 'lower maxLines'));
+    if (below.length === 0) errors.push(new InputError(`flexible ${f.kind} "${f.id}" has no text frame directly below it to give and take lines`, place, 'put a text frame right under it, or remove minLines/maxLines'));
+    else if (below.some((t) => t.lines - (f.maxLines! - f.lines) < 1)) errors.push(new InputError(`flexible ${f.kind} "${f.id}": at maxLines the text below it would vanish`, place, 'lower maxLines'));
     f.followers = below.map((t) => t.id);
   }
 

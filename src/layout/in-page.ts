@@ -265,11 +265,13 @@ function layoutChain(id: string, src: HTMLElement, frames: HTMLElement[], pitch:
   return result;
 }
 
-/** Moves a flexible photo's bottom edge to `lines`; the text frames below it follow. */
+/** Moves a flexible photo's or chart's bottom edge to `lines`; the text frames below it follow. */
 function setFlex(photo: HTMLElement, followers: HTMLElement[], lines: number, pitch: number): void {
   const base = Number(photo.dataset.baseLines);
   const delta = (lines - base) * pitch;
   photo.style.height = `${lines * pitch}px`;
+  // a flexible chart shows the rendering made for this height
+  for (const v of Array.from(photo.querySelectorAll<HTMLElement>('.variant'))) v.hidden = Number(v.dataset.lines) !== lines;
   for (const f of followers) {
     f.style.top = `${Number(f.dataset.baseTop) + delta}px`;
     f.style.height = `${Number(f.dataset.baseHeight) - delta}px`;
