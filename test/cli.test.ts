@@ -71,12 +71,17 @@ test('Ctrl-C during a build: exit 130, the previous PDF intact, no temporary fil
   const out = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-sigint-'));
   writeFileSync(path.join(out, 'broadsheet.pdf'), 'previous good PDF');
   const profiles = () => new Set(readdirSync(os.tmpdir()).filter((f) => f.startsWith('broadsheet-chrome-')));
-  const before = profiles();
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', 'data/yuhu-2025', '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
-  await new Promise((r) => setTimeout(r, 2500));
-  const during = [...profiles()].filter((p) => !before.has(p));
+  // wait until the build has started its browser (a child process with its own profile folder)
+  let during: string[] = [];
+  for (let t = 0; t < 100 && during.length === 0; t++) {
+    await new Promise((r) => setTimeout(r, 100));
+    during = browserProfilesOf(child.pid!);
+  }
+  assert.is(during.length, 1, 'the build started its browser');
+  await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGINT');
   const code = await new Promise<number | null>((r) => child.on('close', r));
   assert.is(code, 130, err);
@@ -87,8 +92,25 @@ test('Ctrl-C during a build: exit 130, the previous PDF intact, no temporary fil
   for (const p of during) {
     const ps = spawnSync('pgrep', ['-f', p], { encoding: 'utf8' });
     assert.is(ps.stdout.trim(), '', `browser processes left for ${p}`);
-    assert.not.ok(profiles().has(p), `profile ${p} left behind`);
+    assert.not.ok(profiles().has(path.basename(p)), `profile ${p} left behind`);
   }
 });
+
+/** Profile folders of the browsers that are direct children of a process (Linux /proc). */
+function browserProfilesOf(pid: number): string[] {
+  const out: string[] = [];
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== pid) continue;
+      const m = /--user-data-dir=([^\0]+)/.exec(readFileSync(`/proc/${p}/cmdline`, 'latin1'));
+      if (m) out.push(m[1]!);
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
 
 test.run();
