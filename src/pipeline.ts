@@ -86,7 +86,13 @@ export async function buildEdition(editionDir: string, opts: BuildOptions = {}):
   launching?.catch(() => undefined);
   try {
     // one session for this build unless the caller keeps one warm
-    const own = opts.session ? undefined : (opts.browser ? Promise.resolve(opts.browser) : launching!).then((l) => new PrintSession(l.browser));
+    const own = opts.session
+      ? undefined
+      : (opts.browser ? Promise.resolve(opts.browser) : launching!).then(async (l) => {
+          const session = new PrintSession(l.browser);
+          await session.warmUp(); // the tab's renderer starts while the pure stages run
+          return session;
+        });
     own?.catch(() => undefined);
     try {
       return await Promise.race([run(editionDir, opts, opts.session ? Promise.resolve(opts.session) : own!), timeout]);

@@ -52,6 +52,11 @@ export class PrintSession {
 
   constructor(private readonly browser: Browser) {}
 
+  /** Opens the tab ahead of the first print (its renderer starts while the page is composed). */
+  async warmUp(): Promise<void> {
+    if (!this.tab) this.tab = await this.open();
+  }
+
   async print(page: ComposedPage, sizeMm: { w: number; h: number }, proof?: ProofGrid): Promise<Printed> {
     this.refused = [];
     this.pageErrors = [];
@@ -62,9 +67,12 @@ export class PrintSession {
     const prev = this.current;
     this.current = page;
     if (!this.tab || !prev || !sameAssets(prev, page) || proof) {
-      await this.tab?.close().catch(() => undefined);
-      this.cdp = undefined;
-      this.tab = await this.open();
+      if (!this.tab || prev) {
+        await this.tab?.close().catch(() => undefined);
+        this.cdp = undefined;
+        this.tab = await this.open();
+      }
+      // else: a tab opened ahead by warmUp(), still blank
       await this.tab.goto(`${ORIGIN}/page.html`, { waitUntil: 'load' });
       loadMs = performance.now() - t0;
       await this.fonts(page);
