@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildEdition, prepare } from '../src/pipeline.js';
 import { launchBrowser, type Launched } from '../src/print/browser.js';
-import { printPage } from '../src/print/render.js';
+import { PrintSession } from '../src/print/render.js';
 import { copyEdition, edit, expectInputErrorAsync, pdftext, SAMPLE, squash } from './helpers.js';
 
 let browser: Launched;
@@ -44,7 +44,9 @@ const HOSTILE = [
 test('hostile markup injected into the page: every request refused and reported, no script runs', async () => {
   const p = await prepare(SAMPLE);
   const page = { ...p.page, html: p.page.html.replace('</body>', `${HOSTILE}\n</body>`) };
-  const printed = await printPage(browser.browser, page, { w: p.layout.grid.pageW, h: p.layout.grid.pageH });
+  const session = new PrintSession(browser.browser);
+  const printed = await session.print(page, { w: p.layout.grid.pageW, h: p.layout.grid.pageH });
+  await session.close();
   const refused = printed.refused.join('\n');
   for (const u of ['https://example.com/steal.css', 'https://example.com/pixel.gif', 'https://example.com/x.js', 'file:///etc/hostname', `file://${secretFile}`]) {
     assert.ok(refused.includes(u), `not refused: ${u}\n${refused}`);

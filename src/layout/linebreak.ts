@@ -187,6 +187,7 @@ export function breakLines(units: Unit[], measure: number, firstIndent: number, 
   const n = units.length;
   const best: { cost: number; line?: Line; prev: number }[] = Array.from({ length: n + 1 }, () => ({ cost: Infinity, prev: -1 }));
   best[0] = { cost: 0, prev: -1 };
+  let reached = 0; // the furthest break any line has reached so far
   for (let from = 0; from < n; from++) {
     if (best[from]!.cost === Infinity) continue;
     const avail = measure - (from === 0 ? firstIndent : 0);
@@ -199,11 +200,13 @@ export function breakLines(units: Unit[], measure: number, firstIndent: number, 
       if (!f) continue;
       const c = best[from]!.cost + f.cost;
       if (c < best[to]!.cost) best[to] = { cost: c, line: f.line, prev: from };
+      reached = Math.max(reached, to);
     }
-    if (best[from + 1]!.cost === Infinity && best.slice(from + 1).every((b) => b.cost === Infinity)) {
+    if (reached <= from) {
       // nothing legal fits (a unit wider than the line): let the next unit stand alone
       const f = fitLine(units, from, from + 1, avail, hanLatin)!;
       best[from + 1] = { cost: best[from]!.cost + 1000, line: f.line, prev: from };
+      reached = from + 1;
     }
   }
   const lines: Line[] = [];

@@ -22,7 +22,6 @@ export interface Printed {
   /** the photos' boxes as laid out (copy-fit may have changed them) */
   photos: PhotoBox[];
   refused: string[];
-  pageErrors: string[];
   ms: { load: number; fonts: number; layout: number; layoutInPage: number; pdf: number };
 }
 
@@ -108,7 +107,6 @@ export class PrintSession {
       chains: layout.chains,
       photos: layout.photos,
       refused: this.refused,
-      pageErrors: this.pageErrors,
       ms: { load: loadMs, fonts: fontMs, layout: t3 - t0 - loadMs - fontMs, layoutInPage: layout.ms, pdf: t4 - t3 },
     };
   }
@@ -214,16 +212,6 @@ function sameAssets(a: ComposedPage, b: ComposedPage): boolean {
     if (!y || y.file !== x.file || (x.body !== y.body && !(Buffer.isBuffer(x.body) && Buffer.isBuffer(y.body) && x.body.equals(y.body)))) return false;
   }
   return true;
-}
-
-/** One page printed in a fresh tab (the one-shot build). */
-export async function printPage(browser: Browser, page: ComposedPage, sizeMm: { w: number; h: number }, proof?: ProofGrid): Promise<Printed> {
-  const session = new PrintSession(browser);
-  try {
-    return await session.print(page, sizeMm, proof);
-  } finally {
-    await session.close();
-  }
 }
 
 function serve(req: HTTPRequest, page: ComposedPage, refused: string[]): void {
