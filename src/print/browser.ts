@@ -86,8 +86,7 @@ export async function launchBrowser(): Promise<Launched> {
       } catch {
         killGroup(browser.process()?.pid);
       }
-      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
-      profiles.delete(userDataDir);
+      if (removeProfile(userDataDir)) profiles.delete(userDataDir); // else the exit handler tries again
     },
     killSync() {
       if (closed) return;
@@ -117,30 +116,69 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-/** On a signal or exit: kill every browser this process started and remove its profile. */
+/**
+ * On a signal or exit: kill every browser this process started and remove its profile.
+ * Synchronous (it runs in exit handlers) and never throws: a profile a dying process is still
+ * writing into is killed again and removed again, for up to two seconds.
+ */
 export function killAllBrowsers(): void {
   for (const h of [...live]) h.killSync();
-  for (const dir of profiles) {
-    killUsing(dir); // a browser still starting has no handle yet
-    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
-  }
+  for (const dir of profiles) removeProfile(dir);
   profiles.clear();
 }
 
-/** Kills the processes started with this profile folder (Linux: read from /proc). */
-function killUsing(dir: string): void {
+/** Kills what still uses the profile folder and removes it; false if it could not be removed. */
+function removeProfile(dir: string): boolean {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    waitGone(killUsing(dir)); // a browser still starting has no handle yet
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return true;
+    } catch {
+      sleepSync(100); // ENOTEMPTY: a dying process wrote a file while the folder was emptied
+    }
+  }
+  return false;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Waits (up to a second) until the processes have exited: gone from /proc or a zombie. */
+function waitGone(pids: number[]): void {
+  for (let t = 0; t < 50; t++) {
+    const alive = pids.filter((pid) => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+      } catch {
+        return false;
+      }
+    });
+    if (alive.length === 0) return;
+    sleepSync(20);
+  }
+}
+
+/** Kills the processes started with this profile folder (Linux: read from /proc); returns their ids. */
+function killUsing(dir: string): number[] {
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
   } catch {
-    return;
+    return [];
   }
+  const killed: number[] = [];
   for (const pid of pids) {
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(`--user-data-dir=${dir}`)) process.kill(Number(pid), 'SIGKILL');
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(`--user-data-dir=${dir}`)) {
+        process.kill(Number(pid), 'SIGKILL');
+        killed.push(Number(pid));
+      }
     } catch {
       /* gone, or not ours */
     }
   }
+  return killed;
 }
 process.once('exit', killAllBrowsers);
