@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The command line entry: the compiled CLI lives in dist/ (npm run compile).
+// The command line entry: the CLI is compiled and bundled into dist/ (npm run compile).
 import { existsSync } from 'node:fs';
-const main = new URL('../dist/src/cli/main.js', import.meta.url);
+const main = new URL('../dist/bundle/cli.js', import.meta.url);
 if (!existsSync(main)) {
   process.stderr.write('broadsheet is not compiled yet: run "npm run setup" (or "npm run compile") first.\n');
   process.exit(1);

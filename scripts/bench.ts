@@ -6,7 +6,8 @@
  *   (c) a warm rebuild after a one-figure correction (watch mode's path), until the PDF is in
  *       place, and with the change report;
  *   (d) peak memory of (a): the node process and all its Chromium processes together.
- * Prints medians over BENCH_RUNS runs (default 5) and the ratios a/b and c/b.
+ * Prints medians over BENCH_RUNS runs (default 5) and the ratios a/b and c/b. Runs of (a) and (b)
+ * alternate; memory is sampled in separate runs of (a).
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -26,15 +27,18 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Runs a command; returns wall time and the peak RSS of it and all its descendants. */
-function timed(cmd: string, args: string[]): Promise<{ ms: number; peakMb: number }> {
+/**
+ * Runs a command; returns wall time and, when asked, the peak RSS of it and all its descendants.
+ * Sampling /proc every 25 ms costs CPU on a 2-core machine, so timed runs do not sample.
+ */
+function timed(cmd: string, args: string[], sampleMemory = false): Promise<{ ms: number; peakMb: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     let peak = 0;
-    const sample = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 25);
+    const sample = sampleMemory ? setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 25) : undefined;
     child.on('close', (code) => {
       clearInterval(sample);
       if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`));
@@ -138,10 +142,13 @@ const floor: number[] = [];
 const floorDir = await finalPage();
 for (let i = 0; i < RUNS; i++) {
   const out = mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
-  const a = await timed(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', SAMPLE, '--out', out]);
-  cold.push(a.ms);
-  peaks.push(a.peakMb);
+  cold.push((await timed(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', SAMPLE, '--out', out])).ms);
   floor.push((await timed(process.execPath, [path.join(floorDir, 'floor.mjs')])).ms);
+}
+// memory in separate runs of (a), sampled
+for (let i = 0; i < Math.min(RUNS, 3); i++) {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
+  peaks.push((await timed(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', SAMPLE, '--out', out], true)).peakMb);
 }
 const w = await warm();
 const [a, b, c, c2] = [median(cold), median(floor), median(w.pdfMs), median(w.totalMs)];

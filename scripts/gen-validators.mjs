@@ -27,19 +27,45 @@ if (!(existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp))) {
   writeFileSync(out, stamp + standalone(ajv, validate));
 }
 
-// Advance widths (em) of the chart face for printable ASCII and Latin-1, so chart text can be
-// measured without decoding font files at build time (src/charts/metrics.ts).
+// The edition's own schemas (schemas/*.schema.json), compiled the same way: a build loads
+// validators instead of compiling four schemas (src/load/structured.ts). Remade when a schema changes.
+{
+  const { createHash } = await import('node:crypto');
+  const { readdirSync } = await import('node:fs');
+  for (const name of readdirSync('schemas').filter((f) => f.endsWith('.schema.json'))) {
+    const text = readFileSync(path.join('schemas', name), 'utf8');
+    const target = path.resolve('dist/generated', name.replace(/\.json$/, '.cjs'));
+    const hash = `// ${createHash('sha256').update(text).digest('hex')}\n`;
+    if (existsSync(target) && readFileSync(target, 'utf8').startsWith(hash)) continue;
+    const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, code: { source: true } });
+    writeFileSync(target, hash + standalone(ajv, ajv.compile(JSON.parse(text))));
+  }
+}
+
+// Advance widths (em) of the chart face for the characters charts print besides ideographs
+// (ASCII, Latin-1, general punctuation such as “” and …, arrows, maths signs such as −,
+// enclosed numbers, geometric shapes), measured on the file the page would use for each, so
+// chart text is measured without decoding font files at build time (src/charts/metrics.ts).
 const metricsOut = path.resolve('dist/generated/chart-metrics.json');
-if (!existsSync(metricsOut)) {
+const RANGES = [[0x20, 0xff], [0x2000, 0x206f], [0x2190, 0x21ff], [0x2200, 0x22ff], [0x2460, 0x24ff], [0x25a0, 0x25ff]];
+const metricsStamp = JSON.stringify(RANGES);
+if (!existsSync(metricsOut) || JSON.parse(readFileSync(metricsOut, 'utf8')).ranges !== metricsStamp) {
   const fontkit = await import('fontkit');
-  const sansDir = path.dirname(require.resolve('@fontsource/noto-sans-sc/package.json'));
-  const table = {};
-  for (const weight of [400, 700]) {
-    const file = `noto-sans-sc-latin-${weight}-normal.woff2`;
-    const font = fontkit.create(readFileSync(path.join(sansDir, 'files', file)));
+  const { FACES, fileFor } = await import('../dist/src/fonts/faces.js');
+  const table = { ranges: metricsStamp };
+  for (const face of [FACES.sans, FACES.sansBold]) {
+    const fonts = new Map();
     const w = {};
-    for (let cp = 0x20; cp <= 0xff; cp++) if (font.hasGlyphForCodePoint(cp)) w[cp] = font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm;
-    table[weight] = { file, widths: w };
+    for (const [from, to] of RANGES) {
+      for (let cp = from; cp <= to; cp++) {
+        const file = fileFor(face, cp)?.file;
+        if (!file) continue;
+        if (!fonts.has(file)) fonts.set(file, fontkit.create(readFileSync(file)));
+        const font = fonts.get(file);
+        if (font.hasGlyphForCodePoint(cp)) w[cp] = font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm;
+      }
+    }
+    table[face.weight] = { widths: w };
   }
   writeFileSync(metricsOut, JSON.stringify(table));
 }

@@ -15,8 +15,8 @@ import { loadEdition, type Edition } from './load/edition.js';
 import { bind, type Bound } from './bind/figures.js';
 import { checkConsistency, type Consistency } from './bind/consistency.js';
 import { layoutPage, type PageLayout } from './layout/frames.js';
-import type { RenderedChart } from './charts/render.js';
 import { chartArea, compose, type ComposedPage } from './compose/compose.js';
+import { renderChart, startCharts, type RenderedChart } from './charts/render.js';
 import { launchBrowser, type Launched } from './print/browser.js';
 import { PrintSession } from './print/render.js';
 import { finishPdf } from './print/postprocess.js';
@@ -114,13 +114,17 @@ export interface Prepared {
   page: ComposedPage;
 }
 
-/** Stages 1–5, all pure (no browser, nothing written): edition folder → composed page. */
-export async function prepare(editionDir: string, ms: Record<string, number> = {}): Promise<Prepared> {
+type Laps = (name: string) => void;
+function laps(ms: Record<string, number>): Laps {
   let t = performance.now();
-  const lap = (name: string) => {
+  return (name) => {
     ms[name] = Math.round(performance.now() - t);
     t = performance.now();
   };
+}
+
+/** Stages 1–3: the edition read, its figures bound and checked, its frames placed. */
+export function prepareText(editionDir: string, lap: Laps = () => undefined): Pick<Prepared, 'ed' | 'bound' | 'consistency' | 'layout'> {
   // 1. load
   const ed = loadEdition(editionDir);
   lap('load');
@@ -131,24 +135,32 @@ export async function prepare(editionDir: string, ms: Record<string, number> = {
   // 3. lay out the grid: frames in mm
   const layout = layoutPage(ed);
   lap('grid');
-  // 4. charts, sized to their frames (vega is loaded only now: the browser starts meanwhile)
+  return { ed, bound, consistency, layout };
+}
+
+/** Stage 4: the charts, sized to their frames, drawn on the chart worker (charts/render.ts). */
+export async function renderCharts(ed: Edition, bound: Bound, layout: PageLayout): Promise<Map<string, RenderedChart>> {
   const charts = new Map<string, RenderedChart>();
-  const { renderChart } = await import('./charts/render.js');
-  for (const f of layout.frames.filter((x) => x.kind === 'chart')) {
+  const jobs = layout.frames.filter((x) => x.kind === 'chart').map(async (f) => {
     const src = ed.charts.get(f.ref!)!;
-    const chart = await renderChart(src, bound.tables, chartArea(f, layout.grid.pitch, !!src.source));
-    if (f.minLines !== undefined && f.maxLines !== undefined) {
-      // copy-fit chooses the height in the page: render the chart for each height it may choose
-      const variants = new Map<number, RenderedChart>();
-      for (let lines = f.minLines; lines <= f.maxLines; lines++) {
-        const box = { ...f.box, h: lines * layout.grid.pitch };
-        variants.set(lines, await renderChart(src, bound.tables, chartArea({ ...f, box }, layout.grid.pitch, !!src.source)));
-      }
-      charts.set(src.id, { ...chart, variants });
-    } else charts.set(src.id, chart);
-  }
+    const area = (lines: number) => chartArea({ ...f, box: { ...f.box, h: lines * layout.grid.pitch } }, layout.grid.pitch, !!src.source);
+    const chart = renderChart(src, bound.tables, area(f.lines));
+    if (f.minLines === undefined || f.maxLines === undefined) return [src.id, await chart] as const;
+    // copy-fit chooses the height in the page: render the chart for each height it may choose
+    const heights = Array.from({ length: f.maxLines - f.minLines + 1 }, (_, i) => f.minLines! + i);
+    const variants = await Promise.all(heights.map(async (lines) => [lines, await renderChart(src, bound.tables, area(lines))] as const));
+    return [src.id, { ...(await chart), variants: new Map(variants) }] as const;
+  });
+  for (const [id, c] of await Promise.all(jobs)) charts.set(id, c);
+  return charts;
+}
+
+/** Stages 1–5, all pure (no browser, nothing written): edition folder → composed page. */
+export async function prepare(editionDir: string, ms: Record<string, number> = {}): Promise<Prepared> {
+  const lap = laps(ms);
+  const { ed, bound, consistency, layout } = prepareText(editionDir, lap);
+  const charts = await renderCharts(ed, bound, layout);
   lap('charts');
-  // 5. compose the page
   const page = compose(ed, bound, layout, charts);
   lap('compose');
   return { ed, bound, consistency, layout, charts, page };
@@ -157,19 +169,35 @@ export async function prepare(editionDir: string, ms: Record<string, number> = {
 async function run(editionDir: string, opts: BuildOptions, printerP: Promise<PrintSession>): Promise<BuildResult> {
   const log = opts.log ?? silentLogger;
   const t0 = performance.now();
-  const ms: Record<string, number> = {};
+  const ms: Record<string, number> = { started: Math.round(t0) }; // ms since the process started
   const lap = (name: string, since: number) => {
     ms[name] = Math.round(performance.now() - since);
     return performance.now();
   };
   log.progress('reading the edition');
-  const { ed, bound, consistency, layout, charts, page } = await prepare(editionDir, ms);
+  startCharts(); // vega loads on its own thread while the edition is read
+  const stage = laps(ms);
+  const { ed, bound, consistency, layout } = prepareText(editionDir, stage);
+  const charting = renderCharts(ed, bound, layout);
+  charting.catch(() => undefined);
+  // A fresh browser tab loads the page while the charts are drawn: fonts, styles, text; the
+  // charts come in when they are ready (a warm session updates in place instead).
+  const ahead = opts.session && !opts.session.blank ? undefined : compose(ed, bound, layout);
+  stage('compose.ahead');
+  const printer = await printerP;
+  stage('browserWait');
+  const loading = ahead ? printer.load(ahead) : undefined;
+  loading?.catch(() => undefined);
+  const charts = await charting;
+  stage('charts');
+  const page = compose(ed, bound, layout, charts);
+  stage('compose');
+  await loading;
+  stage('print.ahead');
   let t = performance.now();
 
   // 6. print: Chromium lays out the chains and prints
   log.progress('printing');
-  const printer = await printerP;
-  t = lap('browserWait', t);
   const preset = layout.grid.preset;
   const g = layout.grid;
   const proofGrid = opts.proof
@@ -180,6 +208,9 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   const printed = await printer.print(page, { w: g.pageW, h: g.pageH }, proofGrid);
   Object.assign(ms, Object.fromEntries(Object.entries(printed.ms).map(([k, v]) => [`print.${k}`, Math.round(v)])));
   t = lap('print', t);
+  // the page as printed, for the change report: Chromium takes it while Node finishes the PDF
+  const snapshotting = opts.changes !== false && !opts.proof ? printer.snapshot({ w: g.pageW, h: g.pageH }) : undefined;
+  snapshotting?.catch(() => undefined);
 
   // 7. check
   const checked = checkPage({
@@ -235,7 +266,7 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   t = lap('writePdf', t);
   ms.pdfWritten = Math.round(performance.now() - t0);
   // after the PDF is in place: what changed since the last build
-  const snapshotPng = opts.changes !== false && !opts.proof ? await printer.snapshot({ w: g.pageW, h: g.pageH }) : undefined;
+  const snapshotPng = await snapshotting;
   if (snapshotPng) {
     const raster = decodePng(snapshotPng);
     const snap = snapshotOf(report, checked.chains, new Map([...charts].map(([id, c]) => [id, c.svg])));

@@ -3,18 +3,22 @@
  * labels are laid out with the widths Chromium will print them at (vega's own estimate in Node
  * is 0.8 em a character: Chinese labels 20 % too narrow, digits far too wide).
  */
-import * as fontkit from 'fontkit';
+import type * as Fontkit from 'fontkit';
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FACES, fileFor, type FaceSpec } from '../fonts/faces.js';
 import { ROOT } from '../paths.js';
 
-const fonts = new Map<string, fontkit.Font>();
+const fonts = new Map<string, Fontkit.Font>();
+/** fontkit is loaded only for a character the compile-time table lacks (it costs ~150 ms to load) */
+let fontkit: typeof Fontkit | undefined;
 const advances = new Map<string, number>();
 
-function fontOf(file: string): fontkit.Font {
+function fontOf(file: string): Fontkit.Font {
   let f = fonts.get(file);
   if (!f) {
+    fontkit ??= createRequire(import.meta.url)('fontkit') as typeof Fontkit;
     f = fontkit.create(readFileSync(file));
     fonts.set(file, f);
   }
@@ -28,10 +32,9 @@ function fontOf(file: string): fontkit.Font {
  */
 const FULL_WIDTH = (cp: number) => (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xff01 && cp <= 0xff5e);
 
-/** ASCII and Latin-1 widths measured once at compile time (scripts/gen-validators.mjs). */
+/** Widths of Latin, punctuation, signs and shapes measured once at compile time (scripts/gen-validators.mjs). */
 let table: Record<string, { widths: Record<string, number> }> | undefined;
 function tabled(weight: number, cp: number): number | undefined {
-  if (cp > 0xff) return undefined;
   if (!table) {
     try {
       table = JSON.parse(readFileSync(path.join(ROOT, 'dist/generated/chart-metrics.json'), 'utf8')) as typeof table;

@@ -1,24 +1,18 @@
 /**
  * Charts: Vega-Lite → Vega → static SVG, in Node, before the page is composed.
- * - data only from the edition's tables ({"name": "<table>"}); any "url" is refused, and the
- *   vega loader refuses every load, so nothing outside the edition can reach a chart;
- * - expressions evaluated by vega-interpreter (no eval, no Function);
- * - text measured on the page's own font files (metrics.ts), so labels fit as printed;
- * - sized to the frame the layout gives it, in CSS px.
+ * - data only from the edition's tables ({"name": "<table>"}); any "url" is refused here, and
+ *   the drawing loader refuses every load, so nothing outside the edition can reach a chart;
+ * - every encoded field must be a column of its table;
+ * - drawn on a worker thread (draw.ts, worker.ts): the main thread meanwhile composes the page
+ *   and serves it to the browser. Errors come back as values and get their place here.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
-import { expressionInterpreter } from 'vega-interpreter';
-import { InputError, msg } from '../messages.js';
+import { Worker } from 'node:worker_threads';
+import { msg } from '../messages.js';
 import type { BoundTable } from '../bind/figures.js';
 import { LIMITS, type ChartSource } from '../load/edition.js';
-import { ROOT } from '../paths.js';
-import { measure } from './metrics.js';
-import { printTheme } from './theme.js';
+import type { ChartSize, Drawn } from './draw.js';
 
-export interface ChartSize { widthPx: number; heightPx: number }
+export type { ChartSize } from './draw.js';
 export interface RenderedChart {
   id: string;
   svg: string;
@@ -29,35 +23,40 @@ export interface RenderedChart {
   variants?: Map<number, RenderedChart>;
 }
 
-let installed = false;
-function installMetrics(): void {
-  if (installed) return;
-  (vega as unknown as { textMetrics: { width: (item: Record<string, unknown>, text: unknown) => number } }).textMetrics.width = (item, text) =>
-    measure(String(text ?? ''), Number(item.fontSize ?? 11), item.fontWeight as number | string | undefined);
-  installed = true;
-}
+/** One worker for the process, started on first use (or ahead by startCharts) and unreferenced when idle. */
+let worker: Worker | undefined;
+const pending = new Map<number, { resolve: (d: Drawn) => void; reject: (e: unknown) => void }>();
+let jobs = 0;
 
-type ValidateFn = ((d: unknown) => boolean) & { errors?: { instancePath: string; message?: string; keyword: string }[] | null };
-let vlValidate: ValidateFn | undefined;
-function vegaLiteValidator(): ValidateFn {
-  if (!vlValidate) {
-    const mod = createRequire(import.meta.url)(path.join(ROOT, 'dist/generated/vega-lite-validate.cjs')) as { default?: ValidateFn } & ValidateFn;
-    vlValidate = mod.default ?? mod;
-  }
-  return vlValidate;
-}
-
-const refusingLoader = (() => {
-  const l = vega.loader();
-  const refuse = async (uri: string): Promise<never> => {
-    throw new Error(`chart data from "${uri}" is refused`);
+/** Starts the chart worker, so vega loads while the edition is read. */
+export function startCharts(): void {
+  if (worker) return;
+  const w = new Worker(new URL('./worker.js', import.meta.url));
+  w.on('message', ({ n, drawn }: { n: number; drawn: Drawn }) => {
+    pending.get(n)?.resolve(drawn);
+    pending.delete(n);
+    if (pending.size === 0) w.unref();
+  });
+  const fail = (e: unknown) => {
+    worker = undefined;
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
   };
-  l.load = refuse as typeof l.load;
-  l.sanitize = refuse as typeof l.sanitize;
-  l.http = refuse as typeof l.http;
-  l.file = refuse as typeof l.file;
-  return l;
-})();
+  w.on('error', fail);
+  w.on('exit', (code) => fail(new Error(`the chart worker stopped (exit code ${code})`)));
+  w.unref();
+  worker = w;
+}
+
+function draw(spec: Record<string, unknown>, size: ChartSize): Promise<Drawn> {
+  startCharts();
+  const n = ++jobs;
+  return new Promise<Drawn>((resolve, reject) => {
+    pending.set(n, { resolve, reject });
+    worker!.ref();
+    worker!.postMessage({ n, spec, size });
+  });
+}
 
 /** Replaces {"name": table} data with the table's rows; refuses any url. Returns a new spec. */
 function bindData(node: unknown, src: ChartSource, tables: Map<string, BoundTable>, at: (string | number)[]): unknown {
@@ -109,23 +108,10 @@ function checkFields(spec: Record<string, unknown>, t: BoundTable, src: ChartSou
   walk(spec, at);
 }
 
-function merge(a: Record<string, unknown>, b: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!b) return a;
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const av = out[k];
-    out[k] = av && typeof av === 'object' && !Array.isArray(av) && v && typeof v === 'object' && !Array.isArray(v)
-      ? merge(av as Record<string, unknown>, v as Record<string, unknown>)
-      : v;
-  }
-  return out;
-}
-
 /** Rendered charts by spec, data and size: a rebuild re-renders only charts that changed. */
 const cache = new Map<string, RenderedChart>();
 
 export async function renderChart(src: ChartSource, tables: Map<string, BoundTable>, size: ChartSize): Promise<RenderedChart> {
-  installMetrics();
   const raw = src.spec.data;
   const spec = bindData(raw, src, tables, []) as Record<string, unknown>;
   const key = JSON.stringify([src.id, spec, size]);
@@ -141,34 +127,7 @@ async function render(src: ChartSource, spec: Record<string, unknown>, size: Cha
   if (!('data' in spec) && !('layer' in spec) && !('vconcat' in spec) && !('hconcat' in spec) && !('concat' in spec)) {
     throw msg.invalidChart({ file: src.file }, 'the spec has no "data"; use "data": {"name": "<table>"}');
   }
-  const validate = vegaLiteValidator();
-  if (!validate(spec)) {
-    const e = (validate.errors ?? []).find((x) => x.keyword !== 'anyOf' && x.keyword !== 'oneOf') ?? validate.errors?.[0];
-    const segs = (e?.instancePath ?? '').split('/').slice(1);
-    throw msg.invalidChart(src.spec.locate(segs), `${e?.instancePath || 'top level'} ${e?.message ?? ''}`.trim());
-  }
-  const sized = {
-    ...spec,
-    width: size.widthPx,
-    height: size.heightPx,
-    config: merge(printTheme as unknown as Record<string, unknown>, spec.config as Record<string, unknown> | undefined),
-  };
-  let view: vega.View;
-  try {
-    const compiled = vl.compile(sized as unknown as vl.TopLevelSpec).spec;
-    const runtime = vega.parse(compiled, undefined, { ast: true });
-    view = new vega.View(runtime, { expr: expressionInterpreter, renderer: 'none', loader: refusingLoader } as vega.ViewOptions);
-    await view.runAsync();
-    const svg = await view.toSVG();
-    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => unescapeXml(m[1]!));
-    view.finalize();
-    return { id: src.id, svg: svg.replace(/^<svg /, `<svg role="img" `), widthPx: size.widthPx, heightPx: size.heightPx, texts };
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw msg.chartFailed({ file: src.file }, (e as Error).message);
-  }
-}
-
-function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  const d = await draw(spec, size);
+  if (!d.ok) throw d.invalid ? msg.invalidChart(src.spec.locate(d.segs), d.detail) : msg.chartFailed({ file: src.file }, d.detail);
+  return { id: src.id, svg: d.svg, widthPx: size.widthPx, heightPx: size.heightPx, texts: d.texts };
 }

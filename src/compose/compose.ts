@@ -6,7 +6,7 @@ import Handlebars from 'handlebars';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Bound, Segment } from '../bind/figures.js';
-import type { Edition } from '../load/edition.js';
+import type { ChartSource, Edition } from '../load/edition.js';
 import type { PageLayout, Frame } from '../layout/frames.js';
 import { PT } from '../layout/presets.js';
 import type { RenderedChart } from '../charts/render.js';
@@ -89,7 +89,25 @@ const flat = (segs: Segment[] | undefined) => (segs ?? []).map((s) => s.s).join(
 const mm = (v: number) => `${v.toFixed(3)}mm`;
 const WEEKDAYS = '日一二三四五六';
 
-export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts: Map<string, RenderedChart>): ComposedPage {
+/**
+ * What a chart may print, known before it is drawn: every string of its spec (titles, and field
+ * names, which become axis titles), every value of the edition's tables, digits and the signs
+ * number formats add.
+ */
+export function chartGlyphs(src: ChartSource, bound: Bound): string {
+  const strings: string[] = ['0123456789.,%+-−…'];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') strings.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.entries(v).forEach(([k, x]) => (strings.push(k), walk(x)));
+  };
+  walk(src.spec.data);
+  for (const t of bound.tables.values()) for (const r of t.rows) for (const x of Object.values(r)) strings.push(String(x));
+  return [...new Set(strings.join(''))].join('');
+}
+
+/** Composes the page; without `charts` the chart frames are left empty (their fonts are planned). */
+export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts?: Map<string, RenderedChart>): ComposedPage {
   const g = layout.grid;
   const meta = ed.meta.data;
   const texts: FaceText[] = [];
@@ -162,15 +180,19 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts: M
         return { ...base, photo: p.id, src: url, caption, placeholder: p.placeholder, flex: flexAttrs(f) };
       }
       case 'chart': {
-        const c = charts.get(f.ref!)!;
+        // without charts (a page loaded while they are drawn) the frame is empty; the fonts are
+        // planned from what a chart may print, so the drawn charts usually need no other file
+        const c = charts?.get(f.ref!);
         const src = ed.charts.get(f.ref!)!;
-        const texts = [c, ...(c.variants?.values() ?? [])].flatMap((v) => v.texts).join('');
+        const texts = chartGlyphs(src, bound) + (c ? [c, ...(c.variants?.values() ?? [])].flatMap((v) => v.texts).join('') : '');
         use('sansBold', (bound.captions.charts.get(f.ref!) ?? '') + texts);
         use('sans', (src.source ?? '') + texts);
         // a flexible chart carries one rendering per height; copy-fit shows the one it chooses
-        const svg = c.variants
-          ? [...c.variants].map(([lines, v]) => `<div class="variant" data-lines="${lines}"${lines === f.lines ? '' : ' hidden'}>${v.svg}</div>`).join('')
-          : c.svg;
+        const svg = !c
+          ? ''
+          : c.variants
+            ? [...c.variants].map(([lines, v]) => `<div class="variant" data-lines="${lines}"${lines === f.lines ? '' : ' hidden'}>${v.svg}</div>`).join('')
+            : c.svg;
         return { ...base, svg: new hb.SafeString(svg), title: bound.captions.charts.get(f.ref!) ?? '', source: src.source, flex: flexAttrs(f) };
       }
       case 'factbox': {

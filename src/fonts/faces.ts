@@ -71,10 +71,20 @@ function parseRanges(s: string): [number, number][] {
  * overlapping ranges are tried last-declared first.
  */
 export function fileFor(face: FaceSpec, cp: number): FontFile | undefined {
-  const files = fontFiles(face);
-  for (let i = files.length - 1; i >= 0; i--) {
-    const f = files[i]!;
-    if (f.ranges.some(([a, b]) => cp >= a && cp <= b)) return f;
+  const key = `${face.pkg}/${face.weight}`;
+  let memo = found.get(key);
+  if (!memo) found.set(key, (memo = new Map()));
+  let hit = memo.get(cp);
+  if (hit === undefined) {
+    const files = fontFiles(face);
+    hit = null;
+    for (let i = files.length - 1; i >= 0 && !hit; i--) {
+      const f = files[i]!;
+      if (f.ranges.some(([a, b]) => cp >= a && cp <= b)) hit = f;
+    }
+    memo.set(cp, hit);
   }
-  return undefined;
+  return hit ?? undefined;
 }
+/** face → code point → its file (null: none), filled as text is planned */
+const found = new Map<string, Map<number, FontFile | null>>();

@@ -359,7 +359,10 @@ function collect(t0: number): LayoutResult {
   return { chains: order.map((id) => results.get(id)!), photos, ms: performance.now() - t0 };
 }
 
+let laidOut = false;
+
 function broadsheetLayout(): LayoutResult {
+  laidOut = true;
   const t0 = performance.now();
   const pitch = pitchPx();
   for (const src of Array.from(document.querySelectorAll<HTMLElement>('.chain-source'))) {
@@ -374,7 +377,8 @@ interface PageUpdate { frames: [string, string][]; sources: [string, string][]; 
 
 /**
  * A warm rebuild: replace the frames and chain texts that changed, thread again only the chains
- * they touch (all of them when the geometry changed), and report as broadsheetLayout does.
+ * they touch (all of them when the geometry changed), and report as broadsheetLayout does. On a
+ * page not yet laid out, replace what changed and lay it all out.
  */
 function broadsheetUpdate(u: PageUpdate): LayoutResult {
   const t0 = performance.now();
@@ -398,6 +402,10 @@ function broadsheetUpdate(u: PageUpdate): LayoutResult {
   }
   for (const [id, html] of u.sources) {
     const el = parse(html);
+    if (!laidOut) {
+      document.querySelector(`.chain-source[data-chain="${CSS.escape(id)}"]`)?.replaceWith(el);
+      continue;
+    }
     pristine.set(id, el.cloneNode(true) as HTMLElement);
     fitted.delete(id);
     dirty.add(id);
@@ -409,6 +417,8 @@ function broadsheetUpdate(u: PageUpdate): LayoutResult {
     for (const id of pristine.keys()) dirty.add(id);
     fitted.clear();
   }
+  // a page loaded ahead (while the charts were drawn) is laid out for the first time now
+  if (!laidOut) return broadsheetLayout();
   for (const id of dirty) if (pristine.has(id)) threadChain(id, pitch);
   return collect(t0);
 }

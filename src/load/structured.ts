@@ -3,11 +3,11 @@
  * and column of the offending value in the user's file.
  */
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { readFileSync } from 'node:fs';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { InputError, InputErrors, msg, type Place } from '../messages.js';
-import { SCHEMAS } from '../paths.js';
+import { ROOT } from '../paths.js';
 
 export interface Located<T> {
   data: T;
@@ -72,14 +72,17 @@ export function parseJson(text: string, file: string): Located<unknown> {
   return { data, file, locate: locator(doc, lc, file) };
 }
 
-const Ajv = AjvModule.default ?? AjvModule;
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
 const compiled = new Map<string, ValidateFunction>();
 
+/**
+ * The validator of one of schemas/*.schema.json: compiled to code by `npm run compile`
+ * (scripts/gen-validators.mjs, with ajv), so a build does not compile schemas.
+ */
 export function schemaValidator(name: string): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    v = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMAS, name), 'utf8')));
+    const mod = createRequire(import.meta.url)(path.join(ROOT, 'dist/generated', name.replace(/\.json$/, '.cjs'))) as { default?: ValidateFunction } & ValidateFunction;
+    v = mod.default ?? mod;
     compiled.set(name, v);
   }
   return v;

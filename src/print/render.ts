@@ -5,7 +5,7 @@
  * reported. Readiness is explicit: fonts loaded and checked, then the in-page layout run.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, CDPSession, HTTPRequest, Page } from 'puppeteer';
+import type { Browser, CDPSession, Page, Protocol } from 'puppeteer-core';
 import type { ComposedPage } from '../compose/compose.js';
 import { FACES, type FaceName } from '../fonts/faces.js';
 import type { ChainLayout, LayoutResult, PhotoBox, ProofGrid } from '../layout/types.js';
@@ -25,16 +25,6 @@ export interface Printed {
   ms: { load: number; fonts: number; layout: number; layoutInPage: number; pdf: number };
 }
 
-const fileCache = new Map<string, Buffer>();
-function readCached(file: string): Buffer {
-  let b = fileCache.get(file);
-  if (!b) {
-    b = readFileSync(file);
-    fileCache.set(file, b);
-  }
-  return b;
-}
-
 type LayoutOut = LayoutResult;
 
 /**
@@ -48,6 +38,7 @@ export class PrintSession {
   private current: ComposedPage | undefined;
   private refused: string[] = [];
   private pageErrors: string[] = [];
+  private preloaded: { load: number; fonts: number } | undefined;
 
   constructor(private readonly browser: Browser) {}
 
@@ -56,28 +47,57 @@ export class PrintSession {
     if (!this.tab) this.tab = await this.open();
   }
 
-  async print(page: ComposedPage, sizeMm: { w: number; h: number }, proof?: ProofGrid): Promise<Printed> {
+  /** True before the first page is loaded: a page may be loaded ahead with load(). */
+  get blank(): boolean {
+    return this.current === undefined;
+  }
+
+  /**
+   * Loads a page ahead of printing, fonts included but not laid out (the charts are drawn
+   * meanwhile); print() then brings in what changed and lays the page out.
+   */
+  async load(page: ComposedPage): Promise<void> {
     this.refused = [];
     this.pageErrors = [];
+    this.current = page;
+    try {
+      this.preloaded = await this.loadPage(page);
+    } catch (e) {
+      this.current = undefined; // the next print loads afresh
+      throw e;
+    }
+  }
+
+  private async loadPage(page: ComposedPage): Promise<{ load: number; fonts: number }> {
+    const t0 = performance.now();
+    this.tab ??= await this.open(); // else: a tab opened ahead by warmUp(), still blank
+    await this.tab.goto(`${ORIGIN}/page.html`, { waitUntil: 'load' });
+    const t1 = performance.now();
+    await this.fonts(page);
+    await this.tab.waitForFunction(() => typeof (window as unknown as { broadsheetLayout?: unknown }).broadsheetLayout === 'function');
+    return { load: t1 - t0, fonts: performance.now() - t1 };
+  }
+
+  async print(page: ComposedPage, sizeMm: { w: number; h: number }, proof?: ProofGrid): Promise<Printed> {
+    const preloaded = this.preloaded;
+    this.preloaded = undefined;
+    if (!preloaded) {
+      this.refused = [];
+      this.pageErrors = [];
+    }
     const t0 = performance.now();
     let layout: LayoutOut;
-    let loadMs = 0;
-    let fontMs = 0;
+    let loaded = preloaded ?? { load: 0, fonts: 0 };
     const prev = this.current;
     this.current = page;
     if (!this.tab || !prev || !sameAssets(prev, page) || proof) {
-      if (!this.tab || prev) {
+      if (prev) {
         await this.tab?.close().catch(() => undefined);
         this.cdp = undefined;
-        this.tab = await this.open();
+        this.tab = undefined;
       }
-      // else: a tab opened ahead by warmUp(), still blank
-      await this.tab.goto(`${ORIGIN}/page.html`, { waitUntil: 'load' });
-      loadMs = performance.now() - t0;
-      await this.fonts(page);
-      fontMs = performance.now() - t0 - loadMs;
-      await this.tab.waitForFunction(() => typeof (window as unknown as { broadsheetLayout?: unknown }).broadsheetLayout === 'function');
-      layout = await this.tab.evaluate(() => (window as unknown as { broadsheetLayout: () => LayoutOut }).broadsheetLayout());
+      loaded = await this.loadPage(page);
+      layout = await this.tab!.evaluate(() => (window as unknown as { broadsheetLayout: () => LayoutOut }).broadsheetLayout());
     } else {
       const changed = <T>(a: Map<string, T>, b: Map<string, T>) => [...b].filter(([k, v]) => a.get(k) !== v);
       const update = {
@@ -96,9 +116,10 @@ export class PrintSession {
     let proofPng: Uint8Array | undefined;
     if (proof) {
       // screen resolution: 96 px per inch; the overlay stays, so the next print reloads
-      await this.tab.setViewport({ width: Math.ceil((sizeMm.w / 25.4) * 96), height: Math.ceil((sizeMm.h / 25.4) * 96), deviceScaleFactor: 1 });
-      await this.tab.evaluate((g, chains) => (window as unknown as { broadsheetProof: (g: unknown, c: unknown) => void }).broadsheetProof(g, chains), proof, layout.chains);
-      proofPng = await this.tab.screenshot({ type: 'png', fullPage: true });
+      const tab = this.tab!;
+      await tab.setViewport({ width: Math.ceil((sizeMm.w / 25.4) * 96), height: Math.ceil((sizeMm.h / 25.4) * 96), deviceScaleFactor: 1 });
+      await tab.evaluate((g, chains) => (window as unknown as { broadsheetProof: (g: unknown, c: unknown) => void }).broadsheetProof(g, chains), proof, layout.chains);
+      proofPng = await tab.screenshot({ type: 'png', fullPage: true });
       this.current = undefined;
     }
     return {
@@ -107,7 +128,7 @@ export class PrintSession {
       chains: layout.chains,
       photos: layout.photos,
       refused: this.refused,
-      ms: { load: loadMs, fonts: fontMs, layout: t3 - t0 - loadMs - fontMs, layoutInPage: layout.ms, pdf: t4 - t3 },
+      ms: { load: loaded.load, fonts: loaded.fonts, layout: t3 - t0 - (preloaded ? 0 : loaded.load + loaded.fonts), layoutInPage: layout.ms, pdf: t4 - t3 },
     };
   }
 
@@ -157,8 +178,12 @@ export class PrintSession {
 
   private async open(): Promise<Page> {
     const tab = await this.browser.newPage();
-    await tab.setRequestInterception(true);
-    tab.on('request', (req: HTTPRequest) => serve(req, this.current!, this.refused));
+    // every request the page makes stops here (CDP's Fetch domain): served from the composed
+    // page's assets or refused; base64 is made natively and kept for files between builds
+    const cdp = await tab.createCDPSession();
+    this.cdp = cdp;
+    cdp.on('Fetch.requestPaused', (e: Protocol.Fetch.RequestPausedEvent) => serve(cdp, e, this.current!, this.refused));
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*' }] });
     tab.on('pageerror', (e) => this.pageErrors.push(String((e as Error).message ?? e)));
     tab.on('console', (m) => {
       if (m.type() !== 'error') return;
@@ -214,8 +239,35 @@ function sameAssets(a: ComposedPage, b: ComposedPage): boolean {
   return true;
 }
 
-function serve(req: HTTPRequest, page: ComposedPage, refused: string[]): void {
-  const url = req.url();
+const base64Files = new Map<string, string>();
+const base64Bodies = new WeakMap<Buffer, string>();
+function base64Of(a: { file?: string; body?: Buffer | string }): string {
+  if (a.body === undefined) {
+    let b = base64Files.get(a.file!);
+    if (b === undefined) {
+      b = readFileSync(a.file!).toString('base64');
+      base64Files.set(a.file!, b);
+    }
+    return b;
+  }
+  if (typeof a.body === 'string') return Buffer.from(a.body).toString('base64');
+  let b = base64Bodies.get(a.body);
+  if (b === undefined) {
+    b = a.body.toString('base64');
+    base64Bodies.set(a.body, b);
+  }
+  return b;
+}
+
+function serve(cdp: CDPSession, e: Protocol.Fetch.RequestPausedEvent, page: ComposedPage, refused: string[]): void {
+  const url = e.request.url;
+  const respond = (status: number, type: string, body: string) =>
+    cdp.send('Fetch.fulfillRequest', {
+      requestId: e.requestId,
+      responseCode: status,
+      responseHeaders: [{ name: 'Content-Type', value: type }, { name: 'Cache-Control', value: 'no-store' }],
+      body,
+    }).catch(() => undefined); // the tab may be gone
   let u: URL | undefined;
   try {
     u = new URL(url);
@@ -223,22 +275,12 @@ function serve(req: HTTPRequest, page: ComposedPage, refused: string[]): void {
     /* refused below */
   }
   if (u && u.origin === ORIGIN) {
-    if (u.pathname === '/page.html') {
-      void req.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: page.html });
-      return;
-    }
-    if (u.pathname === '/favicon.ico') {
-      // the browser's own request, not the page's
-      void req.respond({ status: 404, body: '' });
-      return;
-    }
+    if (u.pathname === '/page.html') return void respond(200, 'text/html; charset=utf-8', Buffer.from(page.html).toString('base64'));
+    // the browser's own request, not the page's
+    if (u.pathname === '/favicon.ico') return void respond(404, 'text/plain', '');
     const a = page.assets.get(u.pathname);
-    if (a && !u.search) {
-      const body = a.body ?? readCached(a.file!);
-      void req.respond({ status: 200, contentType: a.type, body, headers: { 'Cache-Control': 'no-store' } });
-      return;
-    }
+    if (a && !u.search) return void respond(200, a.type, base64Of(a));
   }
   refused.push(url.length > 200 ? url.slice(0, 200) + '…' : url);
-  void req.abort('blockedbyclient');
+  void cdp.send('Fetch.failRequest', { requestId: e.requestId, errorReason: 'BlockedByClient' }).catch(() => undefined);
 }

@@ -1,0 +1,86 @@
+/**
+ * Drawing a chart (runs in the chart worker): a bound Vega-Lite spec and a size → static SVG.
+ * - validated against vega-lite's own schema (compiled at build time);
+ * - expressions evaluated by vega-interpreter (no eval, no Function);
+ * - a loader that refuses every load (the data is already bound: render.ts);
+ * - text measured on the page's own font files (metrics.ts), so labels fit as printed.
+ * Results are plain values, errors included: the thread that asked turns them into messages.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import { expressionInterpreter } from 'vega-interpreter';
+import { ROOT } from '../paths.js';
+import { measure } from './metrics.js';
+import { printTheme } from './theme.js';
+
+export interface ChartSize { widthPx: number; heightPx: number }
+
+export type Drawn =
+  | { ok: true; svg: string; texts: string[] }
+  /** the spec is not valid Vega-Lite: where (JSON path segments) and what */
+  | { ok: false; invalid: true; segs: string[]; detail: string }
+  /** vega failed while compiling or rendering a valid spec */
+  | { ok: false; invalid: false; detail: string };
+
+(vega as unknown as { textMetrics: { width: (item: Record<string, unknown>, text: unknown) => number } }).textMetrics.width = (item, text) =>
+  measure(String(text ?? ''), Number(item.fontSize ?? 11), item.fontWeight as number | string | undefined);
+
+type ValidateFn = ((d: unknown) => boolean) & { errors?: { instancePath: string; message?: string; keyword: string }[] | null };
+const validate = ((m: { default?: ValidateFn } & ValidateFn) => m.default ?? m)(
+  createRequire(import.meta.url)(path.join(ROOT, 'dist/generated/vega-lite-validate.cjs')) as { default?: ValidateFn } & ValidateFn,
+);
+
+const refusingLoader = (() => {
+  const l = vega.loader();
+  const refuse = async (uri: string): Promise<never> => {
+    throw new Error(`chart data from "${uri}" is refused`);
+  };
+  l.load = refuse as typeof l.load;
+  l.sanitize = refuse as typeof l.sanitize;
+  l.http = refuse as typeof l.http;
+  l.file = refuse as typeof l.file;
+  return l;
+})();
+
+function merge(a: Record<string, unknown>, b: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!b) return a;
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const av = out[k];
+    out[k] = av && typeof av === 'object' && !Array.isArray(av) && v && typeof v === 'object' && !Array.isArray(v)
+      ? merge(av as Record<string, unknown>, v as Record<string, unknown>)
+      : v;
+  }
+  return out;
+}
+
+export async function drawChart(spec: Record<string, unknown>, size: ChartSize): Promise<Drawn> {
+  if (!validate(spec)) {
+    const e = (validate.errors ?? []).find((x) => x.keyword !== 'anyOf' && x.keyword !== 'oneOf') ?? validate.errors?.[0];
+    return { ok: false, invalid: true, segs: (e?.instancePath ?? '').split('/').slice(1), detail: `${e?.instancePath || 'top level'} ${e?.message ?? ''}`.trim() };
+  }
+  const sized = {
+    ...spec,
+    width: size.widthPx,
+    height: size.heightPx,
+    config: merge(printTheme as unknown as Record<string, unknown>, spec.config as Record<string, unknown> | undefined),
+  };
+  try {
+    const compiled = vl.compile(sized as unknown as vl.TopLevelSpec).spec;
+    const runtime = vega.parse(compiled, undefined, { ast: true });
+    const view = new vega.View(runtime, { expr: expressionInterpreter, renderer: 'none', loader: refusingLoader } as vega.ViewOptions);
+    await view.runAsync();
+    const svg = await view.toSVG();
+    view.finalize();
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => unescapeXml(m[1]!));
+    return { ok: true, svg: svg.replace(/^<svg /, `<svg role="img" `), texts };
+  } catch (e) {
+    return { ok: false, invalid: false, detail: (e as Error).message };
+  }
+}
+
+function unescapeXml(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
