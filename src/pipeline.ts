@@ -16,7 +16,7 @@ import { bind, type Bound } from './bind/figures.js';
 import { checkConsistency, type Consistency } from './bind/consistency.js';
 import { layoutPage, type PageLayout } from './layout/frames.js';
 import { chartArea, compose, type ComposedPage } from './compose/compose.js';
-import { renderChart, startCharts, type RenderedChart } from './charts/render.js';
+import { renderChart, type RenderedChart } from './charts/render.js';
 import { launchBrowser, type Launched } from './print/browser.js';
 import { PrintSession } from './print/render.js';
 import { finishPdf } from './print/postprocess.js';
@@ -175,18 +175,19 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
     return performance.now();
   };
   log.progress('reading the edition');
-  startCharts(); // vega loads on its own thread while the edition is read
   const stage = laps(ms);
   const { ed, bound, consistency, layout } = prepareText(editionDir, stage);
-  const charting = renderCharts(ed, bound, layout);
-  charting.catch(() => undefined);
   // A fresh browser tab loads the page while the charts are drawn: fonts, styles, text; the
   // charts come in when they are ready (a warm session updates in place instead).
   const ahead = opts.session && !opts.session.blank ? undefined : compose(ed, bound, layout);
   stage('compose.ahead');
+  // the chart worker starts only now: on two cores, reading the edition, starting Chromium and
+  // loading vega at the same time slowed all three
+  const charting = renderCharts(ed, bound, layout);
+  charting.catch(() => undefined);
   const printer = await printerP;
   stage('browserWait');
-  const loading = ahead ? printer.load(ahead) : undefined;
+  const loading = ahead ? printer.load(ahead, { w: layout.grid.pageW, h: layout.grid.pageH }) : undefined;
   loading?.catch(() => undefined);
   const charts = await charting;
   stage('charts');
@@ -208,8 +209,10 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   const printed = await printer.print(page, { w: g.pageW, h: g.pageH }, proofGrid);
   Object.assign(ms, Object.fromEntries(Object.entries(printed.ms).map(([k, v]) => [`print.${k}`, Math.round(v)])));
   t = lap('print', t);
-  // the page as printed, for the change report: Chromium takes it while Node finishes the PDF
-  const snapshotting = opts.changes !== false && !opts.proof ? printer.snapshot({ w: g.pageW, h: g.pageH }) : undefined;
+  // the page as printed, for the change report: in a one-off build Chromium takes it while
+  // Node finishes the PDF; a warm rebuild puts the PDF in place first
+  const snap = () => (opts.changes !== false && !opts.proof ? printer.snapshot({ w: g.pageW, h: g.pageH }) : Promise.resolve(undefined));
+  const snapshotting = opts.session ? undefined : snap();
   snapshotting?.catch(() => undefined);
 
   // 7. check
@@ -266,7 +269,7 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   t = lap('writePdf', t);
   ms.pdfWritten = Math.round(performance.now() - t0);
   // after the PDF is in place: what changed since the last build
-  const snapshotPng = await snapshotting;
+  const snapshotPng = await (snapshotting ?? snap());
   if (snapshotPng) {
     const raster = decodePng(snapshotPng);
     const snap = snapshotOf(report, checked.chains, new Map([...charts].map(([id, c]) => [id, c.svg])));

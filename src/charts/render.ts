@@ -28,8 +28,8 @@ let worker: Worker | undefined;
 const pending = new Map<number, { resolve: (d: Drawn) => void; reject: (e: unknown) => void }>();
 let jobs = 0;
 
-/** Starts the chart worker, so vega loads while the edition is read. */
-export function startCharts(): void {
+/** Starts the chart worker (its first job starts it). */
+function startCharts(): void {
   if (worker) return;
   const w = new Worker(new URL('./worker.js', import.meta.url));
   w.on('message', ({ n, drawn }: { n: number; drawn: Drawn }) => {

@@ -122,12 +122,25 @@ function fitChain(src: HTMLElement, frame: HTMLElement): { el: HTMLElement; orph
   const ctx = document.createElement('canvas').getContext('2d')!;
   ctx.font = `${cs.fontWeight} ${fontPx}px ${cs.fontFamily}`;
   const house: House = { indent: Number(src.dataset.indent ?? 2), hanLatin: src.dataset.hanLatin === 'quarter' ? 0.25 : 0 };
+  const measure = Math.round(measureEm * 1000) / 1000;
   let orphans = 0;
   for (const p of Array.from(out.querySelectorAll<HTMLElement>('p'))) {
-    if (fitParagraph(p, Math.round(measureEm * 1000) / 1000, fontPx, ctx, house)) orphans++;
+    // a warm rebuild fits again only the paragraphs whose text or measure changed
+    const key = `${measure}|${fontPx}|${ctx.font}|${house.indent}|${house.hanLatin}|${p.outerHTML}`;
+    const hit = fittedParagraphs.get(key);
+    if (hit) {
+      p.replaceWith(hit.el.cloneNode(true));
+      if (hit.orphan) orphans++;
+      continue;
+    }
+    const orphan = fitParagraph(p, measure, fontPx, ctx, house);
+    if (orphan) orphans++;
+    if (fittedParagraphs.size > 5000) fittedParagraphs.clear();
+    fittedParagraphs.set(key, { el: p.cloneNode(true) as HTMLElement, orphan });
   }
   return { el: out, orphans };
 }
+const fittedParagraphs = new Map<string, { el: HTMLElement; orphan: boolean }>();
 
 
 function pitchPx(): number {

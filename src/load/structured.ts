@@ -34,7 +34,33 @@ export function pointer(segs: (string | number)[]): string {
 }
 
 /** `firstLine`: the file line the text starts on (front matter starts on line 2). */
+/**
+ * Parsed files by name and text: a rebuild after a one-figure correction parses only the file
+ * that changed. Cached values are frozen, so no stage can change what the next build reads.
+ */
+const parsed = new Map<string, Located<unknown>>();
+function memo(key: string, make: () => Located<unknown>): Located<unknown> {
+  let hit = parsed.get(key);
+  if (!hit) {
+    hit = make();
+    deepFreeze(hit.data);
+    if (parsed.size > 64) parsed.clear();
+    parsed.set(key, hit);
+  }
+  return hit;
+}
+function deepFreeze(v: unknown): void {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+}
+
 export function parseYaml(text: string, file: string, firstLine = 1): Located<unknown> {
+  return memo(`yaml\0${file}\0${firstLine}\0${text}`, () => parseYamlText(text, file, firstLine));
+}
+
+function parseYamlText(text: string, file: string, firstLine: number): Located<unknown> {
   const lc = new LineCounter();
   const shift = firstLine - 1;
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: true });
@@ -52,6 +78,10 @@ export function parseYaml(text: string, file: string, firstLine = 1): Located<un
 }
 
 export function parseJson(text: string, file: string): Located<unknown> {
+  return memo(`json\0${file}\0${text}`, () => parseJsonText(text, file));
+}
+
+function parseJsonText(text: string, file: string): Located<unknown> {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -56,21 +56,24 @@ export class PrintSession {
    * Loads a page ahead of printing, fonts included but not laid out (the charts are drawn
    * meanwhile); print() then brings in what changed and lays the page out.
    */
-  async load(page: ComposedPage): Promise<void> {
+  async load(page: ComposedPage, sizeMm: { w: number; h: number }): Promise<void> {
     this.refused = [];
     this.pageErrors = [];
     this.current = page;
     try {
-      this.preloaded = await this.loadPage(page);
+      this.preloaded = await this.loadPage(page, sizeMm);
     } catch (e) {
       this.current = undefined; // the next print loads afresh
       throw e;
     }
   }
 
-  private async loadPage(page: ComposedPage): Promise<{ load: number; fonts: number }> {
+  private async loadPage(page: ComposedPage, sizeMm: { w: number; h: number }): Promise<{ load: number; fonts: number }> {
     const t0 = performance.now();
     this.tab ??= await this.open(); // else: a tab opened ahead by warmUp(), still blank
+    // the window is the page (at 96 px per inch, drawn at half that for snapshots): printing
+    // then lays out at the width the page already has, and a snapshot lays out nothing
+    await this.tab.setViewport(snapshotViewport(sizeMm));
     await this.tab.goto(`${ORIGIN}/page.html`, { waitUntil: 'load' });
     const t1 = performance.now();
     await this.fonts(page);
@@ -96,7 +99,7 @@ export class PrintSession {
         this.cdp = undefined;
         this.tab = undefined;
       }
-      loaded = await this.loadPage(page);
+      loaded = await this.loadPage(page, sizeMm);
       layout = await this.tab!.evaluate(() => (window as unknown as { broadsheetLayout: () => LayoutOut }).broadsheetLayout());
     } else {
       const changed = <T>(a: Map<string, T>, b: Map<string, T>) => [...b].filter(([k, v]) => a.get(k) !== v);
@@ -158,7 +161,7 @@ export class PrintSession {
   /** A small PNG of the page as printed (half of screen resolution), for the change report. */
   async snapshot(sizeMm: { w: number; h: number }): Promise<Uint8Array> {
     const tab = this.tab!;
-    const want = { width: Math.ceil((sizeMm.w / 25.4) * 96), height: Math.ceil((sizeMm.h / 25.4) * 96), deviceScaleFactor: 0.5 };
+    const want = snapshotViewport(sizeMm);
     const vp = tab.viewport();
     if (!vp || vp.width !== want.width || vp.height !== want.height || vp.deviceScaleFactor !== want.deviceScaleFactor) await tab.setViewport(want);
     return tab.screenshot({ type: 'png', fullPage: false, captureBeyondViewport: false, optimizeForSpeed: true });
@@ -226,6 +229,10 @@ export class PrintSession {
       throw new Error(`fonts did not load: ${[...state.failed, ...notLoaded.map((f) => `${f.family} ${f.weight}`)].join(', ')}`);
     }
   }
+}
+
+function snapshotViewport(sizeMm: { w: number; h: number }): { width: number; height: number; deviceScaleFactor: number } {
+  return { width: Math.ceil((sizeMm.w / 25.4) * 96), height: Math.ceil((sizeMm.h / 25.4) * 96), deviceScaleFactor: 0.5 };
 }
 
 /** Same fonts, styles, scripts and images: a warm update is enough. */
