@@ -67,34 +67,38 @@ test('an overset story fails in characters and keeps the previous PDF; --allow-o
   assert.ok(report.output.proof.endsWith('proof.png'));
 });
 
-test('Ctrl-C during a build: exit 130, the previous PDF intact, no temporary files, no browser left', async () => {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-sigint-'));
-  writeFileSync(path.join(out, 'broadsheet.pdf'), 'previous good PDF');
-  const profiles = () => new Set(readdirSync(os.tmpdir()).filter((f) => f.startsWith('broadsheet-chrome-')));
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', 'data/yuhu-2025', '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  // wait until the build has started its browser (a child process with its own profile folder)
-  let during: string[] = [];
-  for (let t = 0; t < 100 && during.length === 0; t++) {
-    await new Promise((r) => setTimeout(r, 100));
-    during = browserProfilesOf(child.pid!);
-  }
-  assert.is(during.length, 1, 'the build started its browser');
-  await new Promise((r) => setTimeout(r, 300));
-  child.kill('SIGINT');
-  const code = await new Promise<number | null>((r) => child.on('close', r));
-  assert.is(code, 130, err);
-  assert.match(err, /interrupted \(SIGINT\); the previous output is unchanged/);
-  assert.is(readFileSync(path.join(out, 'broadsheet.pdf'), 'utf8'), 'previous good PDF');
-  assert.equal(readdirSync(out).filter((f) => f !== 'broadsheet.pdf'), []);
-  await new Promise((r) => setTimeout(r, 500));
-  for (const p of during) {
-    const ps = spawnSync('pgrep', ['-f', p], { encoding: 'utf8' });
-    assert.is(ps.stdout.trim(), '', `browser processes left for ${p}`);
-    assert.not.ok(profiles().has(path.basename(p)), `profile ${p} left behind`);
-  }
-});
+// Chromium starts before the command line has loaded (bin/broadsheet.js): Ctrl-C at once, while
+// it loads, and later in the build must all leave the same clean state
+for (const delayMs of [0, 300, 1500]) {
+  test(`Ctrl-C ${delayMs} ms after the browser started: exit 130, the previous PDF intact, no temporary files, no browser left`, async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-sigint-'));
+    writeFileSync(path.join(out, 'broadsheet.pdf'), 'previous good PDF');
+    const profiles = () => new Set(readdirSync(os.tmpdir()).filter((f) => f.startsWith('broadsheet-chrome-')));
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', 'data/yuhu-2025', '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    // wait until the build has started its browser (a child process with its own profile folder)
+    let during: string[] = [];
+    for (let t = 0; t < 100 && during.length === 0; t++) {
+      await new Promise((r) => setTimeout(r, 100));
+      during = browserProfilesOf(child.pid!);
+    }
+    assert.is(during.length, 1, 'the build started its browser');
+    await new Promise((r) => setTimeout(r, delayMs));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    assert.is(code, 130, err);
+    assert.match(err, /interrupted \(SIGINT\); the previous output is unchanged/);
+    assert.is(readFileSync(path.join(out, 'broadsheet.pdf'), 'utf8'), 'previous good PDF');
+    assert.equal(readdirSync(out).filter((f) => f !== 'broadsheet.pdf'), []);
+    await new Promise((r) => setTimeout(r, 500));
+    for (const p of during) {
+      const ps = spawnSync('pgrep', ['-f', p], { encoding: 'utf8' });
+      assert.is(ps.stdout.trim(), '', `browser processes left for ${p}`);
+      assert.not.ok(profiles().has(path.basename(p)), `profile ${p} left behind`);
+    }
+  });
+}
 
 /** Profile folders of the browsers that are direct children of a process (Linux /proc). */
 function browserProfilesOf(pid: number): string[] {

@@ -6,12 +6,13 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { buildEdition, defaultOutDir } from '../pipeline.js';
 import { InputError, msg, UsageError } from '../messages.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { ROOT } from '../paths.js';
 import { terminalLogger } from '../log.js';
 import { startWatch } from './watch.js';
 import type { ChainReport } from '../check/report.js';
 import { removePendingWrites } from '../output/write.js';
-import { killAllBrowsers } from '../print/browser.js';
+import { endEarlySignals, interrupted, killAllBrowsers } from '../print/browser.js';
 
 export const HELP = `broadsheet: an edition folder → a print-ready newspaper page (PDF)
 
@@ -66,8 +67,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       return 0;
     }
     if (values.version) {
-      const { createRequire } = await import('node:module');
-      out.write(`${(createRequire(import.meta.url)('../../../package.json') as { version: string }).version}\n`);
+      out.write(`${(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`);
       return 0;
     }
     const [command, edition, ...extra] = positionals;
@@ -92,17 +92,19 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
         const stop = () => void w.close().then(resolve);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        endEarlySignals();
       });
       return 0;
     }
     const onSignal = (sig: NodeJS.Signals) => {
       killAllBrowsers();
       removePendingWrites();
-      err.write(`\ninterrupted (${sig}); the previous output is unchanged\n`);
+      err.write(interrupted(sig));
       process.exit(130);
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    endEarlySignals(); // after ours are in place: a signal already on its way is not lost
     const r = await buildEdition(edition, {
       outDir,
       allowOverset: values['allow-overset'] === true,

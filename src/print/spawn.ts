@@ -1,0 +1,272 @@
+/**
+ * The browser process: found in a documented order and started with the flags printing needs,
+ * killed with everything it started. This module imports nothing of the project, so the
+ * command line can start Chromium before it loads the rest (bin/broadsheet.js): Chromium boots
+ * while Node loads. Messages for the user are made by browser.ts from what this returns.
+ *
+ * Where the browser is found:
+ * 1. CHROME_PATH or PUPPETEER_EXECUTABLE_PATH;
+ * 2. Puppeteer's own downloaded browser, where a download worked;
+ * 3. a system Chromium or Chrome (Debian's real binary first: /usr/bin/chromium is a wrapper).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PUPPETEER_REVISIONS } from 'puppeteer-core/internal/revisions.js';
+
+const SYSTEM = [
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome-stable',
+  '/usr/bin/google-chrome',
+  '/opt/google/chrome/chrome',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
+
+export type Located = { path: string; how: string } | { envUnset: string; value: string } | { missing: true };
+
+export function locateBrowser(env: NodeJS.ProcessEnv = process.env): Located {
+  for (const key of ['CHROME_PATH', 'PUPPETEER_EXECUTABLE_PATH']) {
+    const v = env[key];
+    if (v) return existsSync(v) ? { path: v, how: key } : { envUnset: key, value: v };
+  }
+  const downloaded = downloadedChrome(env);
+  if (downloaded) return { path: downloaded, how: "Puppeteer's download" };
+  for (const p of SYSTEM) if (existsSync(p)) return { path: p, how: 'system' };
+  return { missing: true };
+}
+
+/**
+ * Chrome for Testing where \`npx puppeteer browsers install chrome\` puts it: the cache folder
+ * (PUPPETEER_CACHE_DIR or ~/.cache/puppeteer), the build this Puppeteer pins, the platform.
+ */
+function downloadedChrome(env: NodeJS.ProcessEnv): string | undefined {
+  const cache = env.PUPPETEER_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'puppeteer');
+  const arm = process.arch === 'arm64';
+  const where: Partial<Record<NodeJS.Platform, [string, string]>> = {
+    linux: ['linux', 'chrome-linux64/chrome'],
+    darwin: [arm ? 'mac_arm' : 'mac', `chrome-mac-${arm ? 'arm64' : 'x64'}/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing`],
+    win32: ['win64', 'chrome-win64/chrome.exe'],
+  };
+  const w = where[process.platform];
+  const p = w && path.join(cache, 'chrome', `${w[0]}-${PUPPETEER_REVISIONS.chrome}`, w[1]);
+  return p && existsSync(p) ? p : undefined;
+}
+
+export const CHROME_FLAGS = [
+  '--no-sandbox', // we run as root in CI; the page itself is confined by request interception and CSP
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  '--font-render-hinting=none',
+  '--disable-extensions',
+  '--disable-default-apps',
+  '--mute-audio',
+];
+
+/**
+ * What Puppeteer's own launcher adds and printing needs: the new headless mode, DevTools over a
+ * pipe (no port, no WebSocket framing of every font the page loads), sRGB output, no scroll
+ * bars in snapshots, no throttling of a tab that is not in front, and nothing phoning home.
+ */
+const LAUNCH_FLAGS = [
+  '--headless=new',
+  '--remote-debugging-pipe',
+  '--hide-scrollbars',
+  '--force-color-profile=srgb',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-renderer-backgrounding',
+  '--disable-ipc-flooding-protection',
+  '--disable-hang-monitor',
+  '--disable-breakpad',
+  '--disable-crash-reporter',
+  '--disable-client-side-phishing-detection',
+  '--disable-component-extensions-with-background-pages',
+  '--disable-popup-blocking',
+  '--disable-prompt-on-repost',
+  '--metrics-recording-only',
+  '--password-store=basic',
+  '--use-mock-keychain',
+  '--disable-features=Translate,AcceptCHFrame,MediaRouter,OptimizationHints',
+];
+
+export interface Spawned {
+  proc: ChildProcess;
+  exe: { path: string; how: string };
+  userDataDir: string;
+  /** what Chromium wrote to stderr (the first 4,000 characters) */
+  stderr(): string;
+}
+
+/** Starts Chromium with a fresh profile, DevTools on fds 3 and 4. */
+export function spawnBrowser(exe: { path: string; how: string }): Spawned {
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-chrome-'));
+  profiles.add(userDataDir);
+  const proc = spawn(exe.path, [...CHROME_FLAGS, ...LAUNCH_FLAGS, `--user-data-dir=${userDataDir}`, 'about:blank'], {
+    detached: true, // its own process group: killed as one
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => {
+    if (stderr.length < 4000) stderr += d.toString();
+  });
+  const s: Spawned = { proc, exe, userDataDir, stderr: () => stderr };
+  spawned.add(s);
+  return s;
+}
+
+let ahead: Spawned | undefined;
+
+/** What Ctrl-C prints: the same before and after the command line takes over. */
+export function interrupted(sig: string): string {
+  return `\ninterrupted (${sig}); the previous output is unchanged\n`;
+}
+
+/** Ctrl-C while the command line loads: nothing is written yet; the browser started ahead goes. */
+function early(sig: NodeJS.Signals): void {
+  killAllBrowsers();
+  process.stderr.write(interrupted(sig));
+  process.exit(130);
+}
+
+/** The command line handles signals from here on. */
+export function endEarlySignals(): void {
+  process.removeListener('SIGINT', early);
+  process.removeListener('SIGTERM', early);
+}
+
+/** Starts a browser now for the build that follows (bin/broadsheet.js); quietly nothing if none is found. */
+export function spawnAhead(): void {
+  const where = locateBrowser();
+  if (!('path' in where) || ahead) return;
+  process.once('SIGINT', early); // before the profile exists: Ctrl-C from here on removes it
+  process.once('SIGTERM', early);
+  try {
+    ahead = spawnBrowser(where);
+    ahead.proc.once('error', () => undefined); // reported when the build takes it
+    holdOpen(ahead, false); // a run that ends before it takes the browser must not wait for it
+  } catch {
+    ahead = undefined;
+  }
+}
+
+/** The browser started ahead, if it is the one this build would start and still running. */
+export function takeAhead(exe: { path: string }): Spawned | undefined {
+  const s = ahead;
+  ahead = undefined;
+  if (!s) return undefined;
+  if (s.exe.path === exe.path && s.proc.exitCode === null && s.proc.signalCode === null) {
+    holdOpen(s, true);
+    return s;
+  }
+  retire(s);
+  return undefined;
+}
+
+/** Whether the browser process and its pipes keep Node running. */
+function holdOpen(s: Spawned, hold: boolean): void {
+  for (const h of [s.proc, ...s.proc.stdio] as ({ ref?: () => void; unref?: () => void } | null)[]) {
+    if (hold) h?.ref?.();
+    else h?.unref?.();
+  }
+}
+
+/** Kills a browser process and removes its profile (now, or at exit if it cannot be removed yet). */
+export function retire(s: Spawned): void {
+  spawned.delete(s);
+  killGroup(s.proc.pid);
+  if (removeProfile(s.userDataDir)) profiles.delete(s.userDataDir);
+}
+
+/** browsers started by this process and not yet retired */
+const spawned = new Set<Spawned>();
+/** profile folders of browsers started in this process, until removed */
+const profiles = new Set<string>();
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL'); // the browser runs in its own process group
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/**
+ * On a signal or exit: kill every browser this process started and remove its profile.
+ * Synchronous (it runs in exit handlers) and never throws: a profile a dying process is still
+ * writing into is killed again and removed again, for up to two seconds.
+ */
+export function killAllBrowsers(): void {
+  for (const s of spawned) killGroup(s.proc.pid);
+  spawned.clear();
+  for (const dir of profiles) removeProfile(dir);
+  profiles.clear();
+}
+
+/** Kills what still uses the profile folder and removes it; false if it could not be removed. */
+function removeProfile(dir: string): boolean {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    waitGone(killUsing(dir)); // a browser still starting has no handle yet
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return true;
+    } catch {
+      sleepSync(100); // ENOTEMPTY: a dying process wrote a file while the folder was emptied
+    }
+  }
+  return false;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Waits (up to a second) until the processes have exited: gone from /proc or a zombie. */
+function waitGone(pids: number[]): void {
+  for (let t = 0; t < 50; t++) {
+    const alive = pids.filter((pid) => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+      } catch {
+        return false;
+      }
+    });
+    if (alive.length === 0) return;
+    sleepSync(20);
+  }
+}
+
+/** Kills the processes started with this profile folder (Linux: read from /proc); returns their ids. */
+function killUsing(dir: string): number[] {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return [];
+  }
+  const killed: number[] = [];
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(`--user-data-dir=${dir}`)) {
+        process.kill(Number(pid), 'SIGKILL');
+        killed.push(Number(pid));
+      }
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return killed;
+}
+process.once('exit', killAllBrowsers);
