@@ -6,12 +6,12 @@
  * - text measured on the page's own font files (metrics.ts), so labels fit as printed.
  * Results are plain values, errors included: the thread that asked turns them into messages.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import { expressionInterpreter } from 'vega-interpreter';
 import { ROOT } from '../paths.js';
+import { requireCached } from '../code-cache.js';
 import { measure } from './metrics.js';
 import { printTheme } from './theme.js';
 
@@ -28,9 +28,9 @@ export type Drawn =
   measure(String(text ?? ''), Number(item.fontSize ?? 11), item.fontWeight as number | string | undefined);
 
 type ValidateFn = ((d: unknown) => boolean) & { errors?: { instancePath: string; message?: string; keyword: string }[] | null };
-const validate = ((m: { default?: ValidateFn } & ValidateFn) => m.default ?? m)(
-  createRequire(import.meta.url)(path.join(ROOT, 'dist/generated/vega-lite-validate.cjs')) as { default?: ValidateFn } & ValidateFn,
-);
+/** vega-lite's schema compiled to code at build time (scripts/gen-validators.mjs), run from V8's code cache */
+export const VEGA_LITE_VALIDATOR = path.join(ROOT, 'dist/generated/vega-lite-validate.cjs');
+const validate = ((m: { default?: ValidateFn } & ValidateFn) => m.default ?? m)(requireCached(VEGA_LITE_VALIDATOR) as { default?: ValidateFn } & ValidateFn);
 
 const refusingLoader = (() => {
   const l = vega.loader();

@@ -3,7 +3,7 @@
  * set of files the page may load. Nothing else will be served to the page (print/render.ts).
  */
 import Handlebars from 'handlebars';
-import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Bound, Segment } from '../bind/figures.js';
 import type { ChartSource, Edition } from '../load/edition.js';
@@ -12,7 +12,7 @@ import { PT } from '../layout/presets.js';
 import type { RenderedChart } from '../charts/render.js';
 import { planFonts, type FaceText, type FontPlan } from '../fonts/coverage.js';
 import type { FaceName } from '../fonts/faces.js';
-import { PAGE_SCRIPTS, STYLES, TEMPLATES } from '../paths.js';
+import { PAGE_SCRIPTS, ROOT, STYLES, TEMPLATES } from '../paths.js';
 
 export interface Asset { file?: string; body?: Buffer | string; type: string }
 
@@ -49,17 +49,18 @@ export function captionLines(caption: string, widthMm: number): number {
 const hb = Handlebars.create();
 let templates: Map<string, Handlebars.TemplateDelegate> | undefined;
 /** The page template and one template per partial (frame kinds, chain sources). */
+/** templates/ precompiled by `npm run compile` (scripts/gen-validators.mjs): page.hbs and partials/*.hbs */
+const TEMPLATE_SPECS = path.join(ROOT, 'dist/generated/templates.cjs');
+
 function template(name: string): Handlebars.TemplateDelegate {
   if (!templates) {
     templates = new Map();
     hb.registerHelper('segs', (segs: Segment[] | undefined) => new hb.SafeString(segsHtml(segs ?? [])));
-    for (const f of readdirSync(path.join(TEMPLATES, 'partials'))) {
-      templates.set(f.replace(/\.hbs$/, ''), hb.compile(readFileSync(path.join(TEMPLATES, 'partials', f), 'utf8')));
-    }
-    templates.set('page', hb.compile(readFileSync(path.join(TEMPLATES, 'page.hbs'), 'utf8')));
+    const specs = createRequire(import.meta.url)(TEMPLATE_SPECS) as Record<string, TemplateSpecification>;
+    for (const [n, spec] of Object.entries(specs)) templates.set(n, hb.template(spec));
   }
   const t = templates.get(name);
-  if (!t) throw new Error(`template "${name}" missing from ${TEMPLATES}`);
+  if (!t) throw new Error(`template "${name}" missing from ${TEMPLATES} (run "npm run compile" after adding one)`);
   return t;
 }
 

@@ -52,7 +52,12 @@ export function planFonts(texts: FaceText[]): FontPlan {
     for (const f of ordered) {
       const url = `/fonts/${path.basename(f.file)}`;
       files.set(url, f.file);
-      const range = f.ranges.map(([a, b]) => (a === b ? `U+${hex(a)}` : `U+${hex(a)}-${hex(b)}`)).join(',');
+      const spans: string[] = [];
+      for (let k = 0; k < f.ranges.length; k += 2) {
+        const [a, b] = [f.ranges[k]!, f.ranges[k + 1]!];
+        spans.push(a === b ? `U+${hex(a)}` : `U+${hex(a)}-${hex(b)}`);
+      }
+      const range = spans.join(',');
       css += `@font-face{font-family:'${face.family}';font-weight:${face.weight};font-style:normal;font-display:block;src:url(${url}) format('woff2');unicode-range:${range}}\n`;
     }
   }

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { ROOT } from '../paths.js';
 
 export type FaceName = 'body' | 'bodyBold' | 'headline' | 'sans' | 'sansBold' | 'sansHeavy';
 
@@ -35,8 +36,8 @@ export const FACES: Record<FaceName, FaceSpec> = {
 export interface FontFile {
   /** absolute path of the woff2 file */
   file: string;
-  /** inclusive code point ranges */
-  ranges: [number, number][];
+  /** inclusive code point ranges, flat: first, last, first, last, … */
+  ranges: number[];
 }
 
 const require = createRequire(import.meta.url);
@@ -47,23 +48,32 @@ export function fontFiles(face: FaceSpec): FontFile[] {
   const key = `${face.pkg}/${face.weight}`;
   const hit = cache.get(key);
   if (hit) return hit;
+  // read from @fontsource's CSS at compile time (scripts/gen-validators.mjs): parsing the CSS of
+  // six faces took 70 ms of every build
+  tables ??= JSON.parse(readFileSync(FONT_TABLES, 'utf8')) as Record<string, [string, number[]][]>;
   const dir = path.dirname(require.resolve(`${face.pkg}/package.json`));
-  const css = readFileSync(path.join(dir, `${face.weight}.css`), 'utf8');
-  const files: FontFile[] = [];
-  for (const m of css.matchAll(/src:\s*url\(\.\/files\/([^)]+?\.woff2)\)[^;]*;\s*unicode-range:\s*([^;]+);/g)) {
-    files.push({ file: path.join(dir, 'files', m[1]!), ranges: parseRanges(m[2]!) });
-  }
-  if (files.length === 0) throw new Error(`no font files found in ${face.pkg}/${face.weight}.css`);
+  const files = (tables[key] ?? []).map(([name, ranges]): FontFile => ({ file: path.join(dir, 'files', name), ranges }));
+  if (files.length === 0) throw new Error(`no font files for ${key}: run "npm run compile"`);
   cache.set(key, files);
   return files;
 }
+let tables: Record<string, [string, number[]][]> | undefined;
+export const FONT_TABLES = path.join(ROOT, 'dist/generated/font-files.json');
+
+/** The files of a face and their unicode ranges, read from @fontsource's CSS (for the compile-time table). */
+export function parseFontCss(face: FaceSpec): [string, number[]][] {
+  const dir = path.dirname(require.resolve(`${face.pkg}/package.json`));
+  const css = readFileSync(path.join(dir, `${face.weight}.css`), 'utf8');
+  return [...css.matchAll(/src:\s*url\(\.\/files\/([^)]+?\.woff2)\)[^;]*;\s*unicode-range:\s*([^;]+);/g)].map((m) => [m[1]!, parseRanges(m[2]!).flat()]);
+}
 
 function parseRanges(s: string): [number, number][] {
-  return s.split(',').map((r) => {
-    const [a, b] = r.trim().replace(/^U\+/i, '').split('-');
-    const lo = parseInt(a!, 16);
-    return [lo, b === undefined ? lo : parseInt(b, 16)];
-  });
+  const out: [number, number][] = [];
+  for (const m of s.matchAll(/U\+([0-9a-f]+)(?:-([0-9a-f]+))?/gi)) {
+    const lo = parseInt(m[1]!, 16);
+    out.push([lo, m[2] === undefined ? lo : parseInt(m[2], 16)]);
+  }
+  return out;
 }
 
 /**
@@ -71,20 +81,30 @@ function parseRanges(s: string): [number, number][] {
  * overlapping ranges are tried last-declared first.
  */
 export function fileFor(face: FaceSpec, cp: number): FontFile | undefined {
-  const key = `${face.pkg}/${face.weight}`;
-  let memo = found.get(key);
-  if (!memo) found.set(key, (memo = new Map()));
-  let hit = memo.get(cp);
-  if (hit === undefined) {
-    const files = fontFiles(face);
-    hit = null;
-    for (let i = files.length - 1; i >= 0 && !hit; i--) {
-      const f = files[i]!;
-      if (f.ranges.some(([a, b]) => cp >= a && cp <= b)) hit = f;
-    }
-    memo.set(cp, hit);
-  }
-  return hit ?? undefined;
+  const { files, bmp, astral } = lookupOf(face);
+  const i = cp <= 0xffff ? bmp[cp]! : astral.get(cp) ?? -1;
+  return i < 0 ? undefined : files[i];
 }
-/** face → code point → its file (null: none), filled as text is planned */
-const found = new Map<string, Map<number, FontFile | null>>();
+
+/** Per face: the index of the file that serves each code point (-1: none), later files winning. */
+const lookups = new Map<string, { files: FontFile[]; bmp: Int16Array; astral: Map<number, number> }>();
+function lookupOf(face: FaceSpec): { files: FontFile[]; bmp: Int16Array; astral: Map<number, number> } {
+  const key = `${face.pkg}/${face.weight}`;
+  let l = lookups.get(key);
+  if (!l) {
+    const files = fontFiles(face);
+    const bmp = new Int16Array(0x10000).fill(-1);
+    const astral = new Map<number, number>();
+    files.forEach((f, i) => {
+      for (let k = 0; k < f.ranges.length; k += 2) {
+        const a = f.ranges[k]!;
+        const b = f.ranges[k + 1]!;
+        if (a <= 0xffff) bmp.fill(i, a, Math.min(b, 0xffff) + 1);
+        for (let cp = Math.max(a, 0x10000); cp <= b; cp++) astral.set(cp, i);
+      }
+    });
+    l = { files, bmp, astral };
+    lookups.set(key, l);
+  }
+  return l;
+}

@@ -6,7 +6,7 @@
  */
 import type { Browser } from 'puppeteer-core';
 import { InputError, msg } from '../messages.js';
-import { locateBrowser, retire, spawnBrowser, takeAhead, type Spawned } from './spawn.js';
+import { locateBrowser, retire, retireSoon, spawnBrowser, takeAhead, type Spawned } from './spawn.js';
 
 export { CHROME_FLAGS, endEarlySignals, interrupted, killAllBrowsers } from './spawn.js';
 
@@ -56,7 +56,7 @@ export async function launchBrowser(): Promise<Launched> {
       if (closed) return;
       closed = true;
       void browser.disconnect().catch(() => undefined);
-      retire(s);
+      retireSoon(s);
     },
     killSync() {
       if (closed) return;

@@ -11,6 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PUPPETEER_REVISIONS } from 'puppeteer-core/internal/revisions.js';
@@ -183,6 +184,20 @@ export function retire(s: Spawned): void {
   spawned.delete(s);
   killGroup(s.proc.pid);
   if (removeProfile(s.userDataDir)) profiles.delete(s.userDataDir);
+}
+
+/**
+ * Kills a browser process at once and removes its profile once the process has gone, without
+ * holding up the caller; what is not removed by the time Node exits is removed then.
+ */
+export function retireSoon(s: Spawned): void {
+  spawned.delete(s);
+  killGroup(s.proc.pid);
+  const gone = s.proc.exitCode !== null || s.proc.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => s.proc.once('exit', () => r()));
+  void gone
+    .then(() => rm(s.userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }))
+    .then(() => profiles.delete(s.userDataDir))
+    .catch(() => undefined); // left to the exit handler
 }
 
 /** browsers started by this process and not yet retired */
