@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // The command line entry: the CLI is compiled and bundled into dist/ (npm run compile).
 import { existsSync } from 'node:fs';
-const main = new URL('../dist/bundle/cli.js', import.meta.url);
-if (!existsSync(main)) {
+import { createRequire } from 'node:module';
+const bundle = (name) => new URL(`../dist/bundle/${name}.cjs`, import.meta.url).pathname;
+if (!existsSync(bundle('cli'))) {
   process.stderr.write('broadsheet is not compiled yet: run "npm run setup" (or "npm run compile") first.\n');
   process.exit(1);
 }
 const args = process.argv.slice(2);
 // a build needs Chromium: start it now, so it boots while Node loads the command line
 if ((args[0] === 'build' || args[0] === 'watch') && !args.includes('--help') && !args.includes('-h')) {
-  const { spawnAhead } = await import(new URL('../dist/bundle/spawn.js', import.meta.url).href);
-  spawnAhead();
+  createRequire(import.meta.url)(bundle('spawn')).spawnAhead();
 }
-const { main: run } = await import(main.href);
-process.exitCode = await run(args);
+// the command line, run from V8's code cache (src/code-cache.ts)
+const { requireCached } = await import(new URL('../dist/src/code-cache.js', import.meta.url).href);
+const { main } = requireCached(bundle('cli'));
+process.exitCode = await main(args);

@@ -7,7 +7,8 @@ import { drawChart, type ChartSize } from './draw.js';
 
 interface Job { n: number; spec: Record<string, unknown>; size: ChartSize }
 
-parentPort!.on('message', (job: Job) => {
+// (loaded outside a worker only to make its code cache: scripts/bundle.mjs)
+parentPort?.on('message', (job: Job) => {
   drawChart(job.spec, job.size).then(
     (drawn) => parentPort!.postMessage({ n: job.n, drawn }),
     (e: unknown) => parentPort!.postMessage({ n: job.n, drawn: { ok: false, invalid: false, detail: String((e as Error)?.message ?? e) } }),

@@ -39,6 +39,8 @@ export class PrintSession {
   private refused: string[] = [];
   private pageErrors: string[] = [];
   private preloaded: { load: number; fonts: number } | undefined;
+  /** browsers whose first tab a session has taken */
+  private static claimed = new WeakSet<Browser>();
 
   constructor(private readonly browser: Browser) {}
 
@@ -180,7 +182,10 @@ export class PrintSession {
   }
 
   private async open(): Promise<Page> {
-    const tab = await this.browser.newPage();
+    // the browser's first tab (about:blank, its renderer already running) if no one uses it yet
+    const first = PrintSession.claimed.has(this.browser) ? undefined : (await this.browser.pages())[0];
+    PrintSession.claimed.add(this.browser);
+    const tab = first ?? (await this.browser.newPage());
     // every request the page makes stops here (CDP's Fetch domain): served from the composed
     // page's assets or refused; base64 is made natively and kept for files between builds
     const cdp = await tab.createCDPSession();
