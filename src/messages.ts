@@ -144,6 +144,8 @@ export const msg = {
     ),
   browserFailed: (exe: string, how: string, detail: string) =>
     new InputError(`the browser ${exe} (found via ${how}) did not start: ${detail}`, undefined, 'run "npm run setup", or set CHROME_PATH to a working Chrome/Chromium'),
+  /** Ctrl-C: the same text before and after the command line has loaded (print/spawn.ts) */
+  interrupted: (sig: string) => `\ninterrupted (${sig}); the previous output is unchanged\n`,
   timeout: (seconds: number) =>
     new InputError(`the build did not finish within ${seconds} s`, undefined, 'check the page for a runaway chart, or raise --timeout'),
   usage: (detail: string) => new UsageError(`${detail}\nRun "broadsheet --help" for the options.`),

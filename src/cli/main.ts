@@ -12,7 +12,7 @@ import { terminalLogger } from '../log.js';
 import { startWatch } from './watch.js';
 import type { ChainReport } from '../check/report.js';
 import { removePendingWrites } from '../output/write.js';
-import { endEarlySignals, interrupted, killAllBrowsers } from '../print/browser.js';
+import { endEarlySignals, killAllBrowsers } from '../print/browser.js';
 
 export const HELP = `broadsheet: an edition folder → a print-ready newspaper page (PDF)
 
@@ -99,7 +99,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
     const onSignal = (sig: NodeJS.Signals) => {
       killAllBrowsers();
       removePendingWrites();
-      err.write(interrupted(sig));
+      err.write(msg.interrupted(sig));
       process.exit(130);
     };
     process.once('SIGINT', onSignal);

@@ -192,9 +192,12 @@ export function breakLines(units: Unit[], measure: number, firstIndent: number, 
     if (best[from]!.cost === Infinity) continue;
     const avail = measure - (from === 0 ? firstIndent : 0);
     let natural = 0;
+    let marks = 0; // only marks compress, by half an em at most
     for (let to = from + 1; to <= n; to++) {
-      natural += units[to - 1]!.w;
-      if (natural - 0.5 * (to - from) - MAX_SQUEEZE > avail && to - from > 1) break; // cannot fit even fully compressed
+      const u = units[to - 1]!;
+      natural += u.w;
+      if (u.kind === 'close' || u.kind === 'open') marks++;
+      if (natural - 0.5 * marks - MAX_SQUEEZE > avail && to - from > 1) break; // cannot fit even fully compressed
       if (!canBreakAfter(units, to - 1)) continue;
       const f = fitLine(units, from, to, avail, hanLatin);
       if (!f) continue;

@@ -8,7 +8,7 @@ import type { Browser } from 'puppeteer-core';
 import { InputError, msg } from '../messages.js';
 import { locateBrowser, retire, retireSoon, spawnBrowser, takeAhead, type Spawned } from './spawn.js';
 
-export { CHROME_FLAGS, endEarlySignals, interrupted, killAllBrowsers } from './spawn.js';
+export { CHROME_FLAGS, endEarlySignals, killAllBrowsers } from './spawn.js';
 
 export function findBrowser(env: NodeJS.ProcessEnv = process.env): { path: string; how: string } {
   const where = locateBrowser(env);

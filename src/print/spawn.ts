@@ -1,8 +1,9 @@
 /**
  * The browser process: found in a documented order and started with the flags printing needs,
- * killed with everything it started. This module imports nothing of the project, so the
- * command line can start Chromium before it loads the rest (bin/broadsheet.js): Chromium boots
- * while Node loads. Messages for the user are made by browser.ts from what this returns.
+ * killed with everything it started. It is small (of the project it imports only the message
+ * texts), so the command line can start Chromium before it loads the rest (bin/broadsheet.js):
+ * Chromium boots while Node loads. It throws nothing for the user: browser.ts turns what it
+ * returns into messages.
  *
  * Where the browser is found:
  * 1. CHROME_PATH or PUPPETEER_EXECUTABLE_PATH;
@@ -15,6 +16,7 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PUPPETEER_REVISIONS } from 'puppeteer-core/internal/revisions.js';
+import { msg } from '../messages.js';
 
 const SYSTEM = [
   '/usr/lib/chromium/chromium',
@@ -125,15 +127,10 @@ export function spawnBrowser(exe: { path: string; how: string }): Spawned {
 
 let ahead: Spawned | undefined;
 
-/** What Ctrl-C prints: the same before and after the command line takes over. */
-export function interrupted(sig: string): string {
-  return `\ninterrupted (${sig}); the previous output is unchanged\n`;
-}
-
 /** Ctrl-C while the command line loads: nothing is written yet; the browser started ahead goes. */
 function early(sig: NodeJS.Signals): void {
   killAllBrowsers();
-  process.stderr.write(interrupted(sig));
+  process.stderr.write(msg.interrupted(sig));
   process.exit(130);
 }
 
