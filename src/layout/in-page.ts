@@ -114,15 +114,22 @@ function fitParagraph(p: HTMLElement, measureEm: number, fontPx: number, ctx: Ca
 }
 
 /** A chain's text fitted to the measure of its frames (all a chain's frames share a width). */
-function fitChain(src: HTMLElement, frame: HTMLElement): { el: HTMLElement; orphans: number } {
-  const out = src.cloneNode(true) as HTMLElement;
+interface Measure { fontPx: number; measure: number; font: string }
+
+/** The type and measure of a chain's frames (all a chain's frames share a width). */
+function measureOf(frame: HTMLElement): Measure {
   const cs = getComputedStyle(frame);
   const fontPx = parseFloat(cs.fontSize);
   const measureEm = (frame.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)) / fontPx;
+  return { fontPx, measure: Math.round(measureEm * 1000) / 1000, font: `${cs.fontWeight} ${fontPx}px ${cs.fontFamily}` };
+}
+
+function fitChain(src: HTMLElement, m: Measure): { el: HTMLElement; orphans: number } {
+  const out = src.cloneNode(true) as HTMLElement;
+  const { fontPx, measure } = m;
   const ctx = document.createElement('canvas').getContext('2d')!;
-  ctx.font = `${cs.fontWeight} ${fontPx}px ${cs.fontFamily}`;
+  ctx.font = m.font;
   const house: House = { indent: Number(src.dataset.indent ?? 2), hanLatin: src.dataset.hanLatin === 'quarter' ? 0.25 : 0 };
-  const measure = Math.round(measureEm * 1000) / 1000;
   let orphans = 0;
   for (const p of Array.from(out.querySelectorAll<HTMLElement>('p'))) {
     // a warm rebuild fits again only the paragraphs whose text or measure changed
@@ -342,18 +349,17 @@ function chainFrames(id: string): HTMLElement[] {
 }
 
 const fitted = new Map<string, { el: HTMLElement; orphans: number }>();
+/** each chain's type and measure, read once while the page is untouched */
+const measures = new Map<string, Measure>();
 
 function threadChain(id: string, pitch: number): void {
   const frames = chainFrames(id);
   let fit = fitted.get(id);
   if (!fit) {
-    // fitting needs the paragraphs laid out in the frame's type: do it inside the first frame
-    const frame = frames[0]!;
-    frame.replaceChildren();
-    const host = pristine.get(id)!.cloneNode(true) as HTMLElement;
-    frame.appendChild(host);
-    fit = fitChain(host, frame);
-    host.remove();
+    // measured before the chains change the page (each change would force a layout to read it)
+    let m = measures.get(id);
+    if (!m) measures.set(id, (m = measureOf(frames[0]!)));
+    fit = fitChain(pristine.get(id)!, m);
     fitted.set(id, fit);
   }
   const src = fit.el;
@@ -381,6 +387,10 @@ function broadsheetLayout(): LayoutResult {
   for (const src of Array.from(document.querySelectorAll<HTMLElement>('.chain-source'))) {
     pristine.set(src.dataset.chain!, src.cloneNode(true) as HTMLElement);
     src.replaceChildren();
+  }
+  for (const id of pristine.keys()) {
+    const first = chainFrames(id)[0];
+    if (first) measures.set(id, measureOf(first));
   }
   for (const id of pristine.keys()) threadChain(id, pitch);
   return collect(t0);
@@ -429,6 +439,7 @@ function broadsheetUpdate(u: PageUpdate): LayoutResult {
     for (const rule of u.framesCss.split(/\n(?=\S)/).map((r) => r.trim()).filter(Boolean)) sheet.insertRule(rule, sheet.cssRules.length);
     for (const id of pristine.keys()) dirty.add(id);
     fitted.clear();
+    measures.clear();
   }
   // a page loaded ahead (while the charts were drawn) is laid out for the first time now
   if (!laidOut) return broadsheetLayout();
