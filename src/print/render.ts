@@ -212,21 +212,17 @@ export class PrintSession {
   private async fonts(page: ComposedPage): Promise<void> {
     const faces = [...page.fonts.used.keys()].map((n: FaceName) => ({ family: FACES[n].family, weight: FACES[n].weight, files: page.fonts.used.get(n)!.length }));
     const state = await this.tab!.evaluate(async () => {
+      // every face at once: text in hidden chain sources has not asked for its files yet
+      const all = Array.from(document.fonts);
+      const ok = await Promise.all(all.map((f) => (f.status === 'loaded' ? true : f.load().then(() => true, () => false))));
       await document.fonts.ready;
       const loaded: Record<string, number> = {};
       const failed: string[] = [];
-      for (const f of Array.from(document.fonts)) {
+      all.forEach((f, i) => {
         const key = `${f.family.replace(/"/g, '')}/${f.weight}`;
-        if (f.status !== 'loaded') {
-          try {
-            await f.load();
-          } catch {
-            failed.push(key);
-            continue;
-          }
-        }
-        loaded[key] = (loaded[key] ?? 0) + 1;
-      }
+        if (ok[i]) loaded[key] = (loaded[key] ?? 0) + 1;
+        else failed.push(key);
+      });
       return { loaded, failed };
     });
     const notLoaded = faces.filter((f) => (state.loaded[`${f.family}/${f.weight}`] ?? 0) !== f.files);
