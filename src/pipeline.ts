@@ -181,12 +181,12 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   // charts come in when they are ready (a warm session updates in place instead).
   const ahead = opts.session && !opts.session.blank ? undefined : compose(ed, bound, layout);
   stage('compose.ahead');
-  // the chart worker starts only now: on two cores, reading the edition, starting Chromium and
-  // loading vega at the same time slowed all three
-  const charting = renderCharts(ed, bound, layout);
-  charting.catch(() => undefined);
   const printer = await printerP;
   stage('browserWait');
+  // the chart worker starts only now: on two cores, Chromium starts faster alone; the charts
+  // are drawn while the page loads
+  const charting = renderCharts(ed, bound, layout);
+  charting.catch(() => undefined);
   const loading = ahead ? printer.load(ahead, { w: layout.grid.pageW, h: layout.grid.pageH }) : undefined;
   loading?.catch(() => undefined);
   const charts = await charting;
