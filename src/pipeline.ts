@@ -8,6 +8,11 @@
  *   checked  captions                                load        pdf-lib
  *
  * Every stage but print and write is pure: it takes values and returns values.
+ *
+ * In a build (run() below) the stages overlap where two cores allow: Chromium starts before
+ * the command line has loaded (bin/broadsheet.js, print/spawn.ts); the page is composed
+ * without its charts and loads in Chromium while a worker thread draws them
+ * (charts/render.ts); then the charts go in, the page is laid out and printed.
  */
 import path from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
