@@ -175,10 +175,6 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   const log = opts.log ?? silentLogger;
   const t0 = performance.now();
   const ms: Record<string, number> = { started: Math.round(t0) }; // ms since the process started
-  const lap = (name: string, since: number) => {
-    ms[name] = Math.round(performance.now() - since);
-    return performance.now();
-  };
   log.progress('reading the edition');
   const stage = laps(ms);
   const { ed, bound, consistency, layout } = prepareText(editionDir, stage);
@@ -200,7 +196,6 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   stage('compose');
   await loading;
   stage('print.ahead');
-  let t = performance.now();
 
   // 6. print: Chromium lays out the chains and prints
   log.progress('printing');
@@ -213,11 +208,11 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   const previous = readState(outDir);
   const printed = await printer.print(page, { w: g.pageW, h: g.pageH }, proofGrid);
   Object.assign(ms, Object.fromEntries(Object.entries(printed.ms).map(([k, v]) => [`print.${k}`, Math.round(v)])));
-  t = lap('print', t);
+  stage('print');
   // the page as printed, for the change report: in a one-off build Chromium takes it while
   // Node finishes the PDF; a warm rebuild puts the PDF in place first
-  const snap = () => (opts.changes !== false && !opts.proof ? printer.snapshot({ w: g.pageW, h: g.pageH }) : Promise.resolve(undefined));
-  const snapshotting = opts.session ? undefined : snap();
+  const takeSnapshot = () => (opts.changes !== false && !opts.proof ? printer.snapshot({ w: g.pageW, h: g.pageH }) : Promise.resolve(undefined));
+  const snapshotting = opts.session ? undefined : takeSnapshot();
   snapshotting?.catch(() => undefined);
 
   // 7. check
@@ -249,7 +244,7 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
     { w: preset.trimW, h: preset.trimH },
     preset.bleed,
   );
-  t = lap('finish', t);
+  stage('finish');
 
   // 8. write, atomically: the PDF first, then what changed since the last build, then the report
   const pdfPath = path.join(outDir, 'broadsheet.pdf');
@@ -271,10 +266,10 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
     timingsMs: ms,
   };
   writeAtomic(pdfPath, finished.bytes);
-  t = lap('writePdf', t);
+  stage('writePdf');
   ms.pdfWritten = Math.round(performance.now() - t0);
   // after the PDF is in place: what changed since the last build
-  const snapshotPng = await (snapshotting ?? snap());
+  const snapshotPng = await (snapshotting ?? takeSnapshot());
   if (snapshotPng) {
     const raster = decodePng(snapshotPng);
     const snap = snapshotOf(report, checked.chains, new Map([...charts].map(([id, c]) => [id, c.svg])));
@@ -287,10 +282,10 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
       }
     }
     writeState(outDir, snap, raster);
-    t = lap('changes', t);
+    stage('changes');
   }
   writeAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
   if (printed.proofPng) writeAtomic(path.join(outDir, 'proof.png'), printed.proofPng);
-  lap('write', t);
+  stage('write');
   return { pdfPath, reportPath, report, pdf: finished.bytes, seconds: (performance.now() - t0) / 1000 };
 }

@@ -28,7 +28,7 @@ export type Drawn =
   measure(String(text ?? ''), Number(item.fontSize ?? 11), item.fontWeight as number | string | undefined);
 
 type ValidateFn = ((d: unknown) => boolean) & { errors?: { instancePath: string; message?: string; keyword: string }[] | null };
-/** vega-lite's schema compiled to code at build time (scripts/gen-validators.mjs), run from V8's code cache */
+/** vega-lite's schema compiled to code at build time (scripts/build-tables.mjs), run from V8's code cache */
 export const VEGA_LITE_VALIDATOR = path.join(ROOT, 'dist/generated/vega-lite-validate.cjs');
 const validate = ((m: { default?: ValidateFn } & ValidateFn) => m.default ?? m)(requireCached(VEGA_LITE_VALIDATOR) as { default?: ValidateFn } & ValidateFn);
 

@@ -32,7 +32,7 @@ function fontOf(file: string): Fontkit.Font {
  */
 const FULL_WIDTH = (cp: number) => (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xff01 && cp <= 0xff5e);
 
-/** Widths of Latin, punctuation, signs and shapes measured once at compile time (scripts/gen-validators.mjs). */
+/** Widths of Latin, punctuation, signs and shapes measured once at compile time (scripts/build-tables.mjs). */
 let table: Record<string, { widths: Record<string, number> }> | undefined;
 function tabled(weight: number, cp: number): number | undefined {
   if (!table) {

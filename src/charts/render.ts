@@ -108,8 +108,12 @@ function checkFields(spec: Record<string, unknown>, t: BoundTable, src: ChartSou
   walk(spec, at);
 }
 
-/** Rendered charts by spec, data and size: a rebuild re-renders only charts that changed. */
-const cache = new Map<string, RenderedChart>();
+/**
+ * Charts by spec, data and size, as promises: a rebuild re-renders only charts that changed,
+ * and a size asked for twice at once (a flexible chart's own height is one of its variants)
+ * is drawn once.
+ */
+const cache = new Map<string, Promise<RenderedChart>>();
 
 export async function renderChart(src: ChartSource, tables: Map<string, BoundTable>, size: ChartSize): Promise<RenderedChart> {
   const raw = src.spec.data;
@@ -117,9 +121,10 @@ export async function renderChart(src: ChartSource, tables: Map<string, BoundTab
   const key = JSON.stringify([src.id, spec, size]);
   const hit = cache.get(key);
   if (hit) return hit;
-  const r = await render(src, spec, size);
+  const r = render(src, spec, size);
   if (cache.size > 64) cache.clear();
   cache.set(key, r);
+  r.catch(() => cache.delete(key)); // an error is reported each time, not kept
   return r;
 }
 

@@ -48,7 +48,7 @@ export function fontFiles(face: FaceSpec): FontFile[] {
   const key = `${face.pkg}/${face.weight}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  // read from @fontsource's CSS at compile time (scripts/gen-validators.mjs): parsing the CSS of
+  // read from @fontsource's CSS at compile time (scripts/build-tables.mjs): parsing the CSS of
   // six faces took 70 ms of every build
   tables ??= JSON.parse(readFileSync(FONT_TABLES, 'utf8')) as Record<string, [string, number[]][]>;
   const dir = path.dirname(require.resolve(`${face.pkg}/package.json`));
@@ -64,14 +64,15 @@ export const FONT_TABLES = path.join(ROOT, 'dist/generated/font-files.json');
 export function parseFontCss(face: FaceSpec): [string, number[]][] {
   const dir = path.dirname(require.resolve(`${face.pkg}/package.json`));
   const css = readFileSync(path.join(dir, `${face.weight}.css`), 'utf8');
-  return [...css.matchAll(/src:\s*url\(\.\/files\/([^)]+?\.woff2)\)[^;]*;\s*unicode-range:\s*([^;]+);/g)].map((m) => [m[1]!, parseRanges(m[2]!).flat()]);
+  return [...css.matchAll(/src:\s*url\(\.\/files\/([^)]+?\.woff2)\)[^;]*;\s*unicode-range:\s*([^;]+);/g)].map((m) => [m[1]!, parseRanges(m[2]!)]);
 }
 
-function parseRanges(s: string): [number, number][] {
-  const out: [number, number][] = [];
+/** `U+4E00-4E5F, U+3002` → [0x4e00, 0x4e5f, 0x3002, 0x3002] */
+function parseRanges(s: string): number[] {
+  const out: number[] = [];
   for (const m of s.matchAll(/U\+([0-9a-f]+)(?:-([0-9a-f]+))?/gi)) {
     const lo = parseInt(m[1]!, 16);
-    out.push([lo, m[2] === undefined ? lo : parseInt(m[2], 16)]);
+    out.push(lo, m[2] === undefined ? lo : parseInt(m[2], 16));
   }
   return out;
 }

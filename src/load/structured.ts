@@ -106,7 +106,7 @@ const compiled = new Map<string, ValidateFunction>();
 
 /**
  * The validator of one of schemas/*.schema.json: compiled to code by `npm run compile`
- * (scripts/gen-validators.mjs, with ajv), so a build does not compile schemas.
+ * (scripts/build-tables.mjs, with ajv), so a build does not compile schemas.
  */
 export function schemaValidator(name: string): ValidateFunction {
   let v = compiled.get(name);

@@ -110,8 +110,11 @@ export class PrintSession {
         sources: changed(prev.parts.sources, page.parts.sources),
         ...(prev.parts.framesCss !== page.parts.framesCss ? { framesCss: page.parts.framesCss } : {}),
       };
-      layout = await this.tab.evaluate((u) => (window as unknown as { broadsheetUpdate: (u: unknown) => LayoutOut }).broadsheetUpdate(u), update);
-      await this.tab.evaluate(() => document.fonts.ready.then(() => undefined));
+      layout = await this.tab.evaluate(async (u) => {
+        const out = (window as unknown as { broadsheetUpdate: (u: unknown) => LayoutOut }).broadsheetUpdate(u);
+        await document.fonts.ready; // a new character may have asked for a font file
+        return out;
+      }, update);
     }
     const t3 = performance.now();
     if (this.pageErrors.length) throw new Error(`the page reported errors: ${this.pageErrors.join('; ')}`);
@@ -122,7 +125,7 @@ export class PrintSession {
     if (proof) {
       // screen resolution: 96 px per inch; the overlay stays, so the next print reloads
       const tab = this.tab!;
-      await tab.setViewport({ width: Math.ceil((sizeMm.w / 25.4) * 96), height: Math.ceil((sizeMm.h / 25.4) * 96), deviceScaleFactor: 1 });
+      await tab.setViewport({ ...snapshotViewport(sizeMm), deviceScaleFactor: 1 });
       await tab.evaluate((g, chains) => (window as unknown as { broadsheetProof: (g: unknown, c: unknown) => void }).broadsheetProof(g, chains), proof, layout.chains);
       proofPng = await tab.screenshot({ type: 'png', fullPage: true });
       this.current = undefined;

@@ -1,6 +1,8 @@
-// Build-time tables, made once and kept in dist/generated:
-// Compiles vega-lite's own JSON schema into a standalone validator module once (ajv takes
-// about 3 s to compile it, far too long to pay on every build). Run by `npm run compile`.
+// Build-time tables, kept in dist/generated and made by `npm run compile` (after tsc), so no
+// build pays for them: vega-lite's own JSON schema compiled to a standalone validator (ajv takes
+// about 3 s) and its V8 code cache; the edition's schemas compiled the same way; the font files
+// of each face and the code points they serve; the page templates precompiled; chart text widths.
+// Compiles vega-lite's schema only when vega-lite's version changes.
 import AjvModule from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createRequire } from 'node:module';
@@ -70,7 +72,7 @@ if (!(existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp))) {
   const { readdirSync } = await import('node:fs');
   const sources = [['page', 'templates/page.hbs'], ...readdirSync('templates/partials').filter((f) => f.endsWith('.hbs')).map((f) => [f.replace(/\.hbs$/, ''), `templates/partials/${f}`])];
   const body = sources.map(([name, file]) => `  ${JSON.stringify(name)}: ${Handlebars.precompile(readFileSync(file, 'utf8'))}`).join(',\n');
-  writeFileSync('dist/generated/templates.cjs', `// made from templates/ by scripts/gen-validators.mjs\nmodule.exports = {\n${body}\n};\n`);
+  writeFileSync('dist/generated/templates.cjs', `// made from templates/ by scripts/build-tables.mjs\nmodule.exports = {\n${body}\n};\n`);
 }
 
 // Advance widths (em) of the chart face for the characters charts print besides ideographs
