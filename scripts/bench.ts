@@ -1,6 +1,7 @@
 /**
  * npm run bench: in one run, on this machine,
- *   (a) a cold build of the sample edition, end to end, as a user runs it (a new process);
+ *   (a) a cold build of the sample edition, end to end, as a user runs it (a new process), and
+ *       the same with an empty font cache (the first build of an edition);
  *   (b) the floor: a bare Puppeteer script (a new process) that launches Chromium, opens the
  *       already composed final HTML of the same page and prints it;
  *   (c) a warm rebuild after a one-figure correction (watch mode's path), until the PDF is in
@@ -18,6 +19,7 @@ import { CHROME_FLAGS, findBrowser, launchBrowser } from '../src/print/browser.j
 import { PrintSession } from '../src/print/render.js';
 import { prepare } from '../src/pipeline.js';
 import { ROOT } from '../src/paths.js';
+import { subsetBytes } from '../src/fonts/subset.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SAMPLE = path.join(ROOT, 'data', 'yuhu-2025');
@@ -31,10 +33,10 @@ const median = (xs: number[]) => {
  * Runs a command; returns wall time and, when asked, the peak RSS of it and all its descendants.
  * Sampling /proc every 25 ms costs CPU on a 2-core machine, so timed runs do not sample.
  */
-function timed(cmd: string, args: string[], sampleMemory = false): Promise<{ ms: number; peakMb: number }> {
+function timed(cmd: string, args: string[], sampleMemory = false, env: Record<string, string> = {}): Promise<{ ms: number; peakMb: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     let peak = 0;
@@ -85,7 +87,7 @@ async function finalPage(): Promise<string> {
   for (const [url, a] of p.page.assets) {
     const file = path.join(dir, url);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, a.body ?? readFileSync(a.file!));
+    writeFileSync(file, a.font ? await subsetBytes(a.font) : a.body ?? readFileSync(a.file!));
   }
   // the threaded page, without our script and with relative URLs
   writeFileSync(
@@ -137,13 +139,18 @@ async function warm(): Promise<{ pdfMs: number[]; totalMs: number[] }> {
 }
 
 const cold: number[] = [];
+const coldNew: number[] = [];
 const peaks: number[] = [];
 const floor: number[] = [];
 const floorDir = await finalPage();
+const build = (out: string) => [path.join(ROOT, 'bin/broadsheet.js'), 'build', SAMPLE, '--out', out];
 for (let i = 0; i < RUNS; i++) {
   const out = mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
-  cold.push((await timed(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', SAMPLE, '--out', out])).ms);
+  cold.push((await timed(process.execPath, build(out))).ms);
   floor.push((await timed(process.execPath, [path.join(floorDir, 'floor.mjs')])).ms);
+  // a first build of a new edition: its fonts not cut yet (fonts/subset.ts)
+  const cache = mkdtempSync(path.join(os.tmpdir(), 'bench-font-cache-'));
+  coldNew.push((await timed(process.execPath, build(out), false, { BROADSHEET_CACHE: cache })).ms);
 }
 // memory in separate runs of (a), sampled
 for (let i = 0; i < Math.min(RUNS, 3); i++) {
@@ -154,6 +161,7 @@ const w = await warm();
 const [a, b, c, c2] = [median(cold), median(floor), median(w.pdfMs), median(w.totalMs)];
 const rows = [
   ['(a) cold build, end to end', `${a.toFixed(0)} ms`],
+  ['    … its fonts not cut yet (first build of an edition)', `${median(coldNew).toFixed(0)} ms`],
   ['(b) floor: bare Puppeteer print of the final page', `${b.toFixed(0)} ms`],
   ['(c) warm rebuild after a one-figure correction, PDF in place', `${c.toFixed(0)} ms`],
   ['    … and the change report written', `${c2.toFixed(0)} ms`],
@@ -166,4 +174,4 @@ console.log(`Broadsheet bench: medians of ${RUNS} runs; ${cpu.length} × ${cpu[0
 const width = Math.max(...rows.map((r) => r[0]!.length));
 for (const [k, v] of rows) console.log(`  ${k!.padEnd(width)}  ${v}`);
 mkdirSync(path.join(ROOT, 'out'), { recursive: true });
-writeFileSync(path.join(ROOT, 'out', 'bench.json'), JSON.stringify({ runs: RUNS, cold, floor, warmPdf: w.pdfMs, warmTotal: w.totalMs, peakMb: peaks }, null, 2));
+writeFileSync(path.join(ROOT, 'out', 'bench.json'), JSON.stringify({ runs: RUNS, cold, coldNewFonts: coldNew, floor, warmPdf: w.pdfMs, warmTotal: w.totalMs, peakMb: peaks }, null, 2));

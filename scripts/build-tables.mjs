@@ -6,7 +6,7 @@
 import AjvModule from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -57,13 +57,22 @@ if (!(existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp))) {
   }
 }
 
-// The font files of each face and the code points each serves, from @fontsource's CSS
-// (src/fonts/faces.ts reads this instead of parsing CSS on every build).
+// The code points each face has a glyph for (src/fonts/faces.ts reads this instead of opening
+// 15 MB font files on every build); made again when a font package changes.
+const { FACES, FONT_TABLES, faceKey, fontFile, toRanges } = await import('../dist/src/fonts/faces.js');
+const fontkit = await import('fontkit');
+const fontStamp = Object.values(FACES)
+  .map((f) => {
+    const s = statSync(fontFile(f));
+    return `${fontFile(f)}:${s.size}:${s.mtimeMs}`;
+  })
+  .join('|');
 {
-  const { FACES, FONT_TABLES, parseFontCss } = await import('../dist/src/fonts/faces.js');
-  const table = {};
-  for (const face of Object.values(FACES)) table[`${face.pkg}/${face.weight}`] = parseFontCss(face);
-  writeFileSync(FONT_TABLES, JSON.stringify(table));
+  if (!existsSync(FONT_TABLES) || JSON.parse(readFileSync(FONT_TABLES, 'utf8')).stamp !== fontStamp) {
+    const table = { stamp: fontStamp };
+    for (const face of Object.values(FACES)) table[faceKey(face)] = toRanges(fontkit.create(readFileSync(fontFile(face))).characterSet);
+    writeFileSync(FONT_TABLES, JSON.stringify(table));
+  }
 }
 
 // The page templates, precompiled (src/compose/compose.ts runs them with Handlebars' runtime).
@@ -77,26 +86,18 @@ if (!(existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp))) {
 
 // Advance widths (em) of the chart face for the characters charts print besides ideographs
 // (ASCII, Latin-1, general punctuation such as “” and …, arrows, maths signs such as −,
-// enclosed numbers, geometric shapes), measured on the file the page would use for each, so
-// chart text is measured without decoding font files at build time (src/charts/metrics.ts).
+// enclosed numbers, geometric shapes), measured on the page's own font files, so a build
+// measures chart text without opening a font file (src/charts/metrics.ts).
 const metricsOut = path.resolve('dist/generated/chart-metrics.json');
 const RANGES = [[0x20, 0xff], [0x2000, 0x206f], [0x2190, 0x21ff], [0x2200, 0x22ff], [0x2460, 0x24ff], [0x25a0, 0x25ff]];
-const metricsStamp = JSON.stringify(RANGES);
+const metricsStamp = JSON.stringify(RANGES) + fontStamp;
 if (!existsSync(metricsOut) || JSON.parse(readFileSync(metricsOut, 'utf8')).ranges !== metricsStamp) {
-  const fontkit = await import('fontkit');
-  const { FACES, fileFor } = await import('../dist/src/fonts/faces.js');
   const table = { ranges: metricsStamp };
   for (const face of [FACES.sans, FACES.sansBold]) {
-    const fonts = new Map();
+    const font = fontkit.create(readFileSync(fontFile(face)));
     const w = {};
     for (const [from, to] of RANGES) {
-      for (let cp = from; cp <= to; cp++) {
-        const file = fileFor(face, cp)?.file;
-        if (!file) continue;
-        if (!fonts.has(file)) fonts.set(file, fontkit.create(readFileSync(file)));
-        const font = fonts.get(file);
-        if (font.hasGlyphForCodePoint(cp)) w[cp] = font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm;
-      }
+      for (let cp = from; cp <= to; cp++) if (font.hasGlyphForCodePoint(cp)) w[cp] = font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm;
     }
     table[face.weight] = { widths: w };
   }

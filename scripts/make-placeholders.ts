@@ -4,7 +4,6 @@
  * Run: node dist/scripts/make-placeholders.js data/yuhu-2025
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,14 +12,14 @@ import { parseStory } from '../src/load/story.js';
 import { boxOf, gridOf, PRESETS } from '../src/layout/presets.js';
 import { captionLines } from '../src/compose/compose.js';
 import { launchBrowser } from '../src/print/browser.js';
+import { FACES, fontFile } from '../src/fonts/faces.js';
 
 const dir = process.argv[2] ?? 'data/yuhu-2025';
 const edition = parse(readFileSync(path.join(dir, 'edition.yaml'), 'utf8'));
 const layout = parse(readFileSync(path.join(dir, 'layout.yaml'), 'utf8'));
 const story = parseStory(readFileSync(path.join(dir, 'story.md'), 'utf8'), 'story.md');
 const grid = gridOf(PRESETS[edition.preset]!);
-const require = createRequire(import.meta.url);
-const sansCss = pathToFileURL(require.resolve('@fontsource/noto-sans-sc/700.css')).href;
+const sansTtf = pathToFileURL(fontFile(FACES.sansBold)).href;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'placeholders-'));
 const b = await launchBrowser();
@@ -32,7 +31,7 @@ try {
     const hMm = box.h - captionLines(caption, box.w) * grid.pitch;
     const px = (mm: number) => Math.round((mm / 25.4) * 300);
     const [w, h] = [px(box.w), px(hMm)];
-    const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${sansCss}"><style>
+    const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><style>@font-face{font-family:'Noto Sans SC';font-weight:700;src:url(${sansTtf}) format('truetype')}
       html,body{margin:0} body{width:${w}px;height:${h}px;font-family:'Noto Sans SC';color:#fff;
       background:repeating-linear-gradient(45deg,#8a8f96 0 ${w / 40}px,#7d828a ${w / 40}px ${w / 20}px);
       display:flex;flex-direction:column;align-items:center;justify-content:center;text-align:center}

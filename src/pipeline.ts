@@ -31,6 +31,7 @@ import { compareSnapshots, decodePng, diffPages, rasterFromBytes, rasterToBytes,
 import { InputErrors, msg } from './messages.js';
 import { silentLogger, type Logger } from './log.js';
 import { ROOT } from './paths.js';
+import { subsetBytes } from './fonts/subset.js';
 
 export interface BuildOptions {
   outDir?: string;
@@ -181,6 +182,8 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   // A fresh browser tab loads the page while the charts are drawn: fonts, styles, text; the
   // charts come in when they are ready (a warm session updates in place instead).
   const ahead = opts.session && !opts.session.blank ? undefined : compose(ed, bound, layout);
+  // the page's fonts are cut (or read from their cache) while Chromium starts
+  if (ahead) for (const job of ahead.fonts.files.values()) subsetBytes(job).catch(() => undefined);
   stage('compose.ahead');
   const printer = await printerP;
   stage('browserWait');

@@ -1,5 +1,5 @@
 /**
- * Text widths for vega, measured with fontkit on the same font files the page uses, so chart
+ * Text widths for vega, measured with fontkit on the same fonts the page uses, so chart
  * labels are laid out with the widths Chromium will print them at (vega's own estimate in Node
  * is 0.8 em a character: Chinese labels 20 % too narrow, digits far too wide).
  */
@@ -7,7 +7,7 @@ import type * as Fontkit from 'fontkit';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FACES, fileFor, type FaceSpec } from '../fonts/faces.js';
+import { covers, FACES, fontFile, type FaceSpec } from '../fonts/faces.js';
 import { ROOT } from '../paths.js';
 
 const fonts = new Map<string, Fontkit.Font>();
@@ -53,9 +53,8 @@ function advance(face: FaceSpec, cp: number): number {
   const key = `${face.weight}:${cp}`;
   let a = advances.get(key);
   if (a === undefined) {
-    const file = fileFor(face, cp);
-    const font = file ? fontOf(file.file) : undefined;
-    a = font && font.hasGlyphForCodePoint(cp) ? font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm : 1;
+    const font = covers(face, cp) ? fontOf(fontFile(face)) : undefined;
+    a = font ? font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm : 1;
     advances.set(key, a);
   }
   return a;

@@ -10,6 +10,7 @@ import { coverPpi, type PlacedPhoto } from '../compose/compose.js';
 import type { PageLayout } from '../layout/frames.js';
 import type { ChainLayout, PhotoBox } from '../print/render.js';
 import type { RenderedChart } from '../charts/render.js';
+import type { FaceUse } from '../fonts/coverage.js';
 
 export const PPI_WANTED = 300;
 export const PPI_MIN = 150;
@@ -26,7 +27,8 @@ export interface Report {
   figures: { name: string; printed: string; places: { where: string; file: string; line?: number }[] }[];
   charts: { id: string; widthPx: number; heightPx: number; texts: string[] }[];
   photos: PlacedPhoto[];
-  fonts: Record<string, string[]>;
+  /** face → the file served to the page, the font it is cut from, the characters it keeps */
+  fonts: Record<string, FaceUse>;
   refusedRequests: string[];
   /** derived figures compared with their inputs */
   checks: CheckResult[];

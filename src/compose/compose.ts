@@ -12,9 +12,11 @@ import { PT } from '../layout/presets.js';
 import type { RenderedChart } from '../charts/render.js';
 import { planFonts, type FaceText, type FontPlan } from '../fonts/coverage.js';
 import type { FaceName } from '../fonts/faces.js';
+import type { SubsetJob } from '../fonts/subset.js';
 import { PAGE_SCRIPTS, ROOT, STYLES, TEMPLATES } from '../paths.js';
 
-export interface Asset { file?: string; body?: Buffer | string; type: string }
+/** A file the page may load: on disk, in memory, or a font subset made on demand (fonts/subset.ts). */
+export interface Asset { file?: string; body?: Buffer | string; font?: SubsetJob; type: string }
 
 export interface PlacedPhoto { id: string; file: string; widthMm: number; heightMm: number; ppi: number; placeholder: boolean; px: [number, number] }
 
@@ -229,7 +231,7 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts?: 
   ].join(';');
 
   const fonts = planFonts(texts);
-  for (const [url, file] of fonts.files) assets.set(url, { file, type: 'font/woff2' });
+  for (const [url, font] of fonts.files) assets.set(url, { font, type: 'font/ttf' });
   assets.set('/styles/fonts.css', { body: fonts.css, type: 'text/css' });
   assets.set('/styles/frames.css', { body: `:root{${vars}}\n${css}`, type: 'text/css' });
   assets.set('/styles/page.css', { file: path.join(STYLES, 'page.css'), type: 'text/css' });

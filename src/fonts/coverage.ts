@@ -1,69 +1,68 @@
 /**
- * Glyph coverage: every character printed in a face must be in one of that face's files. The
- * files a page needs are the ones covering its characters; only those are loaded.
+ * Glyph coverage and the page's fonts: every character printed in a face must have a glyph in
+ * it (else the build stops, naming the character and where it is); each face the page uses is
+ * served as one file holding the characters the page sets in it, plus a fixed set that figure
+ * corrections draw on (digits, Latin, signs, numerals and units), so a corrected number does not
+ * change the font and a watch-mode rebuild can update the page in place.
  */
-import path from 'node:path';
 import { InputError, InputErrors, msg, type Place } from '../messages.js';
-import { FACES, fileFor, fontFiles, type FaceName } from './faces.js';
+import { covers, FACES, fontFile, type FaceName } from './faces.js';
+import { subsetKey, type SubsetJob } from './subset.js';
 
 /** Text set in a face, with where it comes from (for messages). */
 export interface FaceText { face: FaceName; text: string; place: Place }
 
 export interface FontPlan {
-  /** url path → absolute file */
-  files: Map<string, string>;
+  /** url path → the face's file and the characters to keep */
+  files: Map<string, SubsetJob>;
   css: string;
-  /** face → the files it uses, in declaration order */
-  used: Map<FaceName, string[]>;
+  /** face → its url path, the font file it is cut from, and how many characters it keeps */
+  used: Map<FaceName, FaceUse>;
 }
+
+export interface FaceUse { url: string; font: string; chars: number }
 
 const IGNORED = /[\s\u200b\u00ad]/u;
 
+/** Always in every face (where the face has them): what a corrected figure may need. */
+const FIGURE_CHARS =
+  Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join('') +
+  '〇一二三四五六七八九十百千万亿元%‰℃·．，、。；：？！“”‘’（）《》—…～－＋×÷±≈≤≥−';
+
 export function planFonts(texts: FaceText[]): FontPlan {
   const errors: InputError[] = [];
-  const need = new Map<FaceName, Set<string>>();
+  const need = new Map<FaceName, Set<number>>();
   const reported = new Set<string>();
   for (const t of texts) {
     const face = FACES[t.face];
-    const set = need.get(t.face) ?? new Set<string>();
-    need.set(t.face, set);
+    let set = need.get(t.face);
+    if (!set) need.set(t.face, (set = new Set()));
     for (const ch of t.text) {
       if (IGNORED.test(ch)) continue;
-      const f = fileFor(face, ch.codePointAt(0)!);
-      if (!f) {
+      const cp = ch.codePointAt(0)!;
+      if (!covers(face, cp)) {
         const key = `${t.face}:${ch}`;
         if (!reported.has(key)) errors.push(msg.glyphMissing(t.place, ch, face.label));
         reported.add(key);
         continue;
       }
-      set.add(f.file);
+      set.add(cp);
     }
   }
   if (errors.length) throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
 
-  const files = new Map<string, string>();
-  const used = new Map<FaceName, string[]>();
+  const files = new Map<string, SubsetJob>();
+  const used = new Map<FaceName, FaceUse>();
   let css = '';
-  for (const [name, set] of need) {
+  for (const [name, set] of [...need].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const face = FACES[name];
-    // keep @fontsource's declaration order: it decides which file wins where ranges overlap
-    const ordered = fontFiles(face).filter((f) => set.has(f.file));
-    used.set(name, ordered.map((f) => path.basename(f.file)));
-    for (const f of ordered) {
-      const url = `/fonts/${path.basename(f.file)}`;
-      files.set(url, f.file);
-      const spans: string[] = [];
-      for (let k = 0; k < f.ranges.length; k += 2) {
-        const [a, b] = [f.ranges[k]!, f.ranges[k + 1]!];
-        spans.push(a === b ? `U+${hex(a)}` : `U+${hex(a)}-${hex(b)}`);
-      }
-      const range = spans.join(',');
-      css += `@font-face{font-family:'${face.family}';font-weight:${face.weight};font-style:normal;font-display:block;src:url(${url}) format('woff2');unicode-range:${range}}\n`;
-    }
+    for (const ch of FIGURE_CHARS) if (covers(face, ch.codePointAt(0)!)) set.add(ch.codePointAt(0)!);
+    const job: SubsetJob = { file: fontFile(face), chars: String.fromCodePoint(...[...set].sort((a, b) => a - b)) };
+    // the url names the subset: a changed character set is a new file, never a stale one
+    const url = `/fonts/${face.pkg.split('/').pop()}-${face.weight}-${subsetKey(job).slice(0, 12)}.ttf`;
+    files.set(url, job);
+    used.set(name, { url, font: `${face.pkg}/${face.ttf}`, chars: set.size });
+    css += `@font-face{font-family:'${face.family}';font-weight:${face.weight};font-style:normal;font-display:block;src:url(${url}) format('truetype')}\n`;
   }
   return { files, css, used };
-}
-
-function hex(n: number): string {
-  return n.toString(16);
 }

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, CDPSession, Page, Protocol } from 'puppeteer-core';
-import type { ComposedPage } from '../compose/compose.js';
+import type { Asset, ComposedPage } from '../compose/compose.js';
+import { subsetBytes } from '../fonts/subset.js';
 import { FACES, type FaceName } from '../fonts/faces.js';
 import type { ChainLayout, LayoutResult, PhotoBox, ProofGrid } from '../layout/types.js';
 
@@ -193,7 +194,7 @@ export class PrintSession {
     // page's assets or refused; base64 is made natively and kept for files between builds
     const cdp = await tab.createCDPSession();
     this.cdp = cdp;
-    cdp.on('Fetch.requestPaused', (e: Protocol.Fetch.RequestPausedEvent) => serve(cdp, e, this.current!, this.refused));
+    cdp.on('Fetch.requestPaused', (e: Protocol.Fetch.RequestPausedEvent) => serve(cdp, e, this.current!, this.refused, this.pageErrors));
     await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*' }] });
     tab.on('pageerror', (e) => this.pageErrors.push(String((e as Error).message ?? e)));
     tab.on('console', (m) => {
@@ -213,9 +214,9 @@ export class PrintSession {
 
   /** Loads every planned face explicitly and checks that each one really loaded. */
   private async fonts(page: ComposedPage): Promise<void> {
-    const faces = [...page.fonts.used.keys()].map((n: FaceName) => ({ family: FACES[n].family, weight: FACES[n].weight, files: page.fonts.used.get(n)!.length }));
+    const faces = [...page.fonts.used.keys()].map((n: FaceName) => ({ family: FACES[n].family, weight: FACES[n].weight }));
     const state = await this.tab!.evaluate(async () => {
-      // every face at once: text in hidden chain sources has not asked for its files yet
+      // every face at once: text in hidden chain sources has not asked for its file yet
       const all = Array.from(document.fonts);
       const ok = await Promise.all(all.map((f) => (f.status === 'loaded' ? true : f.load().then(() => true, () => false))));
       await document.fonts.ready;
@@ -228,9 +229,10 @@ export class PrintSession {
       });
       return { loaded, failed };
     });
-    const notLoaded = faces.filter((f) => (state.loaded[`${f.family}/${f.weight}`] ?? 0) !== f.files);
+    const notLoaded = faces.filter((f) => state.loaded[`${f.family}/${f.weight}`] !== 1);
     if (state.failed.length || notLoaded.length) {
-      throw new Error(`fonts did not load: ${[...state.failed, ...notLoaded.map((f) => `${f.family} ${f.weight}`)].join(', ')}`);
+      const why = this.pageErrors.length ? ` (${this.pageErrors.join('; ')})` : '';
+      throw new Error(`fonts did not load: ${[...state.failed, ...notLoaded.map((f) => `${f.family} ${f.weight}`)].join(', ')}${why}`);
     }
   }
 }
@@ -245,7 +247,8 @@ function sameAssets(a: ComposedPage, b: ComposedPage): boolean {
   for (const [url, x] of b.assets) {
     if (url === '/styles/frames.css') continue;
     const y = a.assets.get(url);
-    if (!y || y.file !== x.file || (x.body !== y.body && !(Buffer.isBuffer(x.body) && Buffer.isBuffer(y.body) && x.body.equals(y.body)))) return false;
+    // a font's url names its subset (fonts/coverage.ts)
+    if (!y || y.file !== x.file || !!x.font !== !!y.font || (x.body !== y.body && !(Buffer.isBuffer(x.body) && Buffer.isBuffer(y.body) && x.body.equals(y.body)))) return false;
   }
   return true;
 }
@@ -270,7 +273,12 @@ function base64Of(a: { file?: string; body?: Buffer | string }): string {
   return b;
 }
 
-function serve(cdp: CDPSession, e: Protocol.Fetch.RequestPausedEvent, page: ComposedPage, refused: string[]): void {
+/** An asset's bytes as base64: a font subset is made (or read from its cache) when first asked for. */
+async function assetBase64(a: Asset): Promise<string> {
+  return a.font ? base64Of({ body: await subsetBytes(a.font) }) : base64Of(a);
+}
+
+function serve(cdp: CDPSession, e: Protocol.Fetch.RequestPausedEvent, page: ComposedPage, refused: string[], errors: string[]): void {
   const url = e.request.url;
   const respond = (status: number, type: string, body: string) =>
     cdp.send('Fetch.fulfillRequest', {
@@ -290,7 +298,15 @@ function serve(cdp: CDPSession, e: Protocol.Fetch.RequestPausedEvent, page: Comp
     // the browser's own request, not the page's
     if (u.pathname === '/favicon.ico') return void respond(404, 'text/plain', '');
     const a = page.assets.get(u.pathname);
-    if (a && !u.search) return void respond(200, a.type, base64Of(a));
+    if (a && !u.search) {
+      return void assetBase64(a).then(
+        (body) => respond(200, a.type, body),
+        (err: unknown) => {
+          errors.push(`${u!.pathname} could not be made: ${(err as Error).message ?? err}`);
+          void cdp.send('Fetch.failRequest', { requestId: e.requestId, errorReason: 'Failed' }).catch(() => undefined);
+        },
+      );
+    }
   }
   refused.push(url.length > 200 ? url.slice(0, 200) + '…' : url);
   void cdp.send('Fetch.failRequest', { requestId: e.requestId, errorReason: 'BlockedByClient' }).catch(() => undefined);
