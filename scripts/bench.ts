@@ -148,7 +148,7 @@ for (let i = 0; i < RUNS; i++) {
   const out = mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
   cold.push((await timed(process.execPath, build(out))).ms);
   floor.push((await timed(process.execPath, [path.join(floorDir, 'floor.mjs')])).ms);
-  // a first build of a new edition: its fonts not cut yet (fonts/subset.ts)
+  // a first build of a new edition: its fonts not cut, its charts not drawn yet (disk-cache.ts)
   const cache = mkdtempSync(path.join(os.tmpdir(), 'bench-font-cache-'));
   coldNew.push((await timed(process.execPath, build(out), false, { BROADSHEET_CACHE: cache })).ms);
 }
@@ -161,7 +161,7 @@ const w = await warm();
 const [a, b, c, c2] = [median(cold), median(floor), median(w.pdfMs), median(w.totalMs)];
 const rows = [
   ['(a) cold build, end to end', `${a.toFixed(0)} ms`],
-  ['    … its fonts not cut yet (first build of an edition)', `${median(coldNew).toFixed(0)} ms`],
+  ['    … nothing cached yet (first build of an edition: fonts cut, charts drawn)', `${median(coldNew).toFixed(0)} ms`],
   ['(b) floor: bare Puppeteer print of the final page', `${b.toFixed(0)} ms`],
   ['(c) warm rebuild after a one-figure correction, PDF in place', `${c.toFixed(0)} ms`],
   ['    … and the change report written', `${c2.toFixed(0)} ms`],

@@ -7,6 +7,10 @@ import { bind } from '../src/bind/figures.js';
 import { loadEdition } from '../src/load/edition.js';
 import { SANS } from '../src/fonts/faces.js';
 import { copyEdition, edit, expectInputErrorAsync, SAMPLE } from './helpers.js';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cacheDir } from '../src/disk-cache.js';
 
 const size = { widthPx: 330, heightPx: 180 };
 
@@ -18,6 +22,39 @@ test('the GDP chart is vector SVG whose labels are text, bound to the figures', 
   assert.ok(c.texts.includes('2020年') && c.texts.includes('2025年'), c.texts.join('|'));
   assert.ok(c.texts.includes('646.8') && c.texts.includes('900'));
   assert.match(c.svg, new RegExp(`font-family="${SANS}"`));
+});
+
+test('a drawn chart is kept on disk by its bound data and size; a damaged entry is drawn again', async () => {
+  process.env.BROADSHEET_CACHE = mkdtempSync(path.join(os.tmpdir(), 'chart-cache-'));
+  const entries = () => readdirSync(path.join(cacheDir(), 'charts')).sort();
+  try {
+    const ed = loadEdition(SAMPLE);
+    const src = ed.charts.get('gdp')!;
+    const tables = bind(ed).tables;
+    const small = { widthPx: 301, heightPx: 171 }; // a size no other test draws, so nothing is in memory
+    const first = await renderChart(src, tables, small);
+    const [entry] = entries();
+    assert.ok(entry, 'one entry');
+    // the next build (another chart id, so not this process's memory) takes the entry as it is:
+    // marked here to see that it was used
+    const file = path.join(cacheDir(), 'charts', entry!);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('>646.8<', '>646.8 (kept)<'));
+    const kept = await renderChart({ ...src, id: 'gdp-again' }, tables, small);
+    assert.ok(kept.svg.includes('646.8 (kept)'));
+    // damaged: drawn again, the same as the first time
+    writeFileSync(file, '{"svg": 12');
+    const redrawn = await renderChart({ ...src, id: 'gdp-third' }, tables, small);
+    assert.is(redrawn.svg, first.svg);
+    // a corrected figure is another chart
+    const dir = copyEdition();
+    edit(dir, 'figures.yaml', (t) => t.replace('gdp_2020:        { value: 646.8,', 'gdp_2020:        { value: 646.9,'));
+    const ed2 = loadEdition(dir);
+    const corrected = await renderChart(ed2.charts.get('gdp')!, bind(ed2).tables, small);
+    assert.ok(corrected.texts.includes('646.9'), corrected.texts.join('|'));
+    assert.is(entries().length, 2);
+  } finally {
+    delete process.env.BROADSHEET_CACHE;
+  }
 });
 
 test('text is measured on the real font: Han 1 em, digits about half', () => {

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as fontkit from 'fontkit';
 import { prepare } from '../src/pipeline.js';
-import { cacheDir, cutFont, subsetBytes, subsetKey, type SubsetJob } from '../src/fonts/subset.js';
+import { cutFont, subsetBytes, subsetKey, type SubsetJob } from '../src/fonts/subset.js';
+import { cacheDir } from '../src/disk-cache.js';
 import { copyEdition, edit, SAMPLE } from './helpers.js';
 
 const fontsOf = async (dir: string) => (await prepare(dir)).page.fonts;

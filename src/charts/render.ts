@@ -4,9 +4,18 @@
  *   the drawing loader refuses every load, so nothing outside the edition can reach a chart;
  * - every encoded field must be a column of its table;
  * - drawn on a worker thread (draw.ts, worker.ts): the main thread meanwhile composes the page
- *   and serves it to the browser. Errors come back as values and get their place here.
+ *   and serves it to the browser. Errors come back as values and get their place here;
+ * - a chart drawn once is kept on disk (disk-cache.ts) by its bound spec, its size and the code
+ *   and fonts that draw it: a rebuild draws only the charts whose data or size changed, and
+ *   the worker is not started at all when none did.
  */
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { cacheKey, packageIdentity, readCached, writeCached } from '../disk-cache.js';
+import { ROOT } from '../paths.js';
 import { msg } from '../messages.js';
 import type { BoundTable } from '../bind/figures.js';
 import { LIMITS, type ChartSource } from '../load/edition.js';
@@ -23,6 +32,8 @@ export interface RenderedChart {
   variants?: Map<number, RenderedChart>;
 }
 
+const WORKER = new URL('./worker.js', import.meta.url);
+
 /** One worker for the process, started on first use (or ahead by startCharts) and unreferenced when idle. */
 let worker: Worker | undefined;
 const pending = new Map<number, { resolve: (d: Drawn) => void; reject: (e: unknown) => void }>();
@@ -31,7 +42,7 @@ let jobs = 0;
 /** Starts the chart worker (its first job starts it). */
 function startCharts(): void {
   if (worker) return;
-  const w = new Worker(new URL('./worker.js', import.meta.url));
+  const w = new Worker(WORKER);
   w.on('message', ({ n, drawn }: { n: number; drawn: Drawn }) => {
     pending.get(n)?.resolve(drawn);
     pending.delete(n);
@@ -132,7 +143,47 @@ async function render(src: ChartSource, spec: Record<string, unknown>, size: Cha
   if (!('data' in spec) && !('layer' in spec) && !('vconcat' in spec) && !('hconcat' in spec) && !('concat' in spec)) {
     throw msg.invalidChart({ file: src.file }, 'the spec has no "data"; use "data": {"name": "<table>"}');
   }
+  const name = `${cacheKey(drawStamp(), JSON.stringify(spec), JSON.stringify(size))}.json`;
+  const kept = fromCache(name);
+  if (kept) return { id: src.id, svg: kept.svg, widthPx: size.widthPx, heightPx: size.heightPx, texts: kept.texts };
   const d = await draw(spec, size);
   if (!d.ok) throw d.invalid ? msg.invalidChart(src.spec.locate(d.segs), d.detail) : msg.chartFailed({ file: src.file }, d.detail);
+  writeCached('charts', name, JSON.stringify({ svg: d.svg, texts: d.texts }));
   return { id: src.id, svg: d.svg, widthPx: size.widthPx, heightPx: size.heightPx, texts: d.texts };
+}
+
+function fromCache(name: string): { svg: string; texts: string[] } | undefined {
+  const bytes = readCached('charts', name);
+  if (!bytes) return undefined;
+  try {
+    const v = JSON.parse(bytes.toString('utf8')) as { svg?: unknown; texts?: unknown };
+    if (typeof v.svg === 'string' && v.svg.startsWith('<svg') && Array.isArray(v.texts) && v.texts.every((t) => typeof t === 'string')) return { svg: v.svg, texts: v.texts as string[] };
+  } catch {
+    /* not ours or damaged: drawn again */
+  }
+  return undefined;
+}
+
+/**
+ * What draws a chart besides its spec and size: the worker's code (the bundle, or the modules
+ * beside it), vega, vega-lite and the interpreter, and the text metrics (fonts) it measures with.
+ */
+let stamp: string | undefined;
+function drawStamp(): string {
+  if (stamp === undefined) {
+    const dir = path.dirname(fileURLToPath(WORKER));
+    const code = ['worker.js', 'worker.cjs', 'draw.js', 'metrics.js', 'theme.js']
+      .map((f) => path.join(dir, f))
+      .filter((f) => existsSync(f))
+      .map((f) => {
+        const st = statSync(f);
+        return `${f}:${st.size}:${st.mtimeMs}`;
+      });
+    const require = createRequire(import.meta.url);
+    const libs = ['vega', 'vega-lite', 'vega-interpreter'].map((p) => packageIdentity(require.resolve(p)));
+    const metrics = path.join(ROOT, 'dist/generated/chart-metrics.json');
+    const m = existsSync(metrics) ? statSync(metrics) : undefined;
+    stamp = [...code, ...libs, `metrics:${m?.size}:${m?.mtimeMs}`].join('|');
+  }
+  return stamp;
 }
