@@ -88,25 +88,17 @@ function canBreakAfter(units: Unit[], k: number): boolean {
 }
 
 /**
- * Compression a line's content requires (adjacent marks take 1.5 em; a closing mark at the line
- * end is half width), and what it may give beyond that (every other mark, up to half).
+ * Whether unit k must give up half its width in the line [from, to): adjacent marks take
+ * 1.5 em together; a closing mark at the line end is half width (its blank is past the edge).
  */
-function compressions(units: Unit[], from: number, to: number): { must: Map<number, number>; may: number[] } {
-  const must = new Map<number, number>();
-  for (let k = from; k + 1 < to; k++) {
-    const a = units[k]!;
-    const b = units[k + 1]!;
-    if (a.kind === 'close' && (b.kind === 'close' || b.kind === 'open')) must.set(k, 0.5);
-    else if (a.kind === 'open' && b.kind === 'open') must.set(k + 1, 0.5);
+function mustCompress(units: Unit[], from: number, to: number, k: number): boolean {
+  const u = units[k]!;
+  if (u.kind === 'close') {
+    if (k === to - 1) return true;
+    const b = units[k + 1]!.kind;
+    return b === 'close' || b === 'open';
   }
-  const end = units[to - 1];
-  if (end && end.kind === 'close') must.set(to - 1, 0.5); // half width at a line end (its blank is past the edge)
-  const may: number[] = [];
-  for (let k = from; k < to; k++) {
-    const u = units[k]!;
-    if ((u.kind === 'close' || u.kind === 'open') && !must.has(k)) may.push(k);
-  }
-  return { must, may };
+  return u.kind === 'open' && k > from && units[k - 1]!.kind === 'open';
 }
 
 /** Places in units [from, to) where a Latin run meets Han text or a mark, inside the line. */
@@ -124,28 +116,38 @@ export function latinBoundaries(units: Unit[], from: number, to: number): number
  * One line, units [from, to): the compression and spacing that make it exactly `avail` wide,
  * and what that costs: 0 for a line filled by compressing punctuation, a little for an
  * invisible squeeze (at most MAX_SQUEEZE), a lot for a loosened line. Undefined: impossible.
+ * `comp`, if given, receives the compressed marks (unit index, em): required ones first, then
+ * those taken to pull the line in. Allocates nothing else: the paragraph search calls it for
+ * every candidate line.
  */
-function fitLine(units: Unit[], from: number, to: number, avail: number, hanLatin: number): { line: Line; cost: number } | undefined {
+function fitLine(units: Unit[], from: number, to: number, avail: number, hanLatin: number, comp?: [number, number][]): { cost: number; spacing: number; latinGap: number } | undefined {
   const last = to >= units.length;
-  const { must, may } = compressions(units, from, to);
   const meets = latinBoundaries(units, from, to);
   let natural = hanLatin * meets; // house style: a space where Latin meets Han, never at a line end
-  for (let k = from; k < to; k++) natural += units[k]!.w;
-  const mustSum = [...must.values()].reduce((x, y) => x + y, 0);
+  let mustSum = 0;
+  let chars = 0;
+  for (let k = from; k < to; k++) {
+    const u = units[k]!;
+    natural += u.w;
+    chars += u.end - u.start;
+    if (mustCompress(units, from, to, k)) {
+      mustSum += 0.5;
+      comp?.push([k, 0.5]);
+    }
+  }
   let excess = natural - mustSum - avail; // > 0: too long; < 0: short
-  const comp = new Map(must);
   let used = 0;
   if (excess > 1e-9) {
     // compress optional marks, in order, as far as needed (each up to half its width)
-    for (const k of may) {
-      if (excess <= 1e-9) break;
+    for (let k = from; k < to && excess > 1e-9; k++) {
+      const kind = units[k]!.kind;
+      if ((kind !== 'close' && kind !== 'open') || mustCompress(units, from, to, k)) continue;
       const take = Math.min(0.5, excess);
-      comp.set(k, take);
+      comp?.push([k, take]);
       excess -= take;
       used += take;
     }
   }
-  const chars = units.slice(from, to).reduce((n, u) => n + (u.end - u.start), 0);
   const gaps = Math.max(1, chars - 1);
   let spacing = 0;
   let latinGap = meets ? hanLatin : 0;
@@ -169,7 +171,14 @@ function fitLine(units: Unit[], from: number, to: number, avail: number, hanLati
     }
   }
   if (last && isOrphan(units, from, to)) cost += 50; // avoided where other breaks allow
-  return { line: { from, to, comp: [...comp], spacing, latinGap, last }, cost };
+  return { cost, spacing, latinGap };
+}
+
+/** The line [from, to) as fitted by fitLine. */
+function lineOf(units: Unit[], from: number, to: number, avail: number, hanLatin: number): Line {
+  const comp: [number, number][] = [];
+  const f = fitLine(units, from, to, avail, hanLatin, comp)!;
+  return { from, to, comp, spacing: f.spacing, latinGap: f.latinGap, last: to >= units.length };
 }
 
 /** A paragraph's last line of one character, or one character and a mark (clreq: avoid). */
@@ -185,12 +194,14 @@ export function isOrphan(units: Unit[], from: number, to: number): boolean {
  */
 export function breakLines(units: Unit[], measure: number, firstIndent: number, hanLatin = 0): Line[] {
   const n = units.length;
-  const best: { cost: number; line?: Line; prev: number }[] = Array.from({ length: n + 1 }, () => ({ cost: Infinity, prev: -1 }));
-  best[0] = { cost: 0, prev: -1 };
+  const cost = new Float64Array(n + 1).fill(Infinity);
+  const prev = new Int32Array(n + 1).fill(-1);
+  cost[0] = 0;
+  const availFrom = (from: number) => measure - (from === 0 ? firstIndent : 0);
   let reached = 0; // the furthest break any line has reached so far
   for (let from = 0; from < n; from++) {
-    if (best[from]!.cost === Infinity) continue;
-    const avail = measure - (from === 0 ? firstIndent : 0);
+    if (cost[from] === Infinity) continue;
+    const avail = availFrom(from);
     let natural = 0;
     let marks = 0; // only marks compress, by half an em at most
     for (let to = from + 1; to <= n; to++) {
@@ -201,18 +212,22 @@ export function breakLines(units: Unit[], measure: number, firstIndent: number, 
       if (!canBreakAfter(units, to - 1)) continue;
       const f = fitLine(units, from, to, avail, hanLatin);
       if (!f) continue;
-      const c = best[from]!.cost + f.cost;
-      if (c < best[to]!.cost) best[to] = { cost: c, line: f.line, prev: from };
+      const c = cost[from]! + f.cost;
+      if (c < cost[to]!) {
+        cost[to] = c;
+        prev[to] = from;
+      }
       reached = Math.max(reached, to);
     }
     if (reached <= from) {
       // nothing legal fits (a unit wider than the line): let the next unit stand alone
-      const f = fitLine(units, from, from + 1, avail, hanLatin)!;
-      best[from + 1] = { cost: best[from]!.cost + 1000, line: f.line, prev: from };
+      cost[from + 1] = cost[from]! + 1000;
+      prev[from + 1] = from;
       reached = from + 1;
     }
   }
+  // the lines themselves, built for the chosen breaks only
   const lines: Line[] = [];
-  for (let at = n; at > 0; at = best[at]!.prev) lines.unshift(best[at]!.line!);
+  for (let at = n; at > 0; at = prev[at]!) lines.unshift(lineOf(units, prev[at]!, at, availFrom(prev[at]!), hanLatin));
   return lines;
 }
