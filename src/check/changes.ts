@@ -160,7 +160,8 @@ export function diffPages(a: Raster, next: Raster, mmPerPx: number): { regions: 
     boxed: () => {
       const png = new PNG({ width: b.width, height: b.height });
       b.data.copy(png.data);
-      return PNG.sync.write(png);
+      // one filter for every row: pngjs otherwise tries all five on each (three times slower)
+      return PNG.sync.write(png, { filterType: 4 });
     },
   };
 }

@@ -6,7 +6,7 @@
  * change the font and a watch-mode rebuild can update the page in place.
  */
 import { InputError, InputErrors, msg, type Place } from '../messages.js';
-import { covers, FACES, fontFile, type FaceName } from './faces.js';
+import { coverage, FACES, fontFile, type FaceName } from './faces.js';
 import { subsetKey, type SubsetJob } from './subset.js';
 
 /** Text set in a face, with where it comes from (for messages). */
@@ -35,12 +35,16 @@ export function planFonts(texts: FaceText[]): FontPlan {
   const reported = new Set<string>();
   for (const t of texts) {
     const face = FACES[t.face];
+    const covers = coverage(face);
     let set = need.get(t.face);
     if (!set) need.set(t.face, (set = new Set()));
-    for (const ch of t.text) {
+    for (let i = 0; i < t.text.length; i++) {
+      const cp = t.text.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      if (set.has(cp)) continue;
+      const ch = String.fromCodePoint(cp);
       if (IGNORED.test(ch)) continue;
-      const cp = ch.codePointAt(0)!;
-      if (!covers(face, cp)) {
+      if (!covers(cp)) {
         const key = `${t.face}:${ch}`;
         if (!reported.has(key)) errors.push(msg.glyphMissing(t.place, ch, face.label));
         reported.add(key);
@@ -56,7 +60,8 @@ export function planFonts(texts: FaceText[]): FontPlan {
   let css = '';
   for (const [name, set] of [...need].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const face = FACES[name];
-    for (const ch of FIGURE_CHARS) if (covers(face, ch.codePointAt(0)!)) set.add(ch.codePointAt(0)!);
+    const covers = coverage(face);
+    for (const ch of FIGURE_CHARS) if (covers(ch.codePointAt(0)!)) set.add(ch.codePointAt(0)!);
     const job: SubsetJob = { file: fontFile(face), chars: String.fromCodePoint(...[...set].sort((a, b) => a - b)) };
     // the url names the subset: a changed character set is a new file, never a stale one
     const url = `/fonts/${face.pkg.split('/').pop()}-${face.weight}-${subsetKey(job).slice(0, 12)}.ttf`;

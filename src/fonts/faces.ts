@@ -55,25 +55,32 @@ export const FONT_TABLES = path.join(ROOT, 'dist/generated/font-coverage.json');
 let tables: Record<string, number[]> | undefined;
 
 /** Per face: one bit per BMP code point, and the astral code points, for the face's glyphs. */
-const lookups = new Map<string, { bmp: Uint8Array; astral: Set<number> }>();
+const lookups = new Map<string, (cp: number) => boolean>();
 
 /** Whether the face has a glyph for the code point. */
 export function covers(face: FaceSpec, cp: number): boolean {
+  return coverage(face)(cp);
+}
+
+/** The face's glyph test, for many code points. */
+export function coverage(face: FaceSpec): (cp: number) => boolean {
   const key = faceKey(face);
   let l = lookups.get(key);
   if (!l) {
     tables ??= JSON.parse(readFileSync(FONT_TABLES, 'utf8')) as Record<string, number[]>;
     const ranges = tables[key];
     if (!ranges) throw new Error(`no coverage table for ${key}: run "npm run compile"`);
-    l = { bmp: new Uint8Array(0x10000), astral: new Set() };
+    const bmp = new Uint8Array(0x10000);
+    const astral = new Set<number>();
     for (let k = 0; k < ranges.length; k += 2) {
       const [a, b] = [ranges[k]!, ranges[k + 1]!];
-      if (a <= 0xffff) l.bmp.fill(1, a, Math.min(b, 0xffff) + 1);
-      for (let cp = Math.max(a, 0x10000); cp <= b; cp++) l.astral.add(cp);
+      if (a <= 0xffff) bmp.fill(1, a, Math.min(b, 0xffff) + 1);
+      for (let cp = Math.max(a, 0x10000); cp <= b; cp++) astral.add(cp);
     }
+    l = (cp: number) => (cp <= 0xffff ? bmp[cp] === 1 : astral.has(cp));
     lookups.set(key, l);
   }
-  return cp <= 0xffff ? l.bmp[cp] === 1 : l.astral.has(cp);
+  return l;
 }
 
 /** Sorted code points → flat inclusive ranges (for the compile-time table). */
