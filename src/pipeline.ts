@@ -208,7 +208,6 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
     ? { columns: preset.columns, colW: g.colW, gutter: g.gutter, left: g.left, top: g.top, lines: g.lines, pitch: g.pitch }
     : undefined;
   const outDir = path.resolve(opts.outDir ?? defaultOutDir(editionDir));
-  const previous = readState(outDir);
   const printed = await printer.print(page, { w: g.pageW, h: g.pageH }, proofGrid);
   Object.assign(ms, Object.fromEntries(Object.entries(printed.ms).map(([k, v]) => [`print.${k}`, Math.round(v)])));
   stage('print');
@@ -274,6 +273,7 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   // after the PDF is in place: what changed since the last build
   const snapshotPng = await (snapshotting ?? takeSnapshot());
   if (snapshotPng) {
+    const previous = readState(outDir);
     const raster = decodePng(snapshotPng);
     const snap = snapshotOf(report, checked.chains, new Map([...charts].map(([id, c]) => [id, c.svg])));
     if (previous) {
