@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildEdition } from '../src/pipeline.js';
@@ -13,7 +13,7 @@ import { launchBrowser, type Launched } from '../src/print/browser.js';
 import { PrintSession } from '../src/print/render.js';
 import { startWatch } from '../src/cli/watch.js';
 import { captureLogger } from '../src/log.js';
-import { copyEdition, edit, expectInputErrorAsync, pdftext, squash } from './helpers.js';
+import { copyEdition, edit, expectInputErrorAsync, pdfFonts, pdftext, squash } from './helpers.js';
 
 let browser: Launched;
 test.before(async () => {
@@ -71,6 +71,26 @@ test('a correction that makes a story overset stops the build; allowed, the repo
   await session.close();
 });
 
+test('a warm rebuild whose text brings a new character swaps the font in place; the PDF is the one a fresh page prints', async () => {
+  const dir = copyEdition();
+  const out = mkdtempSync(path.join(os.tmpdir(), 'swap-'));
+  const session = new PrintSession(browser.browser);
+  const first = await buildEdition(dir, { outDir: out, session });
+  edit(dir, 'story.md', (s) => s.replace('老工业基地', '老工业龘基地'));
+  const warm = await buildEdition(dir, { outDir: out, session });
+  assert.is.not(warm.report.fonts.body!.url, first.report.fonts.body!.url, 'the body face is cut anew');
+  assert.is(warm.report.fonts.headline!.url, first.report.fonts.headline!.url, 'the other faces are not');
+  assert.is(warm.report.timingsMs['print.load'], 0, 'the page was not loaded again');
+  assert.ok(squash(pdftext(warm.pdfPath, '-raw')).includes('老工业龘基地'));
+  assert.is(pdfFonts(warm.pdfPath).length, 6);
+  await session.close();
+  // the same edition on a fresh page: the same bytes
+  const fresh = new PrintSession(browser.browser);
+  const cold = await buildEdition(dir, { outDir: mkdtempSync(path.join(os.tmpdir(), 'swap-cold-')), session: fresh });
+  assert.ok(cold.pdf.length > 0 && Buffer.from(cold.pdf).equals(Buffer.from(warm.pdf)), 'warm and fresh builds give the same bytes');
+  await fresh.close();
+});
+
 test('watch: a bad edit prints a clear error and keeps the last good PDF; the fix rebuilds', async () => {
   const dir = copyEdition();
   const out = mkdtempSync(path.join(os.tmpdir(), 'watch-'));
@@ -99,6 +119,21 @@ test('watch: a bad edit prints a clear error and keeps the last good PDF; the fi
     const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
     assert.equal(report.changes.figures.map((f: { new: string }) => f.new), ['27个']);
     assert.ok(squash(pdftext(path.join(out, 'broadsheet.pdf'), '-raw')).includes('27个创卫示范区块'));
+
+    // saves by rename (sed -i, many editors), twice over: each is seen, in a subfolder too
+    const saveByRename = (file: string, text: string) => {
+      writeFileSync(path.join(dir, `${file}.tmp123`), text);
+      renameSync(path.join(dir, `${file}.tmp123`), path.join(dir, file));
+    };
+    for (const v of [28, 29]) {
+      const k = log.lines.length;
+      saveByRename('figures.yaml', figures.replace('sanitation_blocks: { value: 26,', `sanitation_blocks: { value: ${v},`));
+      await waitFor(`the rebuild for ${v}`, () => log.lines.slice(k).some((l) => /^rebuilt /.test(l) && l.includes(`→ ${v}个`)));
+    }
+    const k = log.lines.length;
+    const table = readFileSync(path.join(dir, 'tables', 'rd.csv'), 'utf8');
+    saveByRename(path.join('tables', 'rd.csv'), table + '\n');
+    await waitFor('the rebuild for a table', () => log.lines.slice(k).some((l) => /^rebuilt /.test(l)));
   } finally {
     await w.close();
   }

@@ -3,7 +3,7 @@
  * to the edition's files. A bad edit prints its error and keeps watching; the last good PDF
  * stays in place (output is written only by a build that succeeds).
  */
-import { watch as watchFs, type FSWatcher } from 'node:fs';
+import { readdirSync, watch as watchFs, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { buildEdition, type BuildResult } from '../pipeline.js';
 import { launchBrowser } from '../print/browser.js';
@@ -60,17 +60,41 @@ export async function startWatch(edition: string, o: WatchOptions): Promise<Watc
 
   const ready = rebuild().then(() => undefined);
   let timer: NodeJS.Timeout | undefined;
-  const fsw: FSWatcher = watchFs(edition, { recursive: true }, (_event, file) => {
+  const changed = (file: string | Buffer | null) => {
     if (file && /(^|\/)\.|~$|\.swp$/.test(String(file))) return; // editors' temporary files
     if (building) again = true; // a change during a build: build once more after it
     clearTimeout(timer);
-    timer = setTimeout(() => void rebuild(), o.debounceMs ?? 60);
-  });
+    timer = setTimeout(() => {
+      watchFolders(); // a folder made since
+      void rebuild();
+    }, o.debounceMs ?? 60);
+  };
+  // every folder of the edition is watched as a folder, not file by file: an editor that saves
+  // by writing a new file and renaming it over the old one (sed -i, many editors) replaces the
+  // file a per-file watch was following, and later saves would go unseen (Node's recursive
+  // watch on Linux works that way)
+  const watchers = new Map<string, FSWatcher>();
+  const watchFolders = () => {
+    for (const d of folders(edition)) {
+      if (watchers.has(d)) continue;
+      try {
+        const w = watchFs(d, (_event, file) => changed(file));
+        w.on('error', () => {
+          w.close();
+          watchers.delete(d); // the folder is gone; made again, it is watched at the next change
+        });
+        watchers.set(d, w);
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+  };
+  watchFolders();
   return {
     ready,
     rebuild,
     async close() {
-      fsw.close();
+      for (const w of watchers.values()) w.close();
       clearTimeout(timer);
       await running.catch(() => undefined);
       await session.close();
@@ -79,3 +103,14 @@ export async function startWatch(edition: string, o: WatchOptions): Promise<Watc
   };
 }
 
+
+/** The edition folder and every folder inside it (not hidden ones). */
+function folders(dir: string): string[] {
+  const out = [dir];
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && !e.name.startsWith('.')) out.push(...folders(path.join(dir, e.name)));
+  } catch {
+    /* gone meanwhile */
+  }
+  return out;
+}

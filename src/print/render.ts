@@ -96,7 +96,8 @@ export class PrintSession {
     let loaded = preloaded ?? { load: 0, fonts: 0 };
     const prev = this.current;
     this.current = page;
-    if (!this.tab || !prev || !sameAssets(prev, page) || proof) {
+    const change = prev ? assetChange(prev, page) : 'other';
+    if (!this.tab || !prev || change === 'other' || proof) {
       if (prev) {
         await this.tab?.close().catch(() => undefined);
         this.cdp = undefined;
@@ -105,6 +106,8 @@ export class PrintSession {
       loaded = await this.loadPage(page, sizeMm);
       layout = await this.tab!.evaluate(() => (window as unknown as { broadsheetLayout: () => LayoutOut }).broadsheetLayout());
     } else {
+      // a text with a character the page's fonts lack: the faces are swapped in place
+      if (change === 'fonts') await this.swapFonts(prev, page);
       const changed = <T>(a: Map<string, T>, b: Map<string, T>) => [...b].filter(([k, v]) => a.get(k) !== v);
       const update = {
         frames: changed(prev.parts.frames, page.parts.frames),
@@ -113,7 +116,7 @@ export class PrintSession {
       };
       layout = await this.tab.evaluate(async (u) => {
         const out = (window as unknown as { broadsheetUpdate: (u: unknown) => LayoutOut }).broadsheetUpdate(u);
-        await document.fonts.ready; // a new character may have asked for a font file
+        await document.fonts.ready; // nothing should be loading: fonts are planned, and swapped above
         return out;
       }, update);
     }
@@ -212,6 +215,30 @@ export class PrintSession {
     return tab;
   }
 
+  /**
+   * Replaces the page's @font-face rules that changed (a face cut to a new character set, with
+   * the same metrics) and loads the new faces before anything is measured again; the other
+   * faces stay loaded.
+   */
+  private async swapFonts(prev: ComposedPage, page: ComposedPage): Promise<void> {
+    const [was, now] = [prev.fonts.css, page.fonts.css].map((c) => c.split('\n').filter(Boolean));
+    const same = was!.length === now!.length;
+    const swaps = now!.map((rule, i) => [i, rule] as const).filter(([i, rule]) => !same || was![i] !== rule);
+    await this.tab!.evaluate(
+      (all: boolean, swaps: (readonly [number, string])[]) => {
+        const sheet = Array.from(document.styleSheets).find((x) => x.href?.endsWith('/styles/fonts.css'))!;
+        if (all) while (sheet.cssRules.length) sheet.deleteRule(0);
+        for (const [i, rule] of swaps) {
+          if (!all) sheet.deleteRule(i);
+          sheet.insertRule(rule, i);
+        }
+      },
+      !same,
+      swaps,
+    );
+    await this.fonts(page);
+  }
+
   /** Loads every planned face explicitly and checks that each one really loaded. */
   private async fonts(page: ComposedPage): Promise<void> {
     const faces = [...page.fonts.used.keys()].map((n: FaceName) => ({ family: FACES[n].family, weight: FACES[n].weight }));
@@ -241,16 +268,20 @@ function snapshotViewport(sizeMm: { w: number; h: number }): { width: number; he
   return { width: Math.ceil((sizeMm.w / 25.4) * 96), height: Math.ceil((sizeMm.h / 25.4) * 96), deviceScaleFactor: 0.5 };
 }
 
-/** Same fonts, styles, scripts and images: a warm update is enough. */
-function sameAssets(a: ComposedPage, b: ComposedPage): boolean {
-  if (a.assets.size !== b.assets.size) return false;
-  for (const [url, x] of b.assets) {
-    if (url === '/styles/frames.css') continue;
+/**
+ * What changed between two pages besides their frames: nothing (a warm update), only the fonts
+ * (a new character: the faces are swapped in place), or styles, scripts or images (a reload).
+ */
+function assetChange(a: ComposedPage, b: ComposedPage): 'same' | 'fonts' | 'other' {
+  const others = (p: ComposedPage) => [...p.assets].filter(([url, x]) => !x.font && url !== '/styles/frames.css' && url !== '/styles/fonts.css');
+  const [xs, ys] = [others(a), others(b)];
+  if (xs.length !== ys.length) return 'other';
+  for (const [url, x] of ys) {
     const y = a.assets.get(url);
-    // a font's url names its subset (fonts/coverage.ts)
-    if (!y || y.file !== x.file || !!x.font !== !!y.font || (x.body !== y.body && !(Buffer.isBuffer(x.body) && Buffer.isBuffer(y.body) && x.body.equals(y.body)))) return false;
+    if (!y || y.file !== x.file || (x.body !== y.body && !(Buffer.isBuffer(x.body) && Buffer.isBuffer(y.body) && x.body.equals(y.body)))) return 'other';
   }
-  return true;
+  // a font's url names its subset (fonts/coverage.ts), so the style sheet says it all
+  return a.fonts.css === b.fonts.css ? 'same' : 'fonts';
 }
 
 const base64Files = new Map<string, string>();
