@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildEdition } from '../src/pipeline.js';
 import { CHROME_FLAGS, findBrowser, launchBrowser } from '../src/print/browser.js';
+import { isHeadlessShell } from '../src/print/spawn.js';
 import { PrintSession } from '../src/print/render.js';
 import { prepare } from '../src/pipeline.js';
 import { ROOT } from '../src/paths.js';
@@ -102,7 +103,7 @@ async function finalPage(): Promise<string> {
   writeFileSync(
     path.join(dir, 'floor.mjs'),
     `import puppeteer from ${JSON.stringify(path.join(ROOT, 'node_modules/puppeteer/lib/esm/puppeteer/puppeteer.js'))};
-const browser = await puppeteer.launch({ executablePath: ${JSON.stringify(findBrowser().path)}, headless: true,
+const browser = await puppeteer.launch({ executablePath: ${JSON.stringify(findBrowser().path)}, headless: ${isHeadlessShell(findBrowser().path) ? "'shell'" : 'true'},
   args: ${JSON.stringify([...CHROME_FLAGS, `--user-data-dir=${path.join(dir, 'profile')}`])} });
 const page = await browser.newPage();
 await page.goto(${JSON.stringify('file://' + path.join(dir, 'page.html'))}, { waitUntil: 'load' });

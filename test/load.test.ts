@@ -5,6 +5,9 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadEdition } from '../src/load/edition.js';
+import { parseYaml } from '../src/load/structured.js';
+import { parse as parseWithYamlPackage } from 'yaml';
+import { readFileSync } from 'node:fs';
 import { copyEdition, edit, expectInputError, lineOf, SAMPLE } from './helpers.js';
 
 test('the sample edition loads with its chains, photos, charts and tables', () => {
@@ -128,5 +131,20 @@ test('a malformed chart spec and a malformed CSV table', () => {
 
 import { createRequire } from 'node:module';
 const require_ = createRequire(import.meta.url);
+
+test('the fast YAML reader gives what the yaml package gives; positions come from the yaml package', () => {
+  for (const f of ['edition.yaml', 'figures.yaml', 'layout.yaml']) {
+    const text = readFileSync(path.join(SAMPLE, f), 'utf8');
+    const fast = parseYaml(text, f);
+    assert.equal(fast.data, parseWithYamlPackage(text), f);
+  }
+  const text = 'a: 1\nb:\n  c: [x, "2025-12-18", 2025-12-18, 0o17, 1e3, ~, true]\n';
+  const y = parseYaml(text, 't.yaml');
+  assert.equal(y.data, { a: 1, b: { c: ['x', '2025-12-18', '2025-12-18', 15, 1000, null, true] } }, 'core schema: a date stays a string');
+  assert.equal(y.locate(['b', 'c', 2]), { file: 't.yaml', line: 3, column: 24, path: '/b/c/2' });
+  // anchors and aliases go to the yaml package, with its limit on alias expansion
+  const bomb = 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
+  assert.throws(() => parseYaml(bomb, 'bomb.yaml'), /alias|Excessive/i);
+});
 
 test.run();

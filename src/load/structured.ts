@@ -1,8 +1,15 @@
 /**
- * YAML and JSON files: parsed with positions kept, so that a schema error can name the line
- * and column of the offending value in the user's file.
+ * YAML and JSON files, parsed so that a schema error can name the line and column of the
+ * offending value in the user's file.
+ *
+ * Two parsers, for speed: js-yaml reads a well-formed file (a tenth of the time of a cold
+ * start of the \`yaml\` package, which was 0.1 s on the critical path of a cold build); \`yaml\`
+ * finds positions, and only when one is asked for (an error or a warning naming a place), and
+ * reads every file js-yaml refuses or that uses anchors and aliases, so its messages and its
+ * limit on alias expansion are the ones users see. Both read YAML 1.2's core schema.
  */
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -16,7 +23,14 @@ export interface Located<T> {
   locate(pathSegs: (string | number)[]): Place;
 }
 
+/** The \`yaml\` package, loaded when first needed. */
+let yamlLib: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  return (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
+
 function locator(doc: Document, lc: LineCounter, file: string) {
+  const { isNode } = yaml();
   return (segs: (string | number)[]): Place => {
     for (let n = segs.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(segs.slice(0, n), true);
@@ -60,20 +74,45 @@ export function parseYaml(text: string, file: string, firstLine = 1): Located<un
   return memo(`yaml\0${file}\0${firstLine}\0${text}`, () => parseYamlText(text, file, firstLine));
 }
 
+/** An anchor (&a) or an alias (*a) where a value starts: such files go to the \`yaml\` package. */
+const ANCHORS = /(?:^|[\s:[{,-])[&*][^\s,[\]{}]/m;
+
 function parseYamlText(text: string, file: string, firstLine: number): Located<unknown> {
-  const lc = new LineCounter();
   const shift = firstLine - 1;
+  if (!ANCHORS.test(text)) {
+    let data: unknown;
+    try {
+      data = loadYaml(text, { schema: CORE_SCHEMA }) ?? null;
+    } catch {
+      data = undefined; // read again below: the \`yaml\` package says what is wrong, and where
+    }
+    if (data !== undefined) return { data, file, locate: lazyLocator(text, file, shift) };
+  }
+  const { LineCounter, parseDocument } = yaml();
+  const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
     throw msg.yamlSyntax(file, pos ? pos.line + shift : undefined, pos?.col, err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
   }
-  const locate = locator(doc, lc, file);
-  return {
-    data: doc.toJS({ maxAliasCount: 100 }),
-    file,
-    locate: shift ? (segs) => { const p = locate(segs); return p.line === undefined ? p : { ...p, line: p.line + shift }; } : locate,
+  return { data: doc.toJS({ maxAliasCount: 100 }), file, locate: shifted(locator(doc, lc, file), shift) };
+}
+
+function shifted(locate: (segs: (string | number)[]) => Place, shift: number): (segs: (string | number)[]) => Place {
+  return shift ? (segs) => { const p = locate(segs); return p.line === undefined ? p : { ...p, line: p.line + shift }; } : locate;
+}
+
+/** Positions found with the \`yaml\` package the first time one is asked for. */
+function lazyLocator(text: string, file: string, shift = 0): (segs: (string | number)[]) => Place {
+  let locate: ((segs: (string | number)[]) => Place) | undefined;
+  return (segs) => {
+    if (!locate) {
+      const { LineCounter, parseDocument } = yaml();
+      const lc = new LineCounter();
+      locate = shifted(locator(parseDocument(text, { lineCounter: lc }), lc, file), shift);
+    }
+    return locate(segs);
   };
 }
 
@@ -96,10 +135,8 @@ function parseJsonText(text: string, file: string): Located<unknown> {
     }
     throw msg.jsonSyntax(file, line, column, (e as Error).message.replace(/ in JSON at position \d+.*$/, ''));
   }
-  // JSON is YAML: reuse the YAML parser only for positions.
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  return { data, file, locate: locator(doc, lc, file) };
+  // JSON is YAML: the YAML parser finds positions, when one is asked for
+  return { data, file, locate: lazyLocator(text, file) };
 }
 
 const compiled = new Map<string, ValidateFunction>();

@@ -7,8 +7,13 @@
  *
  * Where the browser is found:
  * 1. CHROME_PATH or PUPPETEER_EXECUTABLE_PATH;
- * 2. Puppeteer's own downloaded browser, where a download worked;
- * 3. a system Chromium or Chrome (Debian's real binary first: /usr/bin/chromium is a wrapper).
+ * 2. Puppeteer's own downloaded browser, where a download worked (the headless shell first);
+ * 3. a system Chromium or Chrome: Debian's chromium-headless-shell first, then its real
+ *    Chromium binary (/usr/bin/chromium is a wrapper).
+ *
+ * The headless shell (Chromium's old headless mode, a binary of its own) prints the same PDF,
+ * byte for byte, in about half the time: it has no print compositor process to start and feed
+ * for every print, and it starts faster.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -19,6 +24,8 @@ import { PUPPETEER_REVISIONS } from 'puppeteer-core/internal/revisions.js';
 import { msg } from '../messages.js';
 
 const SYSTEM = [
+  '/usr/lib/chromium/chromium-headless-shell',
+  '/usr/bin/chromium-headless-shell',
   '/usr/lib/chromium/chromium',
   '/usr/bin/chromium',
   '/usr/bin/chromium-browser',
@@ -48,14 +55,22 @@ export function locateBrowser(env: NodeJS.ProcessEnv = process.env): Located {
 function downloadedChrome(env: NodeJS.ProcessEnv): string | undefined {
   const cache = env.PUPPETEER_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'puppeteer');
   const arm = process.arch === 'arm64';
-  const where: Partial<Record<NodeJS.Platform, [string, string]>> = {
-    linux: ['linux', 'chrome-linux64/chrome'],
-    darwin: [arm ? 'mac_arm' : 'mac', `chrome-mac-${arm ? 'arm64' : 'x64'}/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing`],
-    win32: ['win64', 'chrome-win64/chrome.exe'],
+  const mac = `mac${arm ? '-arm64' : '-x64'}`;
+  const where: Partial<Record<NodeJS.Platform, [string, string, string]>> = {
+    linux: ['linux', 'chrome-headless-shell-linux64/chrome-headless-shell', 'chrome-linux64/chrome'],
+    darwin: [arm ? 'mac_arm' : 'mac', `chrome-headless-shell-${mac}/chrome-headless-shell`, `chrome-${mac}/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing`],
+    win32: ['win64', 'chrome-headless-shell-win64/chrome-headless-shell.exe', 'chrome-win64/chrome.exe'],
   };
   const w = where[process.platform];
-  const p = w && path.join(cache, 'chrome', `${w[0]}-${PUPPETEER_REVISIONS.chrome}`, w[1]);
-  return p && existsSync(p) ? p : undefined;
+  if (!w) return undefined;
+  const shell = path.join(cache, 'chrome-headless-shell', `${w[0]}-${PUPPETEER_REVISIONS['chrome-headless-shell']}`, w[1]);
+  const chrome = path.join(cache, 'chrome', `${w[0]}-${PUPPETEER_REVISIONS.chrome}`, w[2]);
+  return [shell, chrome].find((p) => existsSync(p));
+}
+
+/** Chromium's old headless mode, a binary of its own (chrome-headless-shell). */
+export function isHeadlessShell(exe: string): boolean {
+  return /headless[-_]shell/.test(path.basename(exe));
 }
 
 export const CHROME_FLAGS = [
@@ -74,12 +89,11 @@ export const CHROME_FLAGS = [
 ];
 
 /**
- * What Puppeteer's own launcher adds and printing needs: the new headless mode, DevTools over a
+ * What Puppeteer's own launcher adds and printing needs: headless (added per binary), DevTools over a
  * pipe (no port, no WebSocket framing of every font the page loads), sRGB output, no scroll
  * bars in snapshots, no throttling of a tab that is not in front, and nothing phoning home.
  */
 const LAUNCH_FLAGS = [
-  '--headless=new',
   '--remote-debugging-pipe',
   '--hide-scrollbars',
   '--force-color-profile=srgb',
@@ -112,7 +126,8 @@ export interface Spawned {
 export function spawnBrowser(exe: { path: string; how: string }): Spawned {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-chrome-'));
   profiles.add(userDataDir);
-  const proc = spawn(exe.path, [...CHROME_FLAGS, ...LAUNCH_FLAGS, `--user-data-dir=${userDataDir}`, 'about:blank'], {
+  const headless = isHeadlessShell(exe.path) ? '--headless' : '--headless=new';
+  const proc = spawn(exe.path, [headless, ...CHROME_FLAGS, ...LAUNCH_FLAGS, `--user-data-dir=${userDataDir}`, 'about:blank'], {
     detached: true, // its own process group: killed as one
     stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
   });
