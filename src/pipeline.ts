@@ -15,7 +15,7 @@
  * (charts/render.ts); then the charts go in, the page is laid out and printed.
  */
 import path from 'node:path';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadEdition, type Edition } from './load/edition.js';
 import { bind, type Bound } from './bind/figures.js';
 import { checkConsistency, type Consistency } from './bind/consistency.js';
@@ -27,7 +27,7 @@ import { PrintSession } from './print/render.js';
 import { finishPdf } from './print/postprocess.js';
 import { chartReport, checkPage, figureReport, type Report } from './check/report.js';
 import { writeAtomic } from './output/write.js';
-import { compareSnapshots, decodePng, diffPages, rasterFromBytes, rasterToBytes, snapshotOf, type Raster, type Snapshot } from './check/changes.js';
+import { compareSnapshots, decodePng, diffPages, snapshotOf, type Raster, type Snapshot } from './check/changes.js';
 import { InputErrors, msg } from './messages.js';
 import { silentLogger, type Logger } from './log.js';
 import { ROOT } from './paths.js';
@@ -56,21 +56,35 @@ export interface BuildResult {
   seconds: number;
 }
 
-/** What the last build of this edition printed: kept in <out>/.broadsheet/ */
-function readState(outDir: string): { snapshot: Snapshot; raster: Raster } | undefined {
+/**
+ * What the last build of this edition printed: kept in <out>/.broadsheet/ as the page snapshot
+ * (PNG, as Chromium made it: decoded only when a later build compares with it) and a summary.
+ */
+function readState(outDir: string): { snapshot: Snapshot; png: Buffer } | undefined {
   try {
     return {
       snapshot: JSON.parse(readFileSync(path.join(outDir, STATE_DIR, 'state.json'), 'utf8')) as Snapshot,
-      raster: rasterFromBytes(readFileSync(path.join(outDir, STATE_DIR, 'page.rgba'))),
+      png: readFileSync(path.join(outDir, STATE_DIR, 'page.png')),
     };
   } catch {
     return undefined;
   }
 }
 
-function writeState(outDir: string, snap: Snapshot, raster: Raster): void {
-  writeAtomic(path.join(outDir, STATE_DIR, 'page.rgba'), rasterToBytes(raster));
+function writeState(outDir: string, snap: Snapshot, png: Uint8Array): void {
+  writeAtomic(path.join(outDir, STATE_DIR, 'page.png'), png);
   writeAtomic(path.join(outDir, STATE_DIR, 'state.json'), JSON.stringify(snap));
+  rmSync(path.join(outDir, STATE_DIR, 'page.rgba'), { force: true }); // an earlier version's state
+}
+
+/** The last snapshot decoded, by its bytes: a watch session decodes each page once. */
+let lastDecoded: { png: Buffer; raster: Raster } | undefined;
+function decodeSnapshot(png: Uint8Array): Raster {
+  const b = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  if (lastDecoded?.png.equals(b)) return lastDecoded.raster;
+  const raster = decodePng(b);
+  lastDecoded = { png: Buffer.from(b), raster };
+  return raster;
 }
 
 const STATE_DIR = '.broadsheet';
@@ -274,17 +288,17 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   const snapshotPng = await (snapshotting ?? takeSnapshot());
   if (snapshotPng) {
     const previous = readState(outDir);
-    const raster = decodePng(snapshotPng);
     const snap = snapshotOf(report, checked.chains, new Map([...charts].map(([id, c]) => [id, c.svg])));
     if (previous) {
-      const diff = diffPages(previous.raster, raster, 25.4 / 48);
+      const before = decodeSnapshot(previous.png);
+      const diff = diffPages(before, decodeSnapshot(snapshotPng), 25.4 / 48);
       report.changes = { ...compareSnapshots(previous.snapshot, snap), regions: diff.regions };
       if (diff.regions.length) {
         writeAtomic(path.join(outDir, 'changes.png'), diff.boxed());
         report.changes.image = path.join(outDir, 'changes.png');
       }
     }
-    writeState(outDir, snap, raster);
+    writeState(outDir, snap, snapshotPng);
     stage('changes');
   }
   writeAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');

@@ -69,18 +69,6 @@ export function decodePng(png: Uint8Array): Raster {
   return { width: p.width, height: p.height, data: p.data };
 }
 
-/** A raster stored as 8 bytes of size and then RGBA, so the next build need not decode a PNG. */
-export function rasterToBytes(r: Raster): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(r.width, 0);
-  head.writeUInt32BE(r.height, 4);
-  return Buffer.concat([head, Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength)]);
-}
-
-export function rasterFromBytes(b: Buffer): Raster {
-  return { width: b.readUInt32BE(0), height: b.readUInt32BE(4), data: b.subarray(8) };
-}
-
 export function diffPages(a: Raster, next: Raster, mmPerPx: number): { regions: ChangeReport['regions']; boxed: () => Buffer } {
   const b = { ...next, data: Buffer.from(next.data) }; // boxes are drawn on a copy
   const B = 6; // block size in px

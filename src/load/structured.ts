@@ -9,6 +9,7 @@
  * limit on alias expansion are the ones users see. Both read YAML 1.2's core schema.
  */
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
+import * as YAML from 'yaml';
 import type { Document, LineCounter } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
@@ -23,14 +24,8 @@ export interface Located<T> {
   locate(pathSegs: (string | number)[]): Place;
 }
 
-/** The \`yaml\` package, loaded when first needed. */
-let yamlLib: typeof import('yaml') | undefined;
-function yaml(): typeof import('yaml') {
-  return (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
-}
-
 function locator(doc: Document, lc: LineCounter, file: string) {
-  const { isNode } = yaml();
+  const { isNode } = YAML;
   return (segs: (string | number)[]): Place => {
     for (let n = segs.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(segs.slice(0, n), true);
@@ -88,7 +83,7 @@ function parseYamlText(text: string, file: string, firstLine: number): Located<u
     }
     if (data !== undefined) return { data, file, locate: lazyLocator(text, file, shift) };
   }
-  const { LineCounter, parseDocument } = yaml();
+  const { LineCounter, parseDocument } = YAML;
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: true });
   const err = doc.errors[0];
@@ -103,16 +98,33 @@ function shifted(locate: (segs: (string | number)[]) => Place, shift: number): (
   return shift ? (segs) => { const p = locate(segs); return p.line === undefined ? p : { ...p, line: p.line + shift }; } : locate;
 }
 
-/** Positions found with the \`yaml\` package the first time one is asked for. */
+/**
+ * Places whose line and column are found with the \`yaml\` package when first read: the stages
+ * name a place for every value a message might be about, and almost none is ever printed.
+ */
 function lazyLocator(text: string, file: string, shift = 0): (segs: (string | number)[]) => Place {
   let locate: ((segs: (string | number)[]) => Place) | undefined;
-  return (segs) => {
+  const find = (segs: (string | number)[]): Place => {
     if (!locate) {
-      const { LineCounter, parseDocument } = yaml();
+      const { LineCounter, parseDocument } = YAML;
       const lc = new LineCounter();
       locate = shifted(locator(parseDocument(text, { lineCounter: lc }), lc, file), shift);
     }
     return locate(segs);
+  };
+  return (segs) => {
+    let found: Place | undefined;
+    const at = () => (found ??= find(segs));
+    return {
+      file,
+      path: pointer(segs),
+      get line() {
+        return at().line;
+      },
+      get column() {
+        return at().column;
+      },
+    };
   };
 }
 
