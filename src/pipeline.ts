@@ -11,8 +11,10 @@
  *
  * In a build (run() below) the stages overlap where two cores allow: Chromium starts before
  * the command line has loaded (bin/broadsheet.js, print/spawn.ts); the page is composed
- * without its charts and loads in Chromium while a worker thread draws them
- * (charts/render.ts); then the charts go in, the page is laid out and printed.
+ * without its charts, its fonts are cut (fonts/subset.ts), and it loads in Chromium while the
+ * charts come from the cache or a worker thread draws them (charts/render.ts); then the charts
+ * go in, the page is laid out and printed. Fonts cut and charts drawn are kept on disk for the
+ * next build (disk-cache.ts).
  */
 import path from 'node:path';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -199,12 +201,12 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   // the page's fonts are cut (or read from their cache) while Chromium starts
   if (ahead) for (const job of ahead.fonts.files.values()) subsetBytes(job).catch(() => undefined);
   stage('compose.ahead');
-  const printer = await printerP;
-  stage('browserWait');
-  // the chart worker starts only now: on two cores, Chromium starts faster alone; the charts
-  // are drawn while the page loads
+  // the charts: from the cache, else drawn on the worker while Chromium starts and the page
+  // loads (the headless shell starts fast enough that both fit on two cores)
   const charting = renderCharts(ed, bound, layout);
   charting.catch(() => undefined);
+  const printer = await printerP;
+  stage('browserWait');
   const loading = ahead ? printer.load(ahead, { w: layout.grid.pageW, h: layout.grid.pageH }) : undefined;
   loading?.catch(() => undefined);
   const charts = await charting;
