@@ -6,7 +6,7 @@
 import AjvModule from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -60,12 +60,10 @@ if (!(existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp))) {
 // The code points each face has a glyph for (src/fonts/faces.ts reads this instead of opening
 // 15 MB font files on every build); made again when a font package changes.
 const { FACES, FONT_TABLES, faceKey, fontFile, toRanges } = await import('../dist/src/fonts/faces.js');
+const { fileStamp } = await import('../dist/src/disk-cache.js');
 const fontkit = await import('fontkit');
 const fontStamp = Object.values(FACES)
-  .map((f) => {
-    const s = statSync(fontFile(f));
-    return `${fontFile(f)}:${s.size}:${s.mtimeMs}`;
-  })
+  .map((f) => fileStamp(fontFile(f)))
   .join('|');
 {
   if (!existsSync(FONT_TABLES) || JSON.parse(readFileSync(FONT_TABLES, 'utf8')).stamp !== fontStamp) {

@@ -6,7 +6,7 @@
  * absent; a cache that cannot be read or written costs time, never a wrong page.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeAtomic } from './output/write.js';
@@ -43,8 +43,25 @@ export function writeCached(kind: string, name: string, data: Uint8Array | strin
   }
 }
 
+/** A file as an entry's name depends on it: its path, size and time (absent files too). */
+export function fileStamp(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${file}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return `${file}:absent`;
+  }
+}
+
+const identities = new Map<string, string>();
 /** A file named by the npm package it belongs to and that package's version, e.g. vega@6.4.0/build/vega-node.js. */
 export function packageIdentity(file: string): string {
+  let id = identities.get(file);
+  if (id === undefined) identities.set(file, (id = findPackage(file)));
+  return id;
+}
+
+function findPackage(file: string): string {
   let dir = path.dirname(file);
   while (dir !== path.dirname(dir)) {
     try {

@@ -9,12 +9,11 @@
  *   and fonts that draw it: a rebuild draws only the charts whose data or size changed, and
  *   the worker is not started at all when none did.
  */
-import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { cacheKey, packageIdentity, readCached, writeCached } from '../disk-cache.js';
+import { cacheKey, fileStamp, packageIdentity, readCached, writeCached } from '../disk-cache.js';
 import { ROOT } from '../paths.js';
 import { msg } from '../messages.js';
 import type { BoundTable } from '../bind/figures.js';
@@ -172,18 +171,10 @@ let stamp: string | undefined;
 function drawStamp(): string {
   if (stamp === undefined) {
     const dir = path.dirname(fileURLToPath(WORKER));
-    const code = ['worker.js', 'worker.cjs', 'draw.js', 'metrics.js', 'theme.js']
-      .map((f) => path.join(dir, f))
-      .filter((f) => existsSync(f))
-      .map((f) => {
-        const st = statSync(f);
-        return `${f}:${st.size}:${st.mtimeMs}`;
-      });
+    const code = ['worker.js', 'worker.cjs', 'draw.js', 'metrics.js', 'theme.js'].map((f) => fileStamp(path.join(dir, f)));
     const require = createRequire(import.meta.url);
     const libs = ['vega', 'vega-lite', 'vega-interpreter'].map((p) => packageIdentity(require.resolve(p)));
-    const metrics = path.join(ROOT, 'dist/generated/chart-metrics.json');
-    const m = existsSync(metrics) ? statSync(metrics) : undefined;
-    stamp = [...code, ...libs, `metrics:${m?.size}:${m?.mtimeMs}`].join('|');
+    stamp = [...code, ...libs, fileStamp(path.join(ROOT, 'dist/generated/chart-metrics.json'))].join('|');
   }
   return stamp;
 }

@@ -50,10 +50,10 @@ export function captionLines(caption: string, widthMm: number): number {
 
 const hb = Handlebars.create();
 let templates: Map<string, Handlebars.TemplateDelegate> | undefined;
-/** The page template and one template per partial (frame kinds, chain sources). */
 /** templates/ precompiled by `npm run compile` (scripts/build-tables.mjs): page.hbs and partials/*.hbs */
 const TEMPLATE_SPECS = path.join(ROOT, 'dist/generated/templates.cjs');
 
+/** The page template and one template per partial (frame kinds, chain sources). */
 function template(name: string): Handlebars.TemplateDelegate {
   if (!templates) {
     templates = new Map();

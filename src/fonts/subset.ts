@@ -45,6 +45,7 @@ export function subsetBytes(job: SubsetJob): Promise<Buffer> {
   let p = memory.get(key);
   if (!p) {
     p = make(job, key);
+    if (memory.size > 32) memory.clear(); // a long watch session: old character sets go
     memory.set(key, p);
     p.catch(() => memory.delete(key));
   }

@@ -2,15 +2,14 @@
  * YAML and JSON files, parsed so that a schema error can name the line and column of the
  * offending value in the user's file.
  *
- * Two parsers, for speed: js-yaml reads a well-formed file (a tenth of the time of a cold
+ * Two parsers, for speed: js-yaml reads a well-formed file (a third of the time of a cold
  * start of the \`yaml\` package, which was 0.1 s on the critical path of a cold build); \`yaml\`
  * finds positions, and only when one is asked for (an error or a warning naming a place), and
  * reads every file js-yaml refuses or that uses anchors and aliases, so its messages and its
  * limit on alias expansion are the ones users see. Both read YAML 1.2's core schema.
  */
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import * as YAML from 'yaml';
-import type { Document, LineCounter } from 'yaml';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -25,7 +24,6 @@ export interface Located<T> {
 }
 
 function locator(doc: Document, lc: LineCounter, file: string) {
-  const { isNode } = YAML;
   return (segs: (string | number)[]): Place => {
     for (let n = segs.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(segs.slice(0, n), true);
@@ -42,7 +40,6 @@ export function pointer(segs: (string | number)[]): string {
   return segs.length ? '/' + segs.join('/') : '';
 }
 
-/** `firstLine`: the file line the text starts on (front matter starts on line 2). */
 /**
  * Parsed files by name and text: a rebuild after a one-figure correction parses only the file
  * that changed. Cached values are frozen, so no stage can change what the next build reads.
@@ -65,6 +62,7 @@ function deepFreeze(v: unknown): void {
   }
 }
 
+/** `firstLine`: the file line the text starts on (front matter starts on line 2). */
 export function parseYaml(text: string, file: string, firstLine = 1): Located<unknown> {
   return memo(`yaml\0${file}\0${firstLine}\0${text}`, () => parseYamlText(text, file, firstLine));
 }
@@ -83,7 +81,6 @@ function parseYamlText(text: string, file: string, firstLine: number): Located<u
     }
     if (data !== undefined) return { data, file, locate: lazyLocator(text, file, shift) };
   }
-  const { LineCounter, parseDocument } = YAML;
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: true });
   const err = doc.errors[0];
@@ -106,7 +103,6 @@ function lazyLocator(text: string, file: string, shift = 0): (segs: (string | nu
   let locate: ((segs: (string | number)[]) => Place) | undefined;
   const find = (segs: (string | number)[]): Place => {
     if (!locate) {
-      const { LineCounter, parseDocument } = YAML;
       const lc = new LineCounter();
       locate = shifted(locator(parseDocument(text, { lineCounter: lc }), lc, file), shift);
     }

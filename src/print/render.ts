@@ -31,7 +31,8 @@ type LayoutOut = LayoutResult;
 /**
  * A print session: one tab that stays loaded between builds. The first print loads the page;
  * later prints replace only the frames and texts that changed and thread again only the chains
- * they touch, unless the fonts or styles changed, which reloads the page.
+ * they touch; a face cut anew (a new character) is swapped in place; changed styles, scripts or
+ * images reload the page.
  */
 export class PrintSession {
   private tab: Page | undefined;
