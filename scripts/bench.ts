@@ -34,7 +34,12 @@ const median = (xs: number[]) => {
  * Runs a command; returns wall time and, when asked, the peak RSS of it and all its descendants.
  * Sampling /proc every 25 ms costs CPU on a 2-core machine, so timed runs do not sample.
  */
-function timed(cmd: string, args: string[], sampleMemory = false, env: Record<string, string> = {}): Promise<{ ms: number; peakMb: number }> {
+function timed(
+  cmd: string,
+  args: string[],
+  sampleMemory = false,
+  env: Record<string, string> = {},
+): Promise<{ ms: number; peakMb: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
@@ -88,7 +93,7 @@ async function finalPage(): Promise<string> {
   for (const [url, a] of p.page.assets) {
     const file = path.join(dir, url);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, a.font ? await subsetBytes(a.font) : a.body ?? readFileSync(a.file!));
+    writeFileSync(file, a.font ? await subsetBytes(a.font) : (a.body ?? readFileSync(a.file!)));
   }
   // the threaded page, without our script and with relative URLs
   writeFileSync(
@@ -99,7 +104,10 @@ async function finalPage(): Promise<string> {
       .replace(/(href|src)="\//g, '$1="./')
       .replace(/url\(\//g, 'url(./'),
   );
-  writeFileSync(path.join(dir, 'styles', 'fonts.css'), readFileSync(path.join(dir, 'styles', 'fonts.css'), 'utf8').replace(/url\(\/fonts\//g, 'url(../fonts/'));
+  writeFileSync(
+    path.join(dir, 'styles', 'fonts.css'),
+    readFileSync(path.join(dir, 'styles', 'fonts.css'), 'utf8').replace(/url\(\/fonts\//g, 'url(../fonts/'),
+  );
   writeFileSync(
     path.join(dir, 'floor.mjs'),
     `import puppeteer from ${JSON.stringify(path.join(ROOT, 'node_modules/puppeteer/lib/esm/puppeteer/puppeteer.js'))};
@@ -156,7 +164,9 @@ for (let i = 0; i < RUNS; i++) {
 // memory in separate runs of (a), sampled
 for (let i = 0; i < Math.min(RUNS, 3); i++) {
   const out = mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
-  peaks.push((await timed(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', SAMPLE, '--out', out], true)).peakMb);
+  peaks.push(
+    (await timed(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', SAMPLE, '--out', out], true)).peakMb,
+  );
 }
 const w = await warm();
 const [a, b, c, c2] = [median(cold), median(floor), median(w.pdfMs), median(w.totalMs)];
@@ -166,13 +176,25 @@ const rows = [
   ['(b) floor: bare Puppeteer print of the final page', `${b.toFixed(0)} ms`],
   ['(c) warm rebuild after a one-figure correction, PDF in place', `${c.toFixed(0)} ms`],
   ['    … and the change report written', `${c2.toFixed(0)} ms`],
-  ['(d) peak memory of (a), node + Chromium', `${median(peaks).toFixed(0)} MB (max ${Math.max(...peaks).toFixed(0)} MB)`],
+  [
+    '(d) peak memory of (a), node + Chromium',
+    `${median(peaks).toFixed(0)} MB (max ${Math.max(...peaks).toFixed(0)} MB)`,
+  ],
   ['a/b', (a / b).toFixed(2)],
   ['c/b', (c / b).toFixed(2)],
 ];
 const cpu = os.cpus();
-console.log(`Broadsheet bench: medians of ${RUNS} runs; ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, ${findBrowser().path}`);
+console.log(
+  `Broadsheet bench: medians of ${RUNS} runs; ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, ${findBrowser().path}`,
+);
 const width = Math.max(...rows.map((r) => r[0]!.length));
 for (const [k, v] of rows) console.log(`  ${k!.padEnd(width)}  ${v}`);
 mkdirSync(path.join(ROOT, 'out'), { recursive: true });
-writeFileSync(path.join(ROOT, 'out', 'bench.json'), JSON.stringify({ runs: RUNS, cold, coldNewFonts: coldNew, floor, warmPdf: w.pdfMs, warmTotal: w.totalMs, peakMb: peaks }, null, 2));
+writeFileSync(
+  path.join(ROOT, 'out', 'bench.json'),
+  JSON.stringify(
+    { runs: RUNS, cold, coldNewFonts: coldNew, floor, warmPdf: w.pdfMs, warmTotal: w.totalMs, peakMb: peaks },
+    null,
+    2,
+  ),
+);

@@ -21,7 +21,9 @@ const out = path.resolve('dist/generated/vega-lite-validate.cjs');
 const stamp = `// vega-lite ${version}\n`;
 if (!(existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp))) {
   const ajv = new Ajv({
-    strict: false, allErrors: true, code: { source: true },
+    strict: false,
+    allErrors: true,
+    code: { source: true },
     formats: { uri: true, 'uri-reference': true, 'color-hex': true },
   });
   const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
@@ -35,7 +37,9 @@ if (!(existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp))) {
   const { makeCodeCache } = await import('../dist/src/code-cache.js');
   const { readdirSync } = await import('node:fs');
   const dir = 'data/yuhu-2025/charts';
-  const specs = readdirSync(dir).filter((f) => f.endsWith('.vl.json')).map((f) => ({ ...JSON.parse(readFileSync(path.join(dir, f), 'utf8')), data: { values: [{ a: 1, b: 'x' }] } }));
+  const specs = readdirSync(dir)
+    .filter((f) => f.endsWith('.vl.json'))
+    .map((f) => ({ ...JSON.parse(readFileSync(path.join(dir, f), 'utf8')), data: { values: [{ a: 1, b: 'x' }] } }));
   makeCodeCache(out, (m) => {
     const validate = m.default ?? m;
     for (const spec of specs) validate(spec);
@@ -68,7 +72,8 @@ const fontStamp = Object.values(FACES)
 {
   if (!existsSync(FONT_TABLES) || JSON.parse(readFileSync(FONT_TABLES, 'utf8')).stamp !== fontStamp) {
     const table = { stamp: fontStamp };
-    for (const face of Object.values(FACES)) table[faceKey(face)] = toRanges(fontkit.create(readFileSync(fontFile(face))).characterSet);
+    for (const face of Object.values(FACES))
+      table[faceKey(face)] = toRanges(fontkit.create(readFileSync(fontFile(face))).characterSet);
     writeFileSync(FONT_TABLES, JSON.stringify(table));
   }
 }
@@ -77,9 +82,19 @@ const fontStamp = Object.values(FACES)
 {
   const { default: Handlebars } = await import('handlebars');
   const { readdirSync } = await import('node:fs');
-  const sources = [['page', 'templates/page.hbs'], ...readdirSync('templates/partials').filter((f) => f.endsWith('.hbs')).map((f) => [f.replace(/\.hbs$/, ''), `templates/partials/${f}`])];
-  const body = sources.map(([name, file]) => `  ${JSON.stringify(name)}: ${Handlebars.precompile(readFileSync(file, 'utf8'))}`).join(',\n');
-  writeFileSync('dist/generated/templates.cjs', `// made from templates/ by scripts/build-tables.mjs\nmodule.exports = {\n${body}\n};\n`);
+  const sources = [
+    ['page', 'templates/page.hbs'],
+    ...readdirSync('templates/partials')
+      .filter((f) => f.endsWith('.hbs'))
+      .map((f) => [f.replace(/\.hbs$/, ''), `templates/partials/${f}`]),
+  ];
+  const body = sources
+    .map(([name, file]) => `  ${JSON.stringify(name)}: ${Handlebars.precompile(readFileSync(file, 'utf8'))}`)
+    .join(',\n');
+  writeFileSync(
+    'dist/generated/templates.cjs',
+    `// made from templates/ by scripts/build-tables.mjs\nmodule.exports = {\n${body}\n};\n`,
+  );
 }
 
 // Advance widths (em) of the chart face for the characters charts print besides ideographs
@@ -87,7 +102,14 @@ const fontStamp = Object.values(FACES)
 // enclosed numbers, geometric shapes), measured on the page's own font files, so a build
 // measures chart text without opening a font file (src/charts/metrics.ts).
 const metricsOut = path.resolve('dist/generated/chart-metrics.json');
-const RANGES = [[0x20, 0xff], [0x2000, 0x206f], [0x2190, 0x21ff], [0x2200, 0x22ff], [0x2460, 0x24ff], [0x25a0, 0x25ff]];
+const RANGES = [
+  [0x20, 0xff],
+  [0x2000, 0x206f],
+  [0x2190, 0x21ff],
+  [0x2200, 0x22ff],
+  [0x2460, 0x24ff],
+  [0x25a0, 0x25ff],
+];
 const metricsStamp = JSON.stringify(RANGES) + fontStamp;
 if (!existsSync(metricsOut) || JSON.parse(readFileSync(metricsOut, 'utf8')).ranges !== metricsStamp) {
   const table = { ranges: metricsStamp };
@@ -95,7 +117,8 @@ if (!existsSync(metricsOut) || JSON.parse(readFileSync(metricsOut, 'utf8')).rang
     const font = fontkit.create(readFileSync(fontFile(face)));
     const w = {};
     for (const [from, to] of RANGES) {
-      for (let cp = from; cp <= to; cp++) if (font.hasGlyphForCodePoint(cp)) w[cp] = font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm;
+      for (let cp = from; cp <= to; cp++)
+        if (font.hasGlyphForCodePoint(cp)) w[cp] = font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm;
     }
     table[face.weight] = { widths: w };
   }

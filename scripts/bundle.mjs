@@ -36,7 +36,9 @@ await build({
     {
       name: 'shared-spawn',
       setup(b) {
-        b.onResolve({ filter: /^\.\/spawn\.js$/ }, (a) => (a.importer.endsWith('browser.ts') ? { path: './spawn.cjs', external: true } : undefined));
+        b.onResolve({ filter: /^\.\/spawn\.js$/ }, (a) =>
+          a.importer.endsWith('browser.ts') ? { path: './spawn.cjs', external: true } : undefined,
+        );
       },
     },
   ],

@@ -15,8 +15,13 @@ import { launchBrowser } from '../src/print/browser.js';
 import { FACES, fontFile } from '../src/fonts/faces.js';
 
 const dir = process.argv[2] ?? 'data/yuhu-2025';
-const edition = parse(readFileSync(path.join(dir, 'edition.yaml'), 'utf8'));
-const layout = parse(readFileSync(path.join(dir, 'layout.yaml'), 'utf8'));
+const edition = parse(readFileSync(path.join(dir, 'edition.yaml'), 'utf8')) as {
+  preset: string;
+  photos: Record<string, { file: string }>;
+};
+const layout = parse(readFileSync(path.join(dir, 'layout.yaml'), 'utf8')) as {
+  frames: { kind: string; ref: string; columns: [number, number]; top: number; lines: number }[];
+};
 const story = parseStory(readFileSync(path.join(dir, 'story.md'), 'utf8'), 'story.md');
 const grid = gridOf(PRESETS[edition.preset]!);
 const sansTtf = pathToFileURL(fontFile(FACES.sansBold)).href;
@@ -25,7 +30,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'placeholders-'));
 const b = await launchBrowser();
 try {
   const tab = await b.browser.newPage();
-  for (const f of layout.frames.filter((x: { kind: string }) => x.kind === 'photo')) {
+  for (const f of layout.frames.filter((x) => x.kind === 'photo')) {
     const box = boxOf(grid, f.columns[0], f.columns[1], f.top, f.lines);
     const caption = story.photos.find((p) => p.id === f.ref)?.text ?? '';
     const hMm = box.h - captionLines(caption, box.w) * grid.pitch;
@@ -45,8 +50,8 @@ try {
     await tab.setViewport({ width: w, height: h, deviceScaleFactor: 1 });
     await tab.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     await tab.evaluate(() => document.fonts.ready);
-    const out = path.join(dir, edition.photos[f.ref].file);
-    await tab.screenshot({ path: out as `${string}.jpeg`, type: 'jpeg', quality: 82 });
+    const out = path.join(dir, edition.photos[f.ref]!.file);
+    await tab.screenshot({ path: out, type: 'jpeg', quality: 82 });
     console.log(`${out}: ${w} × ${h} px for ${box.w.toFixed(1)} × ${hMm.toFixed(1)} mm`);
   }
 } finally {

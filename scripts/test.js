@@ -12,6 +12,7 @@ child.stdout.on('data', (d) => {
   process.stdout.write(d);
 });
 child.on('close', (code) => {
+  // eslint-disable-next-line no-control-regex -- uvu's colours
   const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
   const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
   const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);

@@ -18,7 +18,13 @@ function compile(file: string, cachedData?: Buffer): { script: vm.Script; export
     ...(cachedData ? { cachedData } : {}),
   });
   const module = { exports: {} as unknown };
-  (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, createRequire(file), module, file, path.dirname(file));
+  (script.runInThisContext() as (...a: unknown[]) => void)(
+    module.exports,
+    createRequire(file),
+    module,
+    file,
+    path.dirname(file),
+  );
   return { script, exports: module.exports };
 }
 
@@ -49,4 +55,3 @@ export function makeCodeCache(file: string, exercise: (exports: unknown) => void
   writeFileSync(`${file}.v8cache`, script.createCachedData());
   writeFileSync(`${file}.v8cache.json`, stampOf(file));
 }
-

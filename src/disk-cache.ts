@@ -65,7 +65,10 @@ function findPackage(file: string): string {
   let dir = path.dirname(file);
   while (dir !== path.dirname(dir)) {
     try {
-      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name && pkg.version) return `${pkg.name}@${pkg.version}/${path.relative(dir, file)}`;
     } catch {
       /* not a package folder */

@@ -76,47 +76,102 @@ export const msg = {
     new InputError(
       `figure {${name}} is not defined in figures.yaml`,
       place,
-      near.length ? `did you mean ${near.map((n) => `{${n}}`).join(' or ')}? Otherwise add "${name}" to figures.yaml` : `add "${name}" to figures.yaml`,
+      near.length
+        ? `did you mean ${near.map((n) => `{${n}}`).join(' or ')}? Otherwise add "${name}" to figures.yaml`
+        : `add "${name}" to figures.yaml`,
     ),
   badFigureFormat: (place: Place, name: string, format: string) =>
-    new InputError(`figure {${name}:${format}}: unknown format "${format}"`, place, 'use {name} for value and unit, or {name:num} for the number alone'),
+    new InputError(
+      `figure {${name}:${format}}: unknown format "${format}"`,
+      place,
+      'use {name} for value and unit, or {name:num} for the number alone',
+    ),
   unknownTable: (place: Place, name: string) =>
-    new InputError(`data table "${name}" does not exist`, place, `add tables/${name}.csv to the edition or correct the name`),
+    new InputError(
+      `data table "${name}" does not exist`,
+      place,
+      `add tables/${name}.csv to the edition or correct the name`,
+    ),
   unknownChart: (place: Place, id: string) =>
     new InputError(`chart "${id}" is not declared in edition.yaml`, place, `add it under "charts:" in edition.yaml`),
   unknownPhoto: (place: Place, id: string) =>
     new InputError(`photo "${id}" is not declared in edition.yaml`, place, `add it under "photos:" in edition.yaml`),
   unknownFactbox: (place: Place, id: string) =>
-    new InputError(`fact box "${id}" is not declared in edition.yaml`, place, `add it under "factboxes:" in edition.yaml`),
+    new InputError(
+      `fact box "${id}" is not declared in edition.yaml`,
+      place,
+      `add it under "factboxes:" in edition.yaml`,
+    ),
   unknownChain: (place: Place, id: string) =>
-    new InputError(`text chain "${id}" is not in the story`, place, `start a chain in story.md with a line "::chain ${id}"`),
+    new InputError(
+      `text chain "${id}" is not in the story`,
+      place,
+      `start a chain in story.md with a line "::chain ${id}"`,
+    ),
   chainWithoutFrames: (place: Place, id: string) =>
-    new InputError(`the story's chain "${id}" has no text frame in the layout`, place, `add a frame with "chain: ${id}" to layout.yaml`),
+    new InputError(
+      `the story's chain "${id}" has no text frame in the layout`,
+      place,
+      `add a frame with "chain: ${id}" to layout.yaml`,
+    ),
   elementNotPlaced: (place: Place, kind: string, id: string) =>
     new InputError(`${kind} "${id}" is not placed on the page`, place, `give it a frame in layout.yaml, or remove it`),
   unknownDirective: (place: Place, line: string) =>
-    new InputError(`unknown directive "${line}"`, place, 'directives are ::chain <id>, ::photo <id> <caption>, ::chart <id> <caption>'),
-  emptyStory: (file: string) => new InputError('the story has no text', { file }, 'write the story body below the front matter'),
+    new InputError(
+      `unknown directive "${line}"`,
+      place,
+      'directives are ::chain <id>, ::photo <id> <caption>, ::chart <id> <caption>',
+    ),
+  emptyStory: (file: string) =>
+    new InputError('the story has no text', { file }, 'write the story body below the front matter'),
   textOutsideChain: (place: Place) =>
     new InputError('text before the first "::chain" line', place, 'start the body with a line such as "::chain lead"'),
   unknownPreset: (place: Place, name: string, known: string[]) =>
     new InputError(`unknown page preset "${name}"`, place, `use one of: ${known.join(', ')}`),
   pathEscapes: (place: Place, ref: string) =>
-    new InputError(`path "${ref}" leaves the edition folder`, place, 'keep images, tables and charts inside the edition folder and use relative paths'),
+    new InputError(
+      `path "${ref}" leaves the edition folder`,
+      place,
+      'keep images, tables and charts inside the edition folder and use relative paths',
+    ),
   dataUrlRefused: (place: Place, url: string) =>
-    new InputError(`chart data from "${url}" is refused: charts read only the edition's tables`, place, 'use "data": {"name": "<table>"} with a CSV file in tables/'),
+    new InputError(
+      `chart data from "${url}" is refused: charts read only the edition's tables`,
+      place,
+      'use "data": {"name": "<table>"} with a CSV file in tables/',
+    ),
   invalidChart: (place: Place, detail: string) =>
-    new InputError(`not a valid Vega-Lite spec: ${detail}`, place, 'check the spec against https://vega.github.io/vega-lite/docs/'),
+    new InputError(
+      `not a valid Vega-Lite spec: ${detail}`,
+      place,
+      'check the spec against https://vega.github.io/vega-lite/docs/',
+    ),
   chartField: (place: Place, field: string, table: string, columns: string[]) =>
-    new InputError(`field "${field}" is not a column of table "${table}" (${columns.join(', ')})`, place, 'correct the field name in the spec or the column header in the table'),
+    new InputError(
+      `field "${field}" is not a column of table "${table}" (${columns.join(', ')})`,
+      place,
+      'correct the field name in the spec or the column header in the table',
+    ),
   chartFailed: (place: Place, detail: string) =>
-    new InputError(`the chart could not be rendered: ${detail}`, place, 'check the fields used in the encoding against the table'),
+    new InputError(
+      `the chart could not be rendered: ${detail}`,
+      place,
+      'check the fields used in the encoding against the table',
+    ),
   imageUnreadable: (place: Place, detail: string) =>
     new InputError(`image cannot be read: ${detail}`, place, 'use a JPEG or PNG file that opens in an image viewer'),
   imageTooLarge: (place: Place, w: number, h: number, max: number) =>
-    new InputError(`image is ${w} × ${h} px, more than ${max} px on a side`, place, 'scale the image down to 300 ppi at its printed size'),
+    new InputError(
+      `image is ${w} × ${h} px, more than ${max} px on a side`,
+      place,
+      'scale the image down to 300 ppi at its printed size',
+    ),
   imageLowResolution: (place: Place, ppi: number) =>
-    new InputError(`image is only ${ppi.toFixed(0)} ppi at its placed size (150 is the minimum for print)`, place, 'supply a larger image or make its frame smaller'),
+    new InputError(
+      `image is only ${ppi.toFixed(0)} ppi at its placed size (150 is the minimum for print)`,
+      place,
+      'supply a larger image or make its frame smaller',
+    ),
   glyphMissing: (place: Place, ch: string, face: string) =>
     new InputError(
       `character "${ch}" (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is in no font of the ${face} face`,
@@ -132,9 +187,17 @@ export const msg = {
   frameOffGrid: (place: Place, id: string, detail: string) =>
     new InputError(`frame "${id}" ${detail}`, place, 'frames must lie inside the page grid'),
   tooManyRows: (place: Place, rows: number, max: number) =>
-    new InputError(`${rows} rows: more than the ${max} a chart on paper can show`, place, 'aggregate the data before charting it'),
+    new InputError(
+      `${rows} rows: more than the ${max} a chart on paper can show`,
+      place,
+      'aggregate the data before charting it',
+    ),
   tooLarge: (file: string, bytes: number, max: number) =>
-    new InputError(`file is ${(bytes / 1e6).toFixed(1)} MB, over the limit of ${(max / 1e6).toFixed(0)} MB`, { file }, 'split or shorten the file'),
+    new InputError(
+      `file is ${(bytes / 1e6).toFixed(1)} MB, over the limit of ${(max / 1e6).toFixed(0)} MB`,
+      { file },
+      'split or shorten the file',
+    ),
   requestRefused: (url: string) => `refused a request the page made for ${url} (only the build's own files may load)`,
   browserMissing: () =>
     new InputError(
@@ -143,11 +206,19 @@ export const msg = {
       'run "npm run setup" (installs Debian\'s chromium), or set CHROME_PATH to a Chrome/Chromium binary',
     ),
   browserFailed: (exe: string, how: string, detail: string) =>
-    new InputError(`the browser ${exe} (found via ${how}) did not start: ${detail}`, undefined, 'run "npm run setup", or set CHROME_PATH to a working Chrome/Chromium'),
+    new InputError(
+      `the browser ${exe} (found via ${how}) did not start: ${detail}`,
+      undefined,
+      'run "npm run setup", or set CHROME_PATH to a working Chrome/Chromium',
+    ),
   /** Ctrl-C: the same text before and after the command line has loaded (print/spawn.ts) */
   interrupted: (sig: string) => `\ninterrupted (${sig}); the previous output is unchanged\n`,
   timeout: (seconds: number) =>
-    new InputError(`the build did not finish within ${seconds} s`, undefined, 'check the page for a runaway chart, or raise --timeout'),
+    new InputError(
+      `the build did not finish within ${seconds} s`,
+      undefined,
+      'check the page for a runaway chart, or raise --timeout',
+    ),
   usage: (detail: string) => new UsageError(`${detail}\nRun "broadsheet --help" for the options.`),
   internal: (e: unknown) =>
     `Internal error (a bug in Broadsheet, not in your edition): ${e instanceof Error ? e.message : String(e)}\n  Run again with --debug for the stack trace and report it.`,
@@ -160,14 +231,19 @@ export const msg = {
     `${placeText(place)}: "${form}" is written out; it equals {${name}}: write {${name}} so a correction reaches it`,
   changes: (c: ChangeReport): string => {
     const reflowed = c.chains.filter((x) => x.reflowedFrames.length).map((x) => x.id);
-    const status = c.chains.filter((x) => x.status[0] !== x.status[1]).map((x) => `story "${x.id}" ${x.status[0]} → ${x.status[1]}`);
-    if (!c.figures.length && !c.charts.length && !reflowed.length && !c.regions.length) return 'since the last build: nothing printed differs';
+    const status = c.chains
+      .filter((x) => x.status[0] !== x.status[1])
+      .map((x) => `story "${x.id}" ${x.status[0]} → ${x.status[1]}`);
+    if (!c.figures.length && !c.charts.length && !reflowed.length && !c.regions.length)
+      return 'since the last build: nothing printed differs';
     const parts = [
       ...c.figures.map((f) => `{${f.name}} ${f.old ?? '—'} → ${f.new ?? '—'} (${f.places.length} places)`),
       ...(c.charts.length ? [`chart${c.charts.length > 1 ? 's' : ''} ${c.charts.join(', ')}`] : []),
       ...(reflowed.length ? [`reflowed ${reflowed.join(', ')}`] : []),
       ...status,
-      ...(c.regions.length ? [`${c.regions.length} page region${c.regions.length > 1 ? 's' : ''}${c.image ? ' boxed in changes.png' : ''}`] : []),
+      ...(c.regions.length
+        ? [`${c.regions.length} page region${c.regions.length > 1 ? 's' : ''}${c.image ? ' boxed in changes.png' : ''}`]
+        : []),
     ];
     return `since the last build: ${parts.join('; ')}`;
   },
@@ -176,7 +252,8 @@ export const msg = {
   watching: (dir: string) => `watching ${dir} for changes (Ctrl-C to stop)`,
   warnOrphans: (chain: string, n: number) =>
     `story "${chain}": ${n} paragraph${n > 1 ? 's end' : ' ends'} on a line of a single character; add or cut a few characters`,
-  warnLowPpi: (photo: string, ppi: number) => `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
+  warnLowPpi: (photo: string, ppi: number) =>
+    `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
     `wrote ${pdf} (${pages} page${pages === 1 ? '' : 's'}) in ${seconds.toFixed(2)} s${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
 };
@@ -188,7 +265,10 @@ export function nearNames(name: string, known: Iterable<string>, max = 2): strin
     const d = editDistance(name, k);
     if (d <= Math.max(2, Math.floor(name.length / 3))) out.push({ n: k, d });
   }
-  return out.sort((a, b) => a.d - b.d).slice(0, max).map((x) => x.n);
+  return out
+    .sort((a, b) => a.d - b.d)
+    .slice(0, max)
+    .map((x) => x.n);
 }
 
 function editDistance(a: string, b: string): number {

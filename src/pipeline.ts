@@ -146,7 +146,10 @@ function laps(ms: Record<string, number>): Laps {
 }
 
 /** Stages 1–3: the edition read, its figures bound and checked, its frames placed. */
-export function prepareText(editionDir: string, lap: Laps = () => undefined): Pick<Prepared, 'ed' | 'bound' | 'consistency' | 'layout'> {
+export function prepareText(
+  editionDir: string,
+  lap: Laps = () => undefined,
+): Pick<Prepared, 'ed' | 'bound' | 'consistency' | 'layout'> {
   // 1. load
   const ed = loadEdition(editionDir);
   lap('load');
@@ -163,16 +166,21 @@ export function prepareText(editionDir: string, lap: Laps = () => undefined): Pi
 /** Stage 4: the charts, sized to their frames, drawn on the chart worker (charts/render.ts). */
 export async function renderCharts(ed: Edition, bound: Bound, layout: PageLayout): Promise<Map<string, RenderedChart>> {
   const charts = new Map<string, RenderedChart>();
-  const jobs = layout.frames.filter((x) => x.kind === 'chart').map(async (f) => {
-    const src = ed.charts.get(f.ref!)!;
-    const area = (lines: number) => chartArea({ ...f, box: { ...f.box, h: lines * layout.grid.pitch } }, layout.grid.pitch, !!src.source);
-    const chart = renderChart(src, bound.tables, area(f.lines));
-    if (f.minLines === undefined || f.maxLines === undefined) return [src.id, await chart] as const;
-    // copy-fit chooses the height in the page: render the chart for each height it may choose
-    const heights = Array.from({ length: f.maxLines - f.minLines + 1 }, (_, i) => f.minLines! + i);
-    const variants = await Promise.all(heights.map(async (lines) => [lines, await renderChart(src, bound.tables, area(lines))] as const));
-    return [src.id, { ...(await chart), variants: new Map(variants) }] as const;
-  });
+  const jobs = layout.frames
+    .filter((x) => x.kind === 'chart')
+    .map(async (f) => {
+      const src = ed.charts.get(f.ref!)!;
+      const area = (lines: number) =>
+        chartArea({ ...f, box: { ...f.box, h: lines * layout.grid.pitch } }, layout.grid.pitch, !!src.source);
+      const chart = renderChart(src, bound.tables, area(f.lines));
+      if (f.minLines === undefined || f.maxLines === undefined) return [src.id, await chart] as const;
+      // copy-fit chooses the height in the page: render the chart for each height it may choose
+      const heights = Array.from({ length: f.maxLines - f.minLines + 1 }, (_, i) => f.minLines! + i);
+      const variants = await Promise.all(
+        heights.map(async (lines) => [lines, await renderChart(src, bound.tables, area(lines))] as const),
+      );
+      return [src.id, { ...(await chart), variants: new Map(variants) }] as const;
+    });
   for (const [id, c] of await Promise.all(jobs)) charts.set(id, c);
   return charts;
 }
@@ -221,7 +229,15 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   const preset = layout.grid.preset;
   const g = layout.grid;
   const proofGrid = opts.proof
-    ? { columns: preset.columns, colW: g.colW, gutter: g.gutter, left: g.left, top: g.top, lines: g.lines, pitch: g.pitch }
+    ? {
+        columns: preset.columns,
+        colW: g.colW,
+        gutter: g.gutter,
+        left: g.left,
+        top: g.top,
+        lines: g.lines,
+        pitch: g.pitch,
+      }
     : undefined;
   const outDir = path.resolve(opts.outDir ?? defaultOutDir(editionDir));
   const printed = await printer.print(page, { w: g.pageW, h: g.pageH }, proofGrid);
@@ -229,7 +245,8 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   stage('print');
   // the page as printed, for the change report: in a one-off build Chromium takes it while
   // Node finishes the PDF; a warm rebuild puts the PDF in place first
-  const takeSnapshot = () => (opts.changes !== false && !opts.proof ? printer.snapshot({ w: g.pageW, h: g.pageH }) : Promise.resolve(undefined));
+  const takeSnapshot = () =>
+    opts.changes !== false && !opts.proof ? printer.snapshot({ w: g.pageW, h: g.pageH }) : Promise.resolve(undefined);
   const snapshotting = opts.session ? undefined : takeSnapshot();
   snapshotting?.catch(() => undefined);
 
@@ -271,7 +288,13 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   const report: Report = {
     edition: ed.name,
     preset: preset.name,
-    output: { pdf: pdfPath, report: reportPath, ...(printed.proofPng ? { proof: path.join(outDir, 'proof.png') } : {}), bytes: finished.bytes.length, pages: finished.pages },
+    output: {
+      pdf: pdfPath,
+      report: reportPath,
+      ...(printed.proofPng ? { proof: path.join(outDir, 'proof.png') } : {}),
+      bytes: finished.bytes.length,
+      pages: finished.pages,
+    },
     chains: checked.chains.map(({ texts: _texts, ...c }) => c),
     figures: figureReport(bound),
     charts: chartReport(charts),

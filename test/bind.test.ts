@@ -24,11 +24,17 @@ test('the sample binds every reference: text, fact box and chart tables', () => 
   const s1 = b.chains.find((c) => c.id === 's1')!;
   const para = s1.blocks.map((x) => text(x.segs)).find((t) => t.startsWith('翻开'))!;
   assert.ok(para.includes('地区生产总值从2020年646.8亿元稳步增长至900亿元，年均增速保持6.2%'));
-  assert.not.ok(b.chains.some((c) => c.blocks.some((x) => /[{}]/.test(text(x.segs)))), 'an unresolved {reference} is left');
+  assert.not.ok(
+    b.chains.some((c) => c.blocks.some((x) => /[{}]/.test(text(x.segs)))),
+    'an unresolved {reference} is left',
+  );
   // one datum, every place: gdp_2025 is printed in the lead, s1, the fact box and a chart table
   const wheres = new Set(b.uses.filter((u) => u.figure === 'gdp_2025').map((u) => u.where));
   assert.equal([...wheres].sort(), ['fact box "shushuo"', 'story "lead"', 'story "s1"', 'table "gdp"']);
-  assert.equal(b.tables.get('gdp')!.rows, [{ 年份: '2020年', 地区生产总值: 646.8 }, { 年份: '2025年', 地区生产总值: 900 }]);
+  assert.equal(b.tables.get('gdp')!.rows, [
+    { 年份: '2020年', 地区生产总值: 646.8 },
+    { 年份: '2025年', 地区生产总值: 900 },
+  ]);
   assert.is(text(b.factboxes.get('shushuo')!.items[5]!.value), '1.3万个');
 });
 
@@ -49,14 +55,26 @@ test('an unknown figure is an error naming the file, the line and a near name', 
   edit(dir, 'story.md', (s) => s.replace('稳步增长至{gdp_2025}', '稳步增长至{gdp_2052}'));
   const ed = loadEdition(dir);
   const line = ed.story.chains[1]!.blocks[2]!.place.line!;
-  expectInputError(() => bind(ed), `story.md:${line}`, 'figure {gdp_2052} is not defined', 'did you mean', '{gdp_2025}');
+  expectInputError(
+    () => bind(ed),
+    `story.md:${line}`,
+    'figure {gdp_2052} is not defined',
+    'did you mean',
+    '{gdp_2025}',
+  );
 });
 
 test('every bad reference is reported at once, in tables too', () => {
   const dir = copyEdition();
   edit(dir, 'story.md', (s) => s.replace('{honours}', '{honors}').replace('{audits}', '{audits:pct}'));
   edit(dir, 'tables/growth.csv', (s) => s.replace('{fai_growth}', '{fai_grwth}'));
-  expectInputError(() => bind(loadEdition(dir)), '{honors}', 'unknown format "pct"', 'tables/growth.csv:4:2', '{fai_grwth}');
+  expectInputError(
+    () => bind(loadEdition(dir)),
+    '{honors}',
+    'unknown format "pct"',
+    'tables/growth.csv:4:2',
+    '{fai_grwth}',
+  );
 });
 
 test.run();

@@ -20,11 +20,19 @@ test('a set CHROME_PATH wins; one that does not exist is said so', () => {
 });
 
 // (the cache layout of Linux; this project runs there)
-test('in Puppeteer\'s cache the headless shell comes before Chrome for Testing', () => {
+test("in Puppeteer's cache the headless shell comes before Chrome for Testing", () => {
   const cache = mkdtempSync(path.join(os.tmpdir(), 'pptr-cache-'));
   const chrome = put(path.join(cache, 'chrome', `linux-${PUPPETEER_REVISIONS.chrome}`, 'chrome-linux64', 'chrome'));
   assert.equal(locateBrowser({ PUPPETEER_CACHE_DIR: cache }), { path: chrome, how: "Puppeteer's download" });
-  const shell = put(path.join(cache, 'chrome-headless-shell', `linux-${PUPPETEER_REVISIONS['chrome-headless-shell']}`, 'chrome-headless-shell-linux64', 'chrome-headless-shell'));
+  const shell = put(
+    path.join(
+      cache,
+      'chrome-headless-shell',
+      `linux-${PUPPETEER_REVISIONS['chrome-headless-shell']}`,
+      'chrome-headless-shell-linux64',
+      'chrome-headless-shell',
+    ),
+  );
   assert.equal(locateBrowser({ PUPPETEER_CACHE_DIR: cache }), { path: shell, how: "Puppeteer's download" });
 });
 

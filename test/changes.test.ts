@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { buildEdition } from '../src/pipeline.js';
+import type { Report } from '../src/check/report.js';
 import { launchBrowser, type Launched } from '../src/print/browser.js';
 import { PrintSession } from '../src/print/render.js';
 import { startWatch } from '../src/cli/watch.js';
@@ -43,14 +44,21 @@ test('a corrected figure changes everywhere it is printed and nowhere else; the 
   assert.is(t2.replaceAll('31条', '28条'), t1, 'and nothing else in the text changed');
 
   const c = after.report.changes!;
-  assert.equal(c.figures.map((f) => [f.name, f.old, f.new]), [['rural_roads', '28条', '31条']]);
+  assert.equal(
+    c.figures.map((f) => [f.name, f.old, f.new]),
+    [['rural_roads', '28条', '31条']],
+  );
   assert.is(c.figures[0]!.places.length, places);
   assert.equal(c.charts, []);
   assert.ok(c.regions.length >= 1 && c.regions.length <= places + 1, `${c.regions.length} regions`);
   assert.ok(existsSync(path.join(out, 'changes.png')));
 
   const again = await buildEdition(dir, { outDir: out, session });
-  assert.equal(again.report.changes, { figures: [], charts: [], chains: [], regions: [] }, 'an unchanged rebuild reports nothing');
+  assert.equal(
+    again.report.changes,
+    { figures: [], charts: [], chains: [], regions: [] },
+    'an unchanged rebuild reports nothing',
+  );
   await session.close();
 });
 
@@ -60,8 +68,16 @@ test('a correction that makes a story overset stops the build; allowed, the repo
   const session = new PrintSession(browser.browser);
   await buildEdition(dir, { outDir: out, session });
   const good = readFileSync(path.join(out, 'broadsheet.pdf'));
-  edit(dir, 'figures.yaml', (s) => s.replace('audits:          { value: 185, unit: 个,', 'audits:          { value: 185, unit: 个, display: 一百八十五个经济责任、专项资金和重大投资项目的审计项目,'));
-  await expectInputErrorAsync(() => buildEdition(dir, { outDir: out, session }), /story "s1": \d+ 字 \(\d+ lines?\) over/);
+  edit(dir, 'figures.yaml', (s) =>
+    s.replace(
+      'audits:          { value: 185, unit: 个,',
+      'audits:          { value: 185, unit: 个, display: 一百八十五个经济责任、专项资金和重大投资项目的审计项目,',
+    ),
+  );
+  await expectInputErrorAsync(
+    () => buildEdition(dir, { outDir: out, session }),
+    /story "s1": \d+ 字 \(\d+ lines?\) over/,
+  );
   assert.ok(readFileSync(path.join(out, 'broadsheet.pdf')).equals(good), 'the last good PDF stays');
   const r = await buildEdition(dir, { outDir: out, session, allowOverset: true });
   const s1 = r.report.changes!.chains.find((x) => x.id === 's1')!;
@@ -87,7 +103,10 @@ test('a warm rebuild whose text brings a new character swaps the font in place; 
   // the same edition on a fresh page: the same bytes
   const fresh = new PrintSession(browser.browser);
   const cold = await buildEdition(dir, { outDir: mkdtempSync(path.join(os.tmpdir(), 'swap-cold-')), session: fresh });
-  assert.ok(cold.pdf.length > 0 && Buffer.from(cold.pdf).equals(Buffer.from(warm.pdf)), 'warm and fresh builds give the same bytes');
+  assert.ok(
+    cold.pdf.length > 0 && Buffer.from(cold.pdf).equals(Buffer.from(warm.pdf)),
+    'warm and fresh builds give the same bytes',
+  );
   await fresh.close();
 });
 
@@ -108,16 +127,28 @@ test('watch: a bad edit prints a clear error and keeps the last good PDF; the fi
     const good = readFileSync(path.join(out, 'broadsheet.pdf'));
     const figures = readFileSync(path.join(dir, 'figures.yaml'), 'utf8');
     const n = log.lines.length;
-    writeFileSync(path.join(dir, 'figures.yaml'), figures.replace('sanitation_blocks: { value: 26,', 'sanitation_blocks: { value: 26x,'));
+    writeFileSync(
+      path.join(dir, 'figures.yaml'),
+      figures.replace('sanitation_blocks: { value: 26,', 'sanitation_blocks: { value: 26x,'),
+    );
     await waitFor('the error', () => log.lines.slice(n).some((l) => /last good PDF is unchanged/.test(l)));
-    assert.ok(log.lines.slice(n).some((l) => /figures\.yaml:\d+:\d+ at \/sanitation_blocks\/value/.test(l)), log.lines.join('\n'));
+    assert.ok(
+      log.lines.slice(n).some((l) => /figures\.yaml:\d+:\d+ at \/sanitation_blocks\/value/.test(l)),
+      log.lines.join('\n'),
+    );
     assert.ok(readFileSync(path.join(out, 'broadsheet.pdf')).equals(good), 'the last good PDF stays');
 
     const m = log.lines.length;
-    writeFileSync(path.join(dir, 'figures.yaml'), figures.replace('sanitation_blocks: { value: 26,', 'sanitation_blocks: { value: 27,'));
+    writeFileSync(
+      path.join(dir, 'figures.yaml'),
+      figures.replace('sanitation_blocks: { value: 26,', 'sanitation_blocks: { value: 27,'),
+    );
     await waitFor('the rebuild', () => log.lines.slice(m).some((l) => /^rebuilt /.test(l)));
-    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
-    assert.equal(report.changes.figures.map((f: { new: string }) => f.new), ['27个']);
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as Report;
+    assert.equal(
+      report.changes!.figures.map((f) => f.new),
+      ['27个'],
+    );
     assert.ok(squash(pdftext(path.join(out, 'broadsheet.pdf'), '-raw')).includes('27个创卫示范区块'));
 
     // saves by rename (sed -i, many editors), twice over: each is seen, in a subfolder too
@@ -127,8 +158,13 @@ test('watch: a bad edit prints a clear error and keeps the last good PDF; the fi
     };
     for (const v of [28, 29]) {
       const k = log.lines.length;
-      saveByRename('figures.yaml', figures.replace('sanitation_blocks: { value: 26,', `sanitation_blocks: { value: ${v},`));
-      await waitFor(`the rebuild for ${v}`, () => log.lines.slice(k).some((l) => /^rebuilt /.test(l) && l.includes(`→ ${v}个`)));
+      saveByRename(
+        'figures.yaml',
+        figures.replace('sanitation_blocks: { value: 26,', `sanitation_blocks: { value: ${v},`),
+      );
+      await waitFor(`the rebuild for ${v}`, () =>
+        log.lines.slice(k).some((l) => /^rebuilt /.test(l) && l.includes(`→ ${v}个`)),
+      );
     }
     const k = log.lines.length;
     const table = readFileSync(path.join(dir, 'tables', 'rd.csv'), 'utf8');

@@ -37,7 +37,7 @@ test('a drawn chart is kept on disk by its bound data and size; a damaged entry 
     assert.ok(entry, 'one entry');
     // the next build (another chart id, so not this process's memory) takes the entry as it is:
     // marked here to see that it was used
-    const file = path.join(cacheDir(), 'charts', entry!);
+    const file = path.join(cacheDir(), 'charts', entry);
     writeFileSync(file, readFileSync(file, 'utf8').replace('>646.8<', '>646.8 (kept)<'));
     const kept = await renderChart({ ...src, id: 'gdp-again' }, tables, small);
     assert.ok(kept.svg.includes('646.8 (kept)'));
@@ -66,23 +66,37 @@ test('text is measured on the real font: Han 1 em, digits about half', () => {
 
 test('a data URL or a file path in a spec is refused', async () => {
   const dir = copyEdition();
-  edit(dir, 'charts/gdp.vl.json', (s) => s.replace('"data": { "name": "gdp" }', '"data": { "url": "/etc/hostname", "format": {"type": "csv"} }'));
+  edit(dir, 'charts/gdp.vl.json', (s) =>
+    s.replace('"data": { "name": "gdp" }', '"data": { "url": "/etc/hostname", "format": {"type": "csv"} }'),
+  );
   const ed = loadEdition(dir);
-  await expectInputErrorAsync(() => renderChart(ed.charts.get('gdp')!, bind(ed).tables, size), 'charts/gdp.vl.json:4', 'chart data from "/etc/hostname" is refused');
+  await expectInputErrorAsync(
+    () => renderChart(ed.charts.get('gdp')!, bind(ed).tables, size),
+    'charts/gdp.vl.json:4',
+    'chart data from "/etc/hostname" is refused',
+  );
 });
 
-test('an invalid Vega-Lite spec is caught by vega-lite\'s own schema', async () => {
+test("an invalid Vega-Lite spec is caught by vega-lite's own schema", async () => {
   const dir = copyEdition();
   edit(dir, 'charts/rd.vl.json', (s) => s.replace('"type": "bar"', '"type": "barr"'));
   const ed = loadEdition(dir);
-  await expectInputErrorAsync(() => renderChart(ed.charts.get('rd')!, bind(ed).tables, size), 'charts/rd.vl.json', 'not a valid Vega-Lite spec');
+  await expectInputErrorAsync(
+    () => renderChart(ed.charts.get('rd')!, bind(ed).tables, size),
+    'charts/rd.vl.json',
+    'not a valid Vega-Lite spec',
+  );
 });
 
 test('a spec naming a table that does not exist', async () => {
   const dir = copyEdition();
   edit(dir, 'charts/rd.vl.json', (s) => s.replace('"name": "rd"', '"name": "rnd"'));
   const ed = loadEdition(dir);
-  await expectInputErrorAsync(() => renderChart(ed.charts.get('rd')!, bind(ed).tables, size), 'charts/rd.vl.json:4', 'data table "rnd" does not exist');
+  await expectInputErrorAsync(
+    () => renderChart(ed.charts.get('rd')!, bind(ed).tables, size),
+    'charts/rd.vl.json:4',
+    'data table "rnd" does not exist',
+  );
 });
 
 test.run();

@@ -6,10 +6,14 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdi
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../src/paths.js';
+import type { Report } from '../src/check/report.js';
 import { copyEdition, edit, pdftext, squash } from './helpers.js';
 
 const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), ...args], { encoding: 'utf8', cwd: ROOT });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 const noStack = (s: string) => assert.not.match(s, /\n\s+at .+\(.*:\d+:\d+\)/, 'a stack trace reached the user');
@@ -17,7 +21,8 @@ const noStack = (s: string) => assert.not.match(s, /\n\s+at .+\(.*:\d+:\d+\)/, '
 test('--help explains every option; a wrong command line exits 2', () => {
   const h = cli('--help');
   assert.is(h.code, 0);
-  for (const o of ['build <edition-folder>', '--out', '--allow-overset', '--timeout', '--debug', 'CHROME_PATH']) assert.ok(h.out.includes(o), o);
+  for (const o of ['build <edition-folder>', '--out', '--allow-overset', '--timeout', '--debug', 'CHROME_PATH'])
+    assert.ok(h.out.includes(o), o);
   const none = cli();
   assert.is(none.code, 2);
   assert.match(none.err, /no command given/);
@@ -49,13 +54,16 @@ test('an overset story fails in characters and keeps the previous PDF; --allow-o
   assert.match(r.err, /cut \d+ characters or enlarge a frame/);
   noStack(r.err);
   assert.is(readFileSync(path.join(out, 'broadsheet.pdf'), 'utf8'), 'previous good PDF');
-  assert.equal(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
+  assert.equal(
+    readdirSync(out).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
 
   const ok = cli('build', dir, '--out', out, '--allow-overset', '--proof');
   assert.is(ok.code, 0, ok.err);
   assert.match(ok.err, /wrote .*broadsheet\.pdf \(1 page\) in [\d.]+ s/);
-  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
-  const end = report.chains.find((c: { id: string }) => c.id === 'end');
+  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as Report;
+  const end = report.chains.find((c) => c.id === 'end')!;
   assert.is(end.status, 'overset');
   assert.ok(end.oversetChars >= 100 && end.oversetChars <= 240, String(end.oversetChars));
   assert.ok(squash(pdftext(path.join(out, 'broadsheet.pdf'))).includes('▶'), 'overset marker printed');
@@ -64,7 +72,7 @@ test('an overset story fails in characters and keeps the previous PDF; --allow-o
   const png = readFileSync(path.join(out, 'proof.png'));
   assert.is(png.subarray(1, 4).toString('latin1'), 'PNG');
   assert.equal([png.readUInt32BE(16), png.readUInt32BE(20)], [1497, 2083]);
-  assert.ok(report.output.proof.endsWith('proof.png'));
+  assert.ok(report.output.proof!.endsWith('proof.png'));
 });
 
 // Chromium starts before the command line has loaded (bin/broadsheet.js): Ctrl-C at once, while
@@ -75,7 +83,11 @@ for (const delayMs of [0, 300, 700]) {
     const out = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-sigint-'));
     writeFileSync(path.join(out, 'broadsheet.pdf'), 'previous good PDF');
     const profiles = () => new Set(readdirSync(os.tmpdir()).filter((f) => f.startsWith('broadsheet-chrome-')));
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', 'data/yuhu-2025', '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin/broadsheet.js'), 'build', 'data/yuhu-2025', '--out', out],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     // wait until the build has started its browser (a child process with its own profile folder)
@@ -91,7 +103,10 @@ for (const delayMs of [0, 300, 700]) {
     assert.is(code, 130, err);
     assert.match(err, /interrupted \(SIGINT\); the previous output is unchanged/);
     assert.is(readFileSync(path.join(out, 'broadsheet.pdf'), 'utf8'), 'previous good PDF');
-    assert.equal(readdirSync(out).filter((f) => f !== 'broadsheet.pdf'), []);
+    assert.equal(
+      readdirSync(out).filter((f) => f !== 'broadsheet.pdf'),
+      [],
+    );
     await new Promise((r) => setTimeout(r, 500));
     for (const p of during) {
       const ps = spawnSync('pgrep', ['-f', p], { encoding: 'utf8' });

@@ -26,13 +26,29 @@ test('the sample page: every frame, the folio, a CSP, only its own files', async
   assert.match(p.html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
   assert.not.match(p.html, /unsafe-eval|unsafe-inline/);
   assert.not.match(p.html, / style="/, 'no inline styles: the CSP forbids them');
-  for (const id of ['banner', 'headline', 'yaowan', 'lead', 'shushuo', 'gdp', 's1-head', 's1-a.1', 's1-b', 's3-b.2', 's3-c', 'end-b']) {
+  for (const id of [
+    'banner',
+    'headline',
+    'yaowan',
+    'lead',
+    'shushuo',
+    'gdp',
+    's1-head',
+    's1-a.1',
+    's1-b',
+    's3-b.2',
+    's3-c',
+    'end-b',
+  ]) {
     assert.ok(p.html.includes(`id="f-${id}"`), id);
   }
   assert.ok(p.html.includes('▲窑湾历史文化街区夜景。'));
   assert.ok(p.html.includes('2025年12月18日 星期四'));
   const urls = [...p.assets.keys()];
-  assert.ok(urls.every((u) => /^\/(fonts|images|styles|scripts)\//.test(u)), urls.join(' '));
+  assert.ok(
+    urls.every((u) => /^\/(fonts|images|styles|scripts)\//.test(u)),
+    urls.join(' '),
+  );
   // fonts: one file per face, every face declared (test/fonts.test.ts for what each holds)
   const fontFiles = urls.filter((u) => u.startsWith('/fonts/'));
   assert.equal(fontFiles.sort(), [...p.fonts.used.values()].map((u) => u.url).sort());
@@ -42,7 +58,8 @@ test('the sample page: every frame, the folio, a CSP, only its own files', async
 
 test('HTML in a story is printed as text, never run or loaded', async () => {
   const dir = copyEdition();
-  const hostile = '<img src="file:///etc/hostname"><script>alert(1)</script><iframe src="/etc/hostname"></iframe><link rel="stylesheet" href="http://example.com/x.css"><b style="background:url(/etc/hostname)">x</b>';
+  const hostile =
+    '<img src="file:///etc/hostname"><script>alert(1)</script><iframe src="/etc/hostname"></iframe><link rel="stylesheet" href="http://example.com/x.css"><b style="background:url(/etc/hostname)">x</b>';
   edit(dir, 'story.md', (s) => s.replace('当时针指向', `${hostile}当时针指向`));
   const p = await composeEdition(dir);
   assert.not.match(p.html, /<img src="file|<script>alert|<iframe|<link rel="stylesheet" href="http|<b style/);
@@ -60,7 +77,11 @@ test('an opening mark that starts a headline hangs into the margin', async () =>
 test('a character no font covers is an error naming it and where it is', async () => {
   const dir = copyEdition();
   edit(dir, 'story.md', (s) => s.replace('回望湘潭市雨湖区', '回望ᚠ湘潭市雨湖区'));
-  await expectInputErrorAsync(() => composeEdition(dir), 'story.md:11', 'character "ᚠ" (U+16A0) is in no font of the bold serif (Noto Serif SC Bold) face');
+  await expectInputErrorAsync(
+    () => composeEdition(dir),
+    'story.md:11',
+    'character "ᚠ" (U+16A0) is in no font of the bold serif (Noto Serif SC Bold) face',
+  );
 });
 
 test.run();

@@ -48,7 +48,13 @@ test('hostile markup injected into the page: every request refused and reported,
   const printed = await session.print(page, { w: p.layout.grid.pageW, h: p.layout.grid.pageH });
   await session.close();
   const refused = printed.refused.join('\n');
-  for (const u of ['https://example.com/steal.css', 'https://example.com/pixel.gif', 'https://example.com/x.js', 'file:///etc/hostname', `file://${secretFile}`]) {
+  for (const u of [
+    'https://example.com/steal.css',
+    'https://example.com/pixel.gif',
+    'https://example.com/x.js',
+    'file:///etc/hostname',
+    `file://${secretFile}`,
+  ]) {
     assert.ok(refused.includes(u), `not refused: ${u}\n${refused}`);
   }
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'hostile-')), 'p.pdf');
@@ -60,7 +66,9 @@ test('hostile markup injected into the page: every request refused and reported,
 
 test('hostile story text prints as text; nothing is requested; no file content in the PDF', async () => {
   const dir = copyEdition();
-  edit(dir, 'story.md', (s) => s.replace('当时针指向', `${HOSTILE.replace(/\n/g, ' ')} [x](file:///etc/hostname) 当时针指向`));
+  edit(dir, 'story.md', (s) =>
+    s.replace('当时针指向', `${HOSTILE.replace(/\n/g, ' ')} [x](file:///etc/hostname) 当时针指向`),
+  );
   const out = mkdtempSync(path.join(os.tmpdir(), 'hostile-story-'));
   const r = await buildEdition(dir, { outDir: out, browser, allowOverset: true });
   assert.equal(r.report.refusedRequests, []);
@@ -77,11 +85,22 @@ test('a Markdown image path and a Vega data URL are refused at load', async () =
   await expectInputErrorAsync(() => prepare(a), 'story.md:11', 'a Markdown image in the story');
 
   const b = copyEdition();
-  edit(b, 'charts/gdp.vl.json', (s) => s.replace('"data": { "name": "gdp" }', '"data": { "url": "file:///etc/hostname" }'));
-  await expectInputErrorAsync(() => prepare(b), 'charts/gdp.vl.json:4', 'chart data from "file:///etc/hostname" is refused');
+  edit(b, 'charts/gdp.vl.json', (s) =>
+    s.replace('"data": { "name": "gdp" }', '"data": { "url": "file:///etc/hostname" }'),
+  );
+  await expectInputErrorAsync(
+    () => prepare(b),
+    'charts/gdp.vl.json:4',
+    'chart data from "file:///etc/hostname" is refused',
+  );
 
   const c = copyEdition();
-  edit(c, 'charts/gdp.vl.json', (s) => s.replace('{ "mark": { "type": "bar", "width": { "band": 0.55 } } }', '{ "mark": { "type": "image" }, "encoding": { "url": { "value": "file:///etc/hostname" } } }'));
+  edit(c, 'charts/gdp.vl.json', (s) =>
+    s.replace(
+      '{ "mark": { "type": "bar", "width": { "band": 0.55 } } }',
+      '{ "mark": { "type": "image" }, "encoding": { "url": { "value": "file:///etc/hostname" } } }',
+    ),
+  );
   await expectInputErrorAsync(() => prepare(c), 'charts/gdp.vl.json', 'is refused');
 });
 

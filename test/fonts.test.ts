@@ -19,19 +19,30 @@ test('each face holds the characters the page sets in it, plus the figure set, a
   for (const ch of '开局之初抓住老工业基地转型提质') assert.ok(body.includes(ch), ch);
   for (const ch of '0123456789.%亿万元') assert.ok(body.includes(ch), `figure character ${ch}`);
   assert.ok(job('headline').chars.includes('畔'), 'the headline 风起湘江畔 is in the headline face');
-  assert.ok(body.includes('基') && !job('headline').chars.includes('基'), 'a body character is not in the headline face');
+  assert.ok(
+    body.includes('基') && !job('headline').chars.includes('基'),
+    'a body character is not in the headline face',
+  );
   assert.not.ok(body.includes('龘'), 'a character the page never prints');
   // one url per face, naming its subset
   assert.is(new Set([...plan.used.values()].map((u) => u.url)).size, 6);
-  assert.ok(plan.css.split('\n').filter(Boolean).every((l) => /format\('truetype'\)\}$/.test(l) && !l.includes('unicode-range')));
+  assert.ok(
+    plan.css
+      .split('\n')
+      .filter(Boolean)
+      .every((l) => /format\('truetype'\)\}$/.test(l) && !l.includes('unicode-range')),
+  );
 });
 
-test('a corrected figure keeps every font; a new character changes only its face\'s file', async () => {
+test("a corrected figure keeps every font; a new character changes only its face's file", async () => {
   const before = await fontsOf(SAMPLE);
   const dir = copyEdition();
   edit(dir, 'figures.yaml', (s) => s.replace('sanitation_blocks: { value: 26,', 'sanitation_blocks: { value: 2789,'));
   const figure = await fontsOf(dir);
-  assert.equal([...figure.used.values()].map((u) => u.url), [...before.used.values()].map((u) => u.url));
+  assert.equal(
+    [...figure.used.values()].map((u) => u.url),
+    [...before.used.values()].map((u) => u.url),
+  );
   edit(dir, 'story.md', (s) => s.replace('老工业基地', '老工业龘基地'));
   const text = await fontsOf(dir);
   for (const [face, u] of text.used) {
@@ -47,7 +58,7 @@ test('a subset has glyphs for exactly its characters, the same bytes every time,
   process.env.BROADSHEET_CACHE = first;
   try {
     const bytes = await subsetBytes(job);
-    const font = fontkit.create(bytes) as fontkit.Font;
+    const font = fontkit.create(bytes);
     for (const ch of job.chars) assert.ok(font.hasGlyphForCodePoint(ch.codePointAt(0)!), ch);
     for (const ch of '湖A的') assert.not.ok(font.hasGlyphForCodePoint(ch.codePointAt(0)!), ch);
     assert.is(font.postscriptName, 'NotoSerifSC-Black');

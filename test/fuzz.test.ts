@@ -28,8 +28,45 @@ function rng(seed: number) {
   };
 }
 
-const FILES = ['story.md', 'figures.yaml', 'layout.yaml', 'edition.yaml', 'tables/gdp.csv', 'tables/growth.csv', 'charts/gdp.vl.json', 'charts/growth.vl.json'];
-const SNIPPETS = ['{', '}', ':', '- ', '"', ',', '[', ']', '\t', '::chain x', '## ', '{gdp_2025}', '{nope}', '0', '-1', '999999', 'null', '\u0000', '“', '字', '---', '#', '&', '<b>', '../', 'url', ' '];
+const FILES = [
+  'story.md',
+  'figures.yaml',
+  'layout.yaml',
+  'edition.yaml',
+  'tables/gdp.csv',
+  'tables/growth.csv',
+  'charts/gdp.vl.json',
+  'charts/growth.vl.json',
+];
+const SNIPPETS = [
+  '{',
+  '}',
+  ':',
+  '- ',
+  '"',
+  ',',
+  '[',
+  ']',
+  '\t',
+  '::chain x',
+  '## ',
+  '{gdp_2025}',
+  '{nope}',
+  '0',
+  '-1',
+  '999999',
+  'null',
+  '\u0000',
+  '“',
+  '字',
+  '---',
+  '#',
+  '&',
+  '<b>',
+  '../',
+  'url',
+  ' ',
+];
 
 function mutate(dir: string, r: () => number): string[] {
   const done: string[] = [];
@@ -42,15 +79,23 @@ function mutate(dir: string, r: () => number): string[] {
     const op = Math.floor(r() * 6);
     const line = lines[at] ?? '';
     switch (op) {
-      case 0: lines.splice(at, 1); break;
-      case 1: lines.splice(at, 0, line); break;
+      case 0:
+        lines.splice(at, 1);
+        break;
+      case 1:
+        lines.splice(at, 0, line);
+        break;
       case 2: {
         const col = Math.floor(r() * (line.length + 1));
         lines[at] = line.slice(0, col) + SNIPPETS[Math.floor(r() * SNIPPETS.length)]! + line.slice(col);
         break;
       }
-      case 3: lines[at] = line.replace(/\d/, String(Math.floor(r() * 10))); break;
-      case 4: lines.length = at; break;
+      case 3:
+        lines[at] = line.replace(/\d/, String(Math.floor(r() * 10)));
+        break;
+      case 4:
+        lines.length = at;
+        break;
       case 5: {
         const other = Math.floor(r() * lines.length);
         [lines[at], lines[other]] = [lines[other] ?? '', line];
@@ -93,12 +138,13 @@ test(`${RUNS} mutated editions end in a page or a clear error (seed ${SEED})`, a
           const b = await within(buildEdition(dir, { outDir: out, browser, allowOverset: true }), 60_000, label);
           assert.match(run('pdfinfo', [b.pdfPath]), /Pages:\s+1/);
         } catch (e) {
-          if (!(e instanceof InputError)) throw new Error(`${label}: ${(e as Error).stack}`);
+          if (!(e instanceof InputError)) throw new Error(`${label}: ${(e as Error).stack}`, { cause: e });
           assert.equal(readdirSync(out), [], 'a failed build wrote something');
         }
       }
     } catch (e) {
-      if (!(e instanceof InputError)) throw new Error(`${label}: not a clear error: ${(e as Error).stack}`);
+      if (!(e instanceof InputError))
+        throw new Error(`${label}: not a clear error: ${(e as Error).stack}`, { cause: e });
       assert.ok(e.describe().length > 10);
       errors++;
     }

@@ -25,25 +25,48 @@ test.after(async () => {
   await browser.close();
 });
 
-interface Fixture { text: string; frames: string; photos?: Record<string, [number, number]>; chart?: boolean }
+interface Fixture {
+  text: string;
+  frames: string;
+  photos?: Record<string, [number, number]>;
+  chart?: boolean;
+}
 
 function fixture(f: Fixture): string {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'grid-')), 'fixture');
   mkdirSync(path.join(dir, 'images'), { recursive: true });
   const photos = Object.entries(f.photos ?? {});
-  writeFileSync(path.join(dir, 'edition.yaml'), [
-    'publication: 测试日报', 'date: 2025-01-02', 'page: 1', 'section: 测试', 'title: 测试', 'preset: broadsheet',
-    ...(photos.length ? ['photos:', ...photos.map(([id]) => `  ${id}: { file: images/${id}.png }`)] : []),
-    ...(f.chart ? ['charts:', '  c: { spec: charts/c.vl.json }'] : []),
-  ].join('\n') + '\n');
+  writeFileSync(
+    path.join(dir, 'edition.yaml'),
+    [
+      'publication: 测试日报',
+      'date: 2025-01-02',
+      'page: 1',
+      'section: 测试',
+      'title: 测试',
+      'preset: broadsheet',
+      ...(photos.length ? ['photos:', ...photos.map(([id]) => `  ${id}: { file: images/${id}.png }`)] : []),
+      ...(f.chart ? ['charts:', '  c: { spec: charts/c.vl.json }'] : []),
+    ].join('\n') + '\n',
+  );
   if (f.chart) {
     mkdirSync(path.join(dir, 'charts'));
     mkdirSync(path.join(dir, 'tables'));
     writeFileSync(path.join(dir, 'tables', 'c.csv'), '年份,数值\n2020年,12\n2025年,41.6\n');
-    writeFileSync(path.join(dir, 'charts', 'c.vl.json'), JSON.stringify({ data: { name: 'c' }, mark: 'bar', encoding: { x: { field: '年份', type: 'nominal' }, y: { field: '数值', type: 'quantitative' } } }));
+    writeFileSync(
+      path.join(dir, 'charts', 'c.vl.json'),
+      JSON.stringify({
+        data: { name: 'c' },
+        mark: 'bar',
+        encoding: { x: { field: '年份', type: 'nominal' }, y: { field: '数值', type: 'quantitative' } },
+      }),
+    );
   }
   for (const [id, [w, h]] of photos) writeFileSync(path.join(dir, 'images', `${id}.png`), solidPng(w, h));
-  writeFileSync(path.join(dir, 'story.md'), `---\nheadline: 测试\n---\n\n${f.text}\n${photos.map(([id]) => `\n::photo ${id} 测试图片。\n`).join('')}${f.chart ? '\n::chart c 测试图表\n' : ''}`);
+  writeFileSync(
+    path.join(dir, 'story.md'),
+    `---\nheadline: 测试\n---\n\n${f.text}\n${photos.map(([id]) => `\n::photo ${id} 测试图片。\n`).join('')}${f.chart ? '\n::chart c 测试图表\n' : ''}`,
+  );
   writeFileSync(path.join(dir, 'figures.yaml'), '{}\n');
   writeFileSync(path.join(dir, 'layout.yaml'), `frames:\n${f.frames}`);
   return dir;
@@ -52,19 +75,35 @@ function fixture(f: Fixture): string {
 const out = () => mkdtempSync(path.join(os.tmpdir(), 'grid-out-'));
 
 test('a chain that fits exactly: 128 字 in 10 lines of one column', async () => {
-  const dir = fixture({ text: `::chain a\n\n${han(128)}`, frames: '  - { id: a, kind: text, chain: a, columns: [1, 1], top: 10, lines: 10 }\n' });
+  const dir = fixture({
+    text: `::chain a\n\n${han(128)}`,
+    frames: '  - { id: a, kind: text, chain: a, columns: [1, 1], top: 10, lines: 10 }\n',
+  });
   const r = await buildEdition(dir, { outDir: out(), browser });
   const a = r.report.chains[0]!;
   assert.is(a.status, 'fits');
   assert.is(a.emptyLines, 0);
   assert.is(a.oversetChars, 0);
   const b = boxOf(grid, 1, 1, 10, 10);
-  assert.equal(a.frameBoxes[0], { id: 'a', x: Math.round(b.x * 100) / 100, y: Math.round(b.y * 100) / 100, w: Math.round(b.w * 100) / 100, h: Math.round(b.h * 100) / 100 });
+  assert.equal(a.frameBoxes[0], {
+    id: 'a',
+    x: Math.round(b.x * 100) / 100,
+    y: Math.round(b.y * 100) / 100,
+    w: Math.round(b.w * 100) / 100,
+    h: Math.round(b.h * 100) / 100,
+  });
 });
 
 test('a chain over by 26 字 is reported as 26 字 and 2 lines, and fails without --allow-overset', async () => {
-  const dir = fixture({ text: `::chain a\n\n${han(128 + 26)}`, frames: '  - { id: a, kind: text, chain: a, columns: [1, 1], top: 10, lines: 10 }\n' });
-  await expectInputErrorAsync(() => buildEdition(dir, { outDir: out(), browser }), 'story "a": 26 字 (2 lines) over in frames a', 'cut 26 characters');
+  const dir = fixture({
+    text: `::chain a\n\n${han(128 + 26)}`,
+    frames: '  - { id: a, kind: text, chain: a, columns: [1, 1], top: 10, lines: 10 }\n',
+  });
+  await expectInputErrorAsync(
+    () => buildEdition(dir, { outDir: out(), browser }),
+    'story "a": 26 字 (2 lines) over in frames a',
+    'cut 26 characters',
+  );
   const r = await buildEdition(dir, { outDir: out(), browser, allowOverset: true });
   const a = r.report.chains[0]!;
   assert.is(a.status, 'overset');
@@ -75,11 +114,12 @@ test('a chain over by 26 字 is reported as 26 字 and 2 lines, and fails withou
 test('a chain threaded through three frames in different columns continues mid-paragraph without indent', async () => {
   const dir = fixture({
     text: `::chain a\n\n${han(11 + 13 * 14)}`,
-    frames: [
-      '  - { id: x, kind: text, chain: a, columns: [1, 1], top: 5, lines: 5 }',
-      '  - { id: y, kind: text, chain: a, columns: [4, 4], top: 30, lines: 5 }',
-      '  - { id: z, kind: text, chain: a, columns: [7, 7], top: 60, lines: 5 }',
-    ].join('\n') + '\n',
+    frames:
+      [
+        '  - { id: x, kind: text, chain: a, columns: [1, 1], top: 5, lines: 5 }',
+        '  - { id: y, kind: text, chain: a, columns: [4, 4], top: 30, lines: 5 }',
+        '  - { id: z, kind: text, chain: a, columns: [7, 7], top: 60, lines: 5 }',
+      ].join('\n') + '\n',
   });
   const r = await buildEdition(dir, { outDir: out(), browser });
   const a = r.report.chains[0]!;
@@ -90,9 +130,13 @@ test('a chain threaded through three frames in different columns continues mid-p
   const chars = pdfChars(r.pdfPath).filter((c) => HAN.includes(c.c));
   assert.is(chars.length, 11 + 13 * 14);
   const left = (col: number, top: number) => (3 + boxOf(grid, col, col, top, 1).x) * MM; // + bleed
-  const firstIn = (top: number) => chars.find((c) => Math.abs(c.y - ((3 + grid.top + top * grid.pitch) * MM)) < grid.pitch * MM)!;
+  const firstIn = (top: number) =>
+    chars.find((c) => Math.abs(c.y - (3 + grid.top + top * grid.pitch) * MM) < grid.pitch * MM)!;
   assert.ok(Math.abs(firstIn(5).x - (left(1, 5) + 2 * 9)) < 0.6, 'first line indented 2 em');
-  assert.ok(Math.abs(firstIn(30).x - left(4, 30)) < 0.6, `continuation in column 4 not indented: ${firstIn(30).x} vs ${left(4, 30)}`);
+  assert.ok(
+    Math.abs(firstIn(30).x - left(4, 30)) < 0.6,
+    `continuation in column 4 not indented: ${firstIn(30).x} vs ${left(4, 30)}`,
+  );
   assert.ok(Math.abs(firstIn(60).x - left(7, 60)) < 0.6, 'continuation in column 7 not indented');
 });
 
@@ -102,7 +146,8 @@ test('a photo spanning 3 of 8 columns is placed across exactly those columns', a
   const px: [number, number] = [Math.round((box.w / 25.4) * 300), Math.round(((box.h - capH) / 25.4) * 300)];
   const dir = fixture({
     text: `::chain a\n\n${han(11 + 13 * 4)}`,
-    frames: '  - { id: p, kind: photo, ref: p, columns: [2, 4], top: 0, lines: 12 }\n  - { id: a, kind: text, chain: a, columns: [2, 2], top: 12, lines: 5 }\n',
+    frames:
+      '  - { id: p, kind: photo, ref: p, columns: [2, 4], top: 0, lines: 12 }\n  - { id: a, kind: text, chain: a, columns: [2, 2], top: 12, lines: 5 }\n',
     photos: { p: px },
   });
   const r = await buildEdition(dir, { outDir: out(), browser });
@@ -116,14 +161,24 @@ test('a photo spanning 3 of 8 columns is placed across exactly those columns', a
 });
 
 test('a frame too small for even one line: nothing fits and all of it is reported; zero lines is refused', async () => {
-  const dir = fixture({ text: `::chain a\n\n${han(40)}`, frames: '  - { id: a, kind: text, chain: a, columns: [1, 2], top: 0, lines: 1, style: lead }\n' });
+  const dir = fixture({
+    text: `::chain a\n\n${han(40)}`,
+    frames: '  - { id: a, kind: text, chain: a, columns: [1, 2], top: 0, lines: 1, style: lead }\n',
+  });
   const r = await buildEdition(dir, { outDir: out(), browser, allowOverset: true });
   const a = r.report.chains[0]!;
   assert.is(a.status, 'overset');
   assert.is(a.oversetChars, 40);
 
-  const zero = fixture({ text: `::chain a\n\n${han(40)}`, frames: '  - { id: a, kind: text, chain: a, columns: [1, 1], top: 0, lines: 0 }\n' });
-  await expectInputErrorAsync(() => buildEdition(zero, { outDir: out(), browser }), 'layout.yaml:2', '"frames.0.lines" must be >= 1');
+  const zero = fixture({
+    text: `::chain a\n\n${han(40)}`,
+    frames: '  - { id: a, kind: text, chain: a, columns: [1, 1], top: 0, lines: 0 }\n',
+  });
+  await expectInputErrorAsync(
+    () => buildEdition(zero, { outDir: out(), browser }),
+    'layout.yaml:2',
+    '"frames.0.lines" must be >= 1',
+  );
 });
 
 test('copy-fit: a flexible photo takes the height that makes the story below it fit', async () => {
@@ -131,7 +186,8 @@ test('copy-fit: a flexible photo takes the height that makes the story below it 
   const dir = fixture({
     // 2 columns of 20 lines below a 10-line photo; the text needs 2 × 17 lines
     text: `::chain a\n\n${han(11 + 13 * 33)}`,
-    frames: '  - { id: p, kind: photo, ref: p, columns: [1, 2], top: 0, lines: 10, minLines: 6, maxLines: 16 }\n  - { id: a, kind: text, chain: a, columns: [1, 2], top: 10, lines: 20 }\n',
+    frames:
+      '  - { id: p, kind: photo, ref: p, columns: [1, 2], top: 0, lines: 10, minLines: 6, maxLines: 16 }\n  - { id: a, kind: text, chain: a, columns: [1, 2], top: 10, lines: 20 }\n',
     photos: { p: [Math.round((box.w / 25.4) * 300), 1000] },
   });
   const r = await buildEdition(dir, { outDir: out(), browser });
@@ -144,7 +200,8 @@ test('copy-fit: a flexible photo takes the height that makes the story below it 
 test('copy-fit with a flexible chart: the chart rendered for the chosen height is the one printed', async () => {
   const dir = fixture({
     text: `::chain a\n\n${han(11 + 13 * 33)}`,
-    frames: '  - { id: c, kind: chart, ref: c, columns: [1, 2], top: 0, lines: 10, minLines: 6, maxLines: 16 }\n  - { id: a, kind: text, chain: a, columns: [1, 2], top: 10, lines: 20 }\n',
+    frames:
+      '  - { id: c, kind: chart, ref: c, columns: [1, 2], top: 0, lines: 10, minLines: 6, maxLines: 16 }\n  - { id: a, kind: text, chain: a, columns: [1, 2], top: 10, lines: 20 }\n',
     chart: true,
   });
   const r = await buildEdition(dir, { outDir: out(), browser });
@@ -152,7 +209,9 @@ test('copy-fit with a flexible chart: the chart rendered for the chosen height i
   assert.is(a.status, 'fits');
   assert.equal(a.copyFit, { frame: 'c', fromLines: 10, toLines: 13 });
   // one chart in the PDF: its labels once, not once per rendering
-  const labels = pdfChars(r.pdfPath).map((c) => c.c).join('');
+  const labels = pdfChars(r.pdfPath)
+    .map((c) => c.c)
+    .join('');
   assert.is(labels.split('2020年').length - 1, 1);
 });
 
@@ -164,7 +223,10 @@ test('fixture texts built to trigger each clreq rule, printed and read back from
     `“${han(9)}”（${han(4)}）《${han(5)}》、「${han(7)}」；${han(25)}！`, // brackets and quotes
     `${han(9)}——${han(14)}……${han(30)}`, // dashes and ellipses, never split
   ];
-  const dir = fixture({ text: `::chain a\n\n${paras.join('\n\n')}`, frames: '  - { id: a, kind: text, chain: a, columns: [1, 3], top: 0, lines: 20 }\n' });
+  const dir = fixture({
+    text: `::chain a\n\n${paras.join('\n\n')}`,
+    frames: '  - { id: a, kind: text, chain: a, columns: [1, 3], top: 0, lines: 20 }\n',
+  });
   const r = await buildEdition(dir, { outDir: out(), browser });
   assert.is(r.report.chains[0]!.status, 'underset');
   const m = measureTypography(bodyLines(r.pdfPath));

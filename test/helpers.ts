@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
-import { InputError, InputErrors } from '../src/messages.js';
+import { InputError } from '../src/messages.js';
 import { ROOT } from '../src/paths.js';
 
 export const SAMPLE = path.join(ROOT, 'data', 'yuhu-2025');
@@ -19,7 +19,9 @@ export function copyEdition(src = SAMPLE): string {
 
 /** The 1-based line of a sample edition file that contains `needle`. */
 export function lineOf(file: string, needle: string, dir = SAMPLE): number {
-  const i = readFileSync(path.join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  const i = readFileSync(path.join(dir, file), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(needle));
   if (i < 0) throw new Error(`"${needle}" not in ${file}`);
   return i + 1;
 }
@@ -43,7 +45,10 @@ export function expectInputError(fn: () => unknown, ...needles: (string | RegExp
   return checkError(err, needles);
 }
 
-export async function expectInputErrorAsync(fn: () => Promise<unknown>, ...needles: (string | RegExp)[]): Promise<string> {
+export async function expectInputErrorAsync(
+  fn: () => Promise<unknown>,
+  ...needles: (string | RegExp)[]
+): Promise<string> {
   let err: unknown;
   try {
     await fn();
@@ -55,8 +60,8 @@ export async function expectInputErrorAsync(fn: () => Promise<unknown>, ...needl
 
 function checkError(err: unknown, needles: (string | RegExp)[]): string {
   assert.ok(err, 'expected an error, got none');
-  if (!(err instanceof InputError)) throw err;
-  const text = err instanceof InputErrors ? err.describe() : err.describe();
+  if (!(err instanceof InputError)) throw err instanceof Error ? err : new Error(JSON.stringify(err));
+  const text = err.describe();
   for (const n of needles) {
     if (typeof n === 'string') assert.ok(text.includes(n), `error text lacks "${n}":\n${text}`);
     else assert.match(text, n);
@@ -72,7 +77,12 @@ export const pdftext = (pdf: string, ...opts: string[]) => run('pdftotext', [...
 /** Text without any white space, for substring checks across line and column breaks. */
 export const squash = (s: string) => s.replace(/\s+/g, '');
 
-export interface Box { x0: number; y0: number; x1: number; y1: number }
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 export function pdfBoxes(pdf: string): Record<string, Box> {
   const out: Record<string, Box> = {};
   for (const line of run('pdfinfo', ['-box', pdf]).split('\n')) {
@@ -82,7 +92,13 @@ export function pdfBoxes(pdf: string): Record<string, Box> {
   return out;
 }
 
-export interface FontRow { name: string; type: string; emb: boolean; sub: boolean; uni: boolean }
+export interface FontRow {
+  name: string;
+  type: string;
+  emb: boolean;
+  sub: boolean;
+  uni: boolean;
+}
 export function pdfFonts(pdf: string): FontRow[] {
   return run('pdffonts', [pdf])
     .split('\n')
@@ -92,11 +108,23 @@ export function pdfFonts(pdf: string): FontRow[] {
       const cols = l.trim().split(/\s+/);
       // name, type (one or two words), encoding, emb, sub, uni, object, gen
       const n = cols.length;
-      return { name: cols[0]!, type: cols.slice(1, n - 6).join(' '), emb: cols[n - 5] === 'yes', sub: cols[n - 4] === 'yes', uni: cols[n - 3] === 'yes' };
+      return {
+        name: cols[0]!,
+        type: cols.slice(1, n - 6).join(' '),
+        emb: cols[n - 5] === 'yes',
+        sub: cols[n - 4] === 'yes',
+        uni: cols[n - 3] === 'yes',
+      };
     });
 }
 
-export interface ImageRow { width: number; height: number; xppi: number; yppi: number; enc: string }
+export interface ImageRow {
+  width: number;
+  height: number;
+  xppi: number;
+  yppi: number;
+  enc: string;
+}
 export function pdfImages(pdf: string): ImageRow[] {
   return run('pdfimages', ['-list', pdf])
     .split('\n')
@@ -110,7 +138,12 @@ export function pdfImages(pdf: string): ImageRow[] {
 
 export const MM = 72 / 25.4;
 
-export interface PdfChar { c: string; x: number; y: number; size: number }
+export interface PdfChar {
+  c: string;
+  x: number;
+  y: number;
+  size: number;
+}
 /** Every character of page 1 with its origin (pt, top-left origin) and font size, from mutool. */
 export function pdfChars(pdf: string): PdfChar[] {
   const xml = run('mutool', ['draw', '-F', 'stext', '-o', '-', pdf, '1']);
@@ -125,8 +158,12 @@ export function pdfChars(pdf: string): PdfChar[] {
 
 function decodeXml(s: string): string {
   return s
-    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /** A PNG of one colour (for fixture photos), with zlib from node. */
@@ -148,7 +185,12 @@ export function solidPng(w: number, h: number, rgb: [number, number, number] = [
   ihdr.writeUInt32BE(h, 4);
   ihdr[8] = 8;
   ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function crc32(b: Buffer): number {

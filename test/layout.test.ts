@@ -28,8 +28,14 @@ test('house style body size: 五号 keeps the column width in whole characters a
 
 test('the sample layout: every chain has frames, frames threaded per column', () => {
   const l = layoutPage(loadEdition(SAMPLE));
-  assert.equal(l.chains.get('s1')!.map((f) => f.id), ['s1-a.1', 's1-a.2', 's1-b']);
-  assert.equal(l.chains.get('s3')!.map((f) => f.id), ['s3-b.1', 's3-b.2', 's3-c']);
+  assert.equal(
+    l.chains.get('s1')!.map((f) => f.id),
+    ['s1-a.1', 's1-a.2', 's1-b'],
+  );
+  assert.equal(
+    l.chains.get('s3')!.map((f) => f.id),
+    ['s3-b.1', 's3-b.2', 's3-c'],
+  );
   // a flexible photo knows the text frames below it
   assert.equal(l.frames.find((f) => f.id === 'jiangshe')!.followers, ['s3-b.1', 's3-b.2']);
   const yaowan = l.frames.find((f) => f.id === 'yaowan')!;
@@ -43,23 +49,43 @@ test('the sample layout: every chain has frames, frames threaded per column', ()
 
 test('frames off the grid, overlapping frames, unknown chains and refs are errors', () => {
   const a = copyEdition();
-  edit(a, 'layout.yaml', (s) => s.replace('ref: gdp,     columns: [3, 3], top: 88', 'ref: gdp,     columns: [3, 9], top: 88'));
-  expectInputError(() => layoutPage(loadEdition(a)), 'layout.yaml', 'frame "gdp" spans columns 3–9, but the grid has columns 1–8');
+  edit(a, 'layout.yaml', (s) =>
+    s.replace('ref: gdp,     columns: [3, 3], top: 88', 'ref: gdp,     columns: [3, 9], top: 88'),
+  );
+  expectInputError(
+    () => layoutPage(loadEdition(a)),
+    'layout.yaml',
+    'frame "gdp" spans columns 3–9, but the grid has columns 1–8',
+  );
 
   const b = copyEdition();
-  edit(b, 'layout.yaml', (s) => s.replace('ref: gdp,     columns: [3, 3], top: 88', 'ref: gdp,     columns: [2, 3], top: 88'));
+  edit(b, 'layout.yaml', (s) =>
+    s.replace('ref: gdp,     columns: [3, 3], top: 88', 'ref: gdp,     columns: [2, 3], top: 88'),
+  );
   expectInputError(() => layoutPage(loadEdition(b)), 'frames "growth" and "gdp" overlap');
 
   const c = copyEdition();
-  edit(c, 'layout.yaml', (s) => s.replace('chain: s2,    columns: [4, 5], top: 65', 'chain: s9,    columns: [4, 5], top: 65'));
-  expectInputError(() => layoutPage(loadEdition(c)), 'text chain "s9" is not in the story', 'the story\'s chain "s2" has no text frame');
+  edit(c, 'layout.yaml', (s) =>
+    s.replace('chain: s2,    columns: [4, 5], top: 65', 'chain: s9,    columns: [4, 5], top: 65'),
+  );
+  expectInputError(
+    () => layoutPage(loadEdition(c)),
+    'text chain "s9" is not in the story',
+    'the story\'s chain "s2" has no text frame',
+  );
 
   const d = copyEdition();
   edit(d, 'layout.yaml', (s) => s.replace('ref: linli', 'ref: linlin'));
-  expectInputError(() => layoutPage(loadEdition(d)), 'photo "linlin" is not declared', 'photo "linli" is not placed on the page');
+  expectInputError(
+    () => layoutPage(loadEdition(d)),
+    'photo "linlin" is not declared',
+    'photo "linli" is not placed on the page',
+  );
 
   const e = copyEdition();
-  edit(e, 'layout.yaml', (s) => s.replace('columns: [8, 8], top: 97, lines: 10', 'columns: [8, 8], top: 97, lines: 11'));
+  edit(e, 'layout.yaml', (s) =>
+    s.replace('columns: [8, 8], top: 97, lines: 10', 'columns: [8, 8], top: 97, lines: 11'),
+  );
   expectInputError(() => layoutPage(loadEdition(e)), 'frame "end-b" ends on line 108, but the grid has 107 lines');
 });
 

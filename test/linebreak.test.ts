@@ -17,7 +17,11 @@ const width = (units: Unit[], l: Line) => {
   for (const [, em] of l.comp) w -= em;
   const chars = units.slice(l.from, l.to).reduce((n, u) => n + (u.end - u.start), 0);
   let meets = 0;
-  for (let k = l.from; k < l.to; k++) if (units[k]!.kind === 'latin') meets += (k > l.from && units[k - 1]!.kind !== 'latin' ? 1 : 0) + (k + 1 < l.to && units[k + 1]!.kind !== 'latin' ? 1 : 0);
+  for (let k = l.from; k < l.to; k++)
+    if (units[k]!.kind === 'latin')
+      meets +=
+        (k > l.from && units[k - 1]!.kind !== 'latin' ? 1 : 0) +
+        (k + 1 < l.to && units[k + 1]!.kind !== 'latin' ? 1 : 0);
   return w + l.spacing * Math.max(1, chars - 1) + l.latinGap * meets;
 };
 const textOf = (text: string, units: Unit[], l: Line) => text.slice(units[l.from]!.start, units[l.to - 1]!.end);
@@ -28,7 +32,8 @@ function check(text: string, allowLoose = false) {
   const { units, lines } = lay(text);
   lines.forEach((l, i) => {
     const t = textOf(text, units, l);
-    if (!l.last) assert.ok(Math.abs(width(units, l) - (i === 0 ? 11 : 13)) < 1e-6, `line ${i} "${t}" is ${width(units, l)} em`);
+    if (!l.last)
+      assert.ok(Math.abs(width(units, l) - (i === 0 ? 11 : 13)) < 1e-6, `line ${i} "${t}" is ${width(units, l)} em`);
     assert.not.ok(CLOSE.includes(t[0]!), `line ${i} starts with a closing mark: ${t}`);
     assert.not.ok(OPEN.includes(t[t.length - 1]!), `line ${i} ends with an opening mark: ${t}`);
     if (!allowLoose) assert.ok(l.spacing <= 1e-9, `line ${i} "${t}" is loosened by ${l.spacing} em a character`);
@@ -38,7 +43,10 @@ function check(text: string, allowLoose = false) {
 
 test('all-Han text: 11 then 13 characters a line, no spacing added', () => {
   const { units, lines } = check(han(11 + 13 * 3));
-  assert.equal(lines.map((l) => l.to - l.from), [11, 13, 13, 13]);
+  assert.equal(
+    lines.map((l) => l.to - l.from),
+    [11, 13, 13, 13],
+  );
   assert.ok(lines.every((l) => l.comp.length === 0 && l.spacing === 0));
   assert.is(units.length, 50);
 });
@@ -57,10 +65,17 @@ test('adjacent marks take 1.5 em together; a mark at the line end is half width'
   const { units, lines } = check(text);
   const k = units.findIndex((u) => text.slice(u.start, u.end) === '。');
   const l = lines.find((x) => x.from <= k && k < x.to)!;
-  assert.ok(l.comp.some(([i, em]) => i === k && em === 0.5), 'the full stop before the closing quote gives up half');
+  assert.ok(
+    l.comp.some(([i, em]) => i === k && em === 0.5),
+    'the full stop before the closing quote gives up half',
+  );
   for (const line of lines.filter((x) => !x.last)) {
     const lastUnit = units[line.to - 1]!;
-    if (lastUnit.kind === 'close') assert.ok(line.comp.some(([i, em]) => i === line.to - 1 && em === 0.5), 'a closing mark at a line end is half width');
+    if (lastUnit.kind === 'close')
+      assert.ok(
+        line.comp.some(([i, em]) => i === line.to - 1 && em === 0.5),
+        'a closing mark at a line end is half width',
+      );
   }
 });
 
@@ -69,7 +84,11 @@ test('—— and …… are never split; numbers and Latin words never broken', 
   const text = `${han(10)}——${han(12)}……${han(3)}GDP增长6.2%，${han(9)}2020年${han(20)}`;
   const { units, lines } = check(text, true);
   for (const u of units) if (u.kind === 'dash') assert.is(u.end - u.start, 2);
-  for (const w of ['GDP', '6.2%', '2020']) assert.ok(units.some((u) => u.kind === 'latin' && text.slice(u.start, u.end) === w), w);
+  for (const w of ['GDP', '6.2%', '2020'])
+    assert.ok(
+      units.some((u) => u.kind === 'latin' && text.slice(u.start, u.end) === w),
+      w,
+    );
   assert.ok(lines.length > 3);
 });
 
@@ -82,7 +101,8 @@ test('a Latin run wider than the line is cut so nothing runs out of the column',
 });
 
 test('the whole seed-like paragraph: every line but the last exactly fills the measure', () => {
-  const text = '翻开雨湖区“十四五”经济账本，清晰的增长曲线背后是无数次攻坚克难的坚守。地区生产总值从2020年646.8亿元稳步增长至900亿元，年均增速保持6.2%，在区域经济格局中稳稳站稳脚跟：固定资产投资年均增长5.1%，社会消费品零售总额年均增长4%，两大需求端持续发力，为经济增长注入持久动能。';
+  const text =
+    '翻开雨湖区“十四五”经济账本，清晰的增长曲线背后是无数次攻坚克难的坚守。地区生产总值从2020年646.8亿元稳步增长至900亿元，年均增速保持6.2%，在区域经济格局中稳稳站稳脚跟：固定资产投资年均增长5.1%，社会消费品零售总额年均增长4%，两大需求端持续发力，为经济增长注入持久动能。';
   const { lines } = lay(text);
   const { units } = lay(text);
   lines.forEach((l, i) => {

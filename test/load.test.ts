@@ -12,7 +12,10 @@ import { copyEdition, edit, expectInputError, lineOf, SAMPLE } from './helpers.j
 
 test('the sample edition loads with its chains, photos, charts and tables', () => {
   const ed = loadEdition(SAMPLE);
-  assert.equal(ed.story.chains.map((c) => c.id), ['lead', 's1', 's2', 's3', 'end']);
+  assert.equal(
+    ed.story.chains.map((c) => c.id),
+    ['lead', 's1', 's2', 's3', 'end'],
+  );
   assert.equal([...ed.photos.keys()], ['yaowan', 'yugao', 'jiangshe', 'linli']);
   assert.equal([...ed.charts.keys()], ['gdp', 'growth', 'rd']);
   assert.ok(ed.tables.has('growth'));
@@ -21,7 +24,11 @@ test('the sample edition loads with its chains, photos, charts and tables', () =
   // heads and reading order: s1 starts with its head, then the paragraph "“十四五”开局之初"
   const s1 = ed.story.chains[1]!;
   assert.is(s1.blocks[0]!.kind, 'head');
-  assert.ok(s1.blocks[1]!.runs.map((r) => r.s).join('').startsWith('“十四五”开局之初'));
+  assert.ok(
+    s1.blocks[1]!.runs.map((r) => r.s)
+      .join('')
+      .startsWith('“十四五”开局之初'),
+  );
 });
 
 test('the sample keeps out the orphaned fragment and fixes the known typo', () => {
@@ -33,7 +40,12 @@ test('the sample keeps out the orphaned fragment and fixes the known typo', () =
 });
 
 test('an edition folder that does not exist', () => {
-  expectInputError(() => loadEdition('/nonexistent/edition'), '/nonexistent/edition', 'edition folder not found', 'fix:');
+  expectInputError(
+    () => loadEdition('/nonexistent/edition'),
+    '/nonexistent/edition',
+    'edition folder not found',
+    'fix:',
+  );
 });
 
 test('malformed YAML names file, line and column', () => {
@@ -45,14 +57,23 @@ test('malformed YAML names file, line and column', () => {
 test('an unknown field and a missing required field are named with their line', () => {
   const dir = copyEdition();
   edit(dir, 'edition.yaml', (s) => s.replace('section: 专题', 'sektion: 专题'));
-  const text = expectInputError(() => loadEdition(dir), 'edition.yaml', 'unknown field "sektion"', 'lacks the required field "section"');
+  const text = expectInputError(
+    () => loadEdition(dir),
+    'edition.yaml',
+    'unknown field "sektion"',
+    'lacks the required field "section"',
+  );
   assert.match(text, /edition\.yaml:6:10 at \/sektion/);
 });
 
 test('a figure value that is not a number', () => {
   const dir = copyEdition();
   edit(dir, 'figures.yaml', (s) => s.replace('value: 646.8', 'value: 646.8亿'));
-  expectInputError(() => loadEdition(dir), `figures.yaml:${lineOf('figures.yaml', 'gdp_2020:')}`, '"gdp_2020.value" must be number');
+  expectInputError(
+    () => loadEdition(dir),
+    `figures.yaml:${lineOf('figures.yaml', 'gdp_2020:')}`,
+    '"gdp_2020.value" must be number',
+  );
 });
 
 test('an unknown page preset lists the known ones', () => {
@@ -63,7 +84,10 @@ test('an unknown page preset lists the known ones', () => {
 
 test('text that is not UTF-8 is refused; a BOM and CRLF are accepted', () => {
   const dir = copyEdition();
-  writeFileSync(path.join(dir, 'story.md'), Buffer.concat([Buffer.from('---\nheadline: '), Buffer.from([0xd5, 0xe2, 0xca, 0xc7]), Buffer.from('\n---\n')]));
+  writeFileSync(
+    path.join(dir, 'story.md'),
+    Buffer.concat([Buffer.from('---\nheadline: '), Buffer.from([0xd5, 0xe2, 0xca, 0xc7]), Buffer.from('\n---\n')]),
+  );
   expectInputError(() => loadEdition(dir), 'story.md', 'not valid UTF-8', 'save the file as UTF-8');
 
   const ok = copyEdition();
@@ -97,7 +121,7 @@ test('a missing image, a corrupt image and a truncated JPEG', () => {
   expectInputError(() => loadEdition(b), 'images/yugao.jpg', 'image cannot be read');
 
   const c = copyEdition();
-  const full = Buffer.from(require_('fs').readFileSync(path.join(c, 'images/yugao.jpg')));
+  const full = Buffer.from(readFileSync(path.join(c, 'images/yugao.jpg')));
   writeFileSync(path.join(c, 'images/yugao.jpg'), full.subarray(0, full.length >> 1));
   expectInputError(() => loadEdition(c), 'images/yugao.jpg', 'truncated');
 });
@@ -129,9 +153,6 @@ test('a malformed chart spec and a malformed CSV table', () => {
   expectInputError(() => loadEdition(b), 'tables/growth.csv', 'CSV error');
 });
 
-import { createRequire } from 'node:module';
-const require_ = createRequire(import.meta.url);
-
 test('the fast YAML reader gives what the yaml package gives; positions come from the yaml package', () => {
   for (const f of ['edition.yaml', 'figures.yaml', 'layout.yaml']) {
     const text = readFileSync(path.join(SAMPLE, f), 'utf8');
@@ -140,10 +161,15 @@ test('the fast YAML reader gives what the yaml package gives; positions come fro
   }
   const text = 'a: 1\nb:\n  c: [x, "2025-12-18", 2025-12-18, 0o17, 1e3, ~, true]\n';
   const y = parseYaml(text, 't.yaml');
-  assert.equal(y.data, { a: 1, b: { c: ['x', '2025-12-18', '2025-12-18', 15, 1000, null, true] } }, 'core schema: a date stays a string');
+  assert.equal(
+    y.data,
+    { a: 1, b: { c: ['x', '2025-12-18', '2025-12-18', 15, 1000, null, true] } },
+    'core schema: a date stays a string',
+  );
   assert.equal(y.locate(['b', 'c', 2]), { file: 't.yaml', line: 3, column: 24, path: '/b/c/2' });
   // anchors and aliases go to the yaml package, with its limit on alias expansion
-  const bomb = 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
+  const bomb =
+    'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
   assert.throws(() => parseYaml(bomb, 'bomb.yaml'), /alias|Excessive/i);
 });
 

@@ -36,13 +36,17 @@ test('every font embedded and subset as CID TrueType, none Type 3, one per face 
     assert.is(f.type, 'CID TrueType', f.name);
   }
   // the six faces, each once: no fallback font, no face split into unicode-range slices
-  assert.equal(
-    fonts.map((f) => f.name.replace(/^[A-Z]{6}\+/, '')).sort(),
-    ['NotoSansSC-Black', 'NotoSansSC-Bold', 'NotoSansSC-Regular', 'NotoSerifSC-Black', 'NotoSerifSC-Bold', 'NotoSerifSC-Regular'],
-  );
+  assert.equal(fonts.map((f) => f.name.replace(/^[A-Z]{6}\+/, '')).sort(), [
+    'NotoSansSC-Black',
+    'NotoSansSC-Bold',
+    'NotoSansSC-Regular',
+    'NotoSerifSC-Black',
+    'NotoSerifSC-Bold',
+    'NotoSerifSC-Regular',
+  ]);
 });
 
-test('every sentence of the story is in the PDF\'s text, in reading order within its chain', () => {
+test("every sentence of the story is in the PDF's text, in reading order within its chain", () => {
   const text = squash(pdftext(first.pdfPath, '-raw'));
   const b = bind(loadEdition(SAMPLE));
   let sentences = 0;
@@ -59,14 +63,23 @@ test('every sentence of the story is in the PDF\'s text, in reading order within
     }
   }
   assert.ok(sentences > 60, `${sentences} sentences`);
-  for (const h of ['再踏层峰辟新天', '风起湘江畔', '雨湖立潮头', '湘潭市雨湖区“十四五”发展成就全景扫描', '■蒋睿冯玉峰周磊', '▲窑湾历史文化街区夜景。', '▲雨湖区和平街道利社社区“邻里节”活动一派欢腾。']) {
+  for (const h of [
+    '再踏层峰辟新天',
+    '风起湘江畔',
+    '雨湖立潮头',
+    '湘潭市雨湖区“十四五”发展成就全景扫描',
+    '■蒋睿冯玉峰周磊',
+    '▲窑湾历史文化街区夜景。',
+    '▲雨湖区和平街道利社社区“邻里节”活动一派欢腾。',
+  ]) {
     assert.ok(text.includes(squash(h)), h);
   }
 });
 
 test('chart labels are text in the PDF (vector charts), and the only images are the photos', () => {
   const text = squash(pdftext(first.pdfPath));
-  for (const c of first.report.charts) for (const label of c.texts) assert.ok(text.includes(squash(label)), `${c.id}: ${label}`);
+  for (const c of first.report.charts)
+    for (const label of c.texts) assert.ok(text.includes(squash(label)), `${c.id}: ${label}`);
   assert.ok(first.report.charts.length >= 3);
   assert.is(pdfImages(first.pdfPath).length, 4);
 });
@@ -90,7 +103,10 @@ test('metadata: title, author, subject, language zh-CN, dates pinned to the edit
 
 test('the report: every chain fits its frames with at most one empty line', () => {
   const r = first.report;
-  assert.equal(r.chains.map((c) => c.id), ['lead', 's1', 's2', 's3', 'end']);
+  assert.equal(
+    r.chains.map((c) => c.id),
+    ['lead', 's1', 's2', 's3', 'end'],
+  );
   for (const c of r.chains) {
     assert.ok(c.status !== 'overset', `${c.id} overset`);
     assert.ok(c.emptyLines <= 1, `${c.id}: ${c.emptyLines} empty lines`);
@@ -116,8 +132,12 @@ test('body lines read back from the PDF: clreq line starts and ends, no loose al
   for (const l of lines.filter((x) => x.full && /[\u3400-\u9fff、，。：；！？”’）》」』】]$/.test(x.text))) {
     const last = l.chars[l.chars.length - 1]!;
     const others = lines.filter((x) => x.full && x.column === l.column && /[\u3400-\u9fff]$/.test(x.text));
-    const right = (x: typeof l) => x.chars[x.chars.length - 1]!.x + (/[、，。：；！？”’）》」』】]/.test(x.chars[x.chars.length - 1]!.c) ? 4.5 : 9);
-    assert.ok(Math.abs(right(l) - right(others[0]!)) < 1.5, `column ${l.column}: "${l.text}" ends at ${right(l)} (${last.c})`);
+    const right = (x: typeof l) =>
+      x.chars[x.chars.length - 1]!.x + (/[、，。：；！？”’）》」』】]/.test(x.chars[x.chars.length - 1]!.c) ? 4.5 : 9);
+    assert.ok(
+      Math.abs(right(l) - right(others[0]!)) < 1.5,
+      `column ${l.column}: "${l.text}" ends at ${right(l)} (${last.c})`,
+    );
   }
 });
 

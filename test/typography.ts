@@ -12,7 +12,13 @@ export const NO_END = new Set([...'“‘（《「『【']);
 const PUNCT = /[、，。：；！？”’）》」』】“‘（《「『【·]/;
 const HAN = /[\u3400-\u9fff]/;
 
-export interface BodyLine { column: number; y: number; chars: PdfChar[]; text: string; full: boolean }
+export interface BodyLine {
+  column: number;
+  y: number;
+  chars: PdfChar[];
+  text: string;
+  full: boolean;
+}
 
 /** Body lines (body size only), grouped by column of the grid and baseline. */
 export function bodyLines(pdf: string, grid: Grid = gridOf(PRESETS.broadsheet!), bodyPt = 9): BodyLine[] {
@@ -22,7 +28,8 @@ export function bodyLines(pdf: string, grid: Grid = gridOf(PRESETS.broadsheet!),
   const lines = new Map<string, BodyLine>();
   for (const c of chars) {
     let col = -1;
-    for (let k = 0; k < grid.preset.columns; k++) if (c.x >= colLeft(k) - 1 && c.x < colLeft(k) + grid.colW * MM) col = k;
+    for (let k = 0; k < grid.preset.columns; k++)
+      if (c.x >= colLeft(k) - 1 && c.x < colLeft(k) + grid.colW * MM) col = k;
     if (col < 0) continue;
     const key = `${col}|${Math.round(c.y * 4)}`;
     const l = lines.get(key) ?? { column: col, y: c.y, chars: [], text: '', full: false };
@@ -53,7 +60,16 @@ export interface TypographyCounts {
 }
 
 export function measureTypography(lines: BodyLine[], em = 9): TypographyCounts {
-  const out: TypographyCounts = { lines: lines.length, forbiddenStarts: [], forbiddenEnds: [], splitDashes: 0, allHanFull: 0, looseAllHan: 0, punctPairs: 0, pairsCompressed: 0 };
+  const out: TypographyCounts = {
+    lines: lines.length,
+    forbiddenStarts: [],
+    forbiddenEnds: [],
+    splitDashes: 0,
+    allHanFull: 0,
+    looseAllHan: 0,
+    punctPairs: 0,
+    pairsCompressed: 0,
+  };
   for (const l of lines) {
     const first = l.text[0]!;
     const last = l.text[l.text.length - 1]!;

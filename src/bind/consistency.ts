@@ -16,7 +16,11 @@ export interface CheckResult {
   intended?: string;
 }
 
-export interface Consistency { checks: CheckResult[]; warnings: string[]; notes: string[] }
+export interface Consistency {
+  checks: CheckResult[];
+  warnings: string[];
+  notes: string[];
+}
 
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 
@@ -40,13 +44,22 @@ export function checkConsistency(ed: Edition, bound: Bound): Consistency {
       const [a, b] = [input(c.cagr[0], [name, 'check', 'cagr', 0]), input(c.cagr[1], [name, 'check', 'cagr', 1])];
       if (!a || !b) continue;
       if (!c.years) {
-        errors.push(new InputError(`figure "${name}": a cagr check needs "years"`, ed.figures.locate([name, 'check']), 'add years: 5 (the span between the two figures)'));
+        errors.push(
+          new InputError(
+            `figure "${name}": a cagr check needs "years"`,
+            ed.figures.locate([name, 'check']),
+            'add years: 5 (the span between the two figures)',
+          ),
+        );
         continue;
       }
       kind = 'cagr';
       computed = ((b.value / a.value) ** (1 / c.years) - 1) * 100;
     } else if (c.multiple) {
-      const [a, b] = [input(c.multiple[0], [name, 'check', 'multiple', 0]), input(c.multiple[1], [name, 'check', 'multiple', 1])];
+      const [a, b] = [
+        input(c.multiple[0], [name, 'check', 'multiple', 0]),
+        input(c.multiple[1], [name, 'check', 'multiple', 1]),
+      ];
       if (!a || !b) continue;
       kind = 'multiple';
       computed = b.value / a.value;
@@ -58,9 +71,23 @@ export function checkConsistency(ed: Edition, bound: Bound): Consistency {
     } else continue;
     const tol = c.tolerance ?? 0.1;
     const ok = c.atLeast ? computed >= f.value - tol : Math.abs(computed - f.value) <= tol;
-    checks.push({ figure: name, kind, stated: f.value, computed: round(computed), ok, ...(c.intended ? { intended: c.intended } : {}) });
+    checks.push({
+      figure: name,
+      kind,
+      stated: f.value,
+      computed: round(computed),
+      ok,
+      ...(c.intended ? { intended: c.intended } : {}),
+    });
     if (!ok) {
-      const text = msg.derivedMismatch(name, kind, formatFigure(f, undefined), round(computed), f.unit ?? '', c.atLeast === true);
+      const text = msg.derivedMismatch(
+        name,
+        kind,
+        formatFigure(f, undefined),
+        round(computed),
+        f.unit ?? '',
+        c.atLeast === true,
+      );
       if (c.intended) notes.push(`${text} (marked as intended: ${c.intended})`);
       else warnings.push(text);
     }
@@ -72,7 +99,10 @@ export function checkConsistency(ed: Edition, bound: Bound): Consistency {
   for (const [name, f] of Object.entries(figures)) if (!f.display) printed.set(formatFigure(f, undefined), name);
   for (const c of bound.chains) {
     for (const b of c.blocks) {
-      const literal = b.segs.filter((s) => !s.fig).map((s) => s.s).join('\u0000');
+      const literal = b.segs
+        .filter((s) => !s.fig)
+        .map((s) => s.s)
+        .join('\u0000');
       for (const [form, name] of printed) {
         if (!/\d/.test(form)) continue;
         let at = literal.indexOf(form);
@@ -88,4 +118,3 @@ export function checkConsistency(ed: Edition, bound: Bound): Consistency {
   }
   return { checks, warnings, notes };
 }
-

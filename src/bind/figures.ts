@@ -8,15 +8,42 @@ import type { Edition, FigureDef, Table } from '../load/edition.js';
 import type { Headline, Run } from '../load/story.js';
 
 /** A printed piece of text; `fig` names the figure it came from. */
-export interface Segment { s: string; bold?: boolean; fig?: string }
+export interface Segment {
+  s: string;
+  bold?: boolean;
+  fig?: string;
+}
 
-export interface BoundBlock { kind: 'para' | 'head'; segs: Segment[]; place: Place }
-export interface BoundChain { id: string; place: Place; blocks: BoundBlock[] }
-export interface BoundHeadline { [k: string]: Segment[] | undefined }
-export interface BoundFactbox { id: string; title: string; items: { figure: string; value: Segment[]; label: string }[] }
-export interface BoundTable { name: string; file: string; rows: Record<string, string | number>[] }
+export interface BoundBlock {
+  kind: 'para' | 'head';
+  segs: Segment[];
+  place: Place;
+}
+export interface BoundChain {
+  id: string;
+  place: Place;
+  blocks: BoundBlock[];
+}
+export interface BoundHeadline {
+  [k: string]: Segment[] | undefined;
+}
+export interface BoundFactbox {
+  id: string;
+  title: string;
+  items: { figure: string; value: Segment[]; label: string }[];
+}
+export interface BoundTable {
+  name: string;
+  file: string;
+  rows: Record<string, string | number>[];
+}
 
-export interface FigureUse { figure: string; printed: string; place: Place; where: string }
+export interface FigureUse {
+  figure: string;
+  printed: string;
+  place: Place;
+  where: string;
+}
 
 export interface Bound {
   headline: BoundHeadline;
@@ -55,7 +82,7 @@ export function bind(ed: Edition): Bound {
     let last = 0;
     for (const m of text.matchAll(REF)) {
       const [all, name, format] = m;
-      const at = m.index!;
+      const at = m.index;
       if (at > last) segs.push(seg(text.slice(last, at), bold));
       const line = place.line !== undefined ? place.line + (text.slice(0, at).match(/\n/g)?.length ?? 0) : undefined;
       const refPlace: Place = { ...place, ...(line !== undefined ? { line } : {}) };
@@ -103,12 +130,20 @@ export function bind(ed: Edition): Bound {
   const chains: BoundChain[] = ed.story.chains.map((c) => ({
     id: c.id,
     place: c.place,
-    blocks: c.blocks.map((b) => ({ kind: b.kind, place: b.place, segs: runsToSegs(b.runs, b.place, `story "${c.id}"`) })),
+    blocks: c.blocks.map((b) => ({
+      kind: b.kind,
+      place: b.place,
+      segs: runsToSegs(b.runs, b.place, `story "${c.id}"`),
+    })),
   }));
 
   const flat = (segs: Segment[]) => segs.map((s) => s.s).join('');
-  const photos = new Map(ed.story.photos.map((p) => [p.id, flat(resolve(p.text, p.place, `caption of photo "${p.id}"`))]));
-  const charts = new Map(ed.story.charts.map((p) => [p.id, flat(resolve(p.text, p.place, `title of chart "${p.id}"`))]));
+  const photos = new Map(
+    ed.story.photos.map((p) => [p.id, flat(resolve(p.text, p.place, `caption of photo "${p.id}"`))]),
+  );
+  const charts = new Map(
+    ed.story.charts.map((p) => [p.id, flat(resolve(p.text, p.place, `title of chart "${p.id}"`))]),
+  );
 
   const factboxes = new Map<string, BoundFactbox>();
   for (const [id, fb] of Object.entries(ed.meta.data.factboxes ?? {})) {

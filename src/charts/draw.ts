@@ -15,7 +15,10 @@ import { requireCached } from '../code-cache.js';
 import { measure } from './metrics.js';
 import { printTheme } from './theme.js';
 
-export interface ChartSize { widthPx: number; heightPx: number }
+export interface ChartSize {
+  widthPx: number;
+  heightPx: number;
+}
 
 export type Drawn =
   | { ok: true; svg: string; texts: string[] }
@@ -24,23 +27,31 @@ export type Drawn =
   /** vega failed while compiling or rendering a valid spec */
   | { ok: false; invalid: false; detail: string };
 
-(vega as unknown as { textMetrics: { width: (item: Record<string, unknown>, text: unknown) => number } }).textMetrics.width = (item, text) =>
-  measure(String(text ?? ''), Number(item.fontSize ?? 11), item.fontWeight as number | string | undefined);
+(
+  vega as unknown as { textMetrics: { width: (item: Record<string, unknown>, text: unknown) => number } }
+).textMetrics.width = (item, text) =>
+  measure(
+    typeof text === 'string' ? text : String((text as number | undefined) ?? ''),
+    Number(item.fontSize ?? 11),
+    item.fontWeight as number | string | undefined,
+  );
 
-type ValidateFn = ((d: unknown) => boolean) & { errors?: { instancePath: string; message?: string; keyword: string }[] | null };
+type ValidateFn = ((d: unknown) => boolean) & {
+  errors?: { instancePath: string; message?: string; keyword: string }[] | null;
+};
 /** vega-lite's schema compiled to code at build time (scripts/build-tables.mjs), run from V8's code cache */
 export const VEGA_LITE_VALIDATOR = path.join(ROOT, 'dist/generated/vega-lite-validate.cjs');
-const validate = ((m: { default?: ValidateFn } & ValidateFn) => m.default ?? m)(requireCached(VEGA_LITE_VALIDATOR) as { default?: ValidateFn } & ValidateFn);
+const validate = ((m: { default?: ValidateFn } & ValidateFn) => m.default ?? m)(
+  requireCached(VEGA_LITE_VALIDATOR) as { default?: ValidateFn } & ValidateFn,
+);
 
 const refusingLoader = (() => {
   const l = vega.loader();
-  const refuse = async (uri: string): Promise<never> => {
-    throw new Error(`chart data from "${uri}" is refused`);
-  };
-  l.load = refuse as typeof l.load;
-  l.sanitize = refuse as typeof l.sanitize;
-  l.http = refuse as typeof l.http;
-  l.file = refuse as typeof l.file;
+  const refuse = (uri: string): Promise<never> => Promise.reject(new Error(`chart data from "${uri}" is refused`));
+  l.load = refuse;
+  l.sanitize = refuse;
+  l.http = refuse;
+  l.file = refuse;
   return l;
 })();
 
@@ -49,28 +60,39 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown> | undefine
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const av = out[k];
-    out[k] = av && typeof av === 'object' && !Array.isArray(av) && v && typeof v === 'object' && !Array.isArray(v)
-      ? merge(av as Record<string, unknown>, v as Record<string, unknown>)
-      : v;
+    out[k] =
+      av && typeof av === 'object' && !Array.isArray(av) && v && typeof v === 'object' && !Array.isArray(v)
+        ? merge(av as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
 
 export async function drawChart(spec: Record<string, unknown>, size: ChartSize): Promise<Drawn> {
   if (!validate(spec)) {
-    const e = (validate.errors ?? []).find((x) => x.keyword !== 'anyOf' && x.keyword !== 'oneOf') ?? validate.errors?.[0];
-    return { ok: false, invalid: true, segs: (e?.instancePath ?? '').split('/').slice(1), detail: `${e?.instancePath || 'top level'} ${e?.message ?? ''}`.trim() };
+    const e =
+      (validate.errors ?? []).find((x) => x.keyword !== 'anyOf' && x.keyword !== 'oneOf') ?? validate.errors?.[0];
+    return {
+      ok: false,
+      invalid: true,
+      segs: (e?.instancePath ?? '').split('/').slice(1),
+      detail: `${e?.instancePath || 'top level'} ${e?.message ?? ''}`.trim(),
+    };
   }
   const sized = {
     ...spec,
     width: size.widthPx,
     height: size.heightPx,
-    config: merge(printTheme as unknown as Record<string, unknown>, spec.config as Record<string, unknown> | undefined),
+    config: merge(printTheme, spec.config as Record<string, unknown> | undefined),
   };
   try {
     const compiled = vl.compile(sized as unknown as vl.TopLevelSpec).spec;
     const runtime = vega.parse(compiled, undefined, { ast: true });
-    const view = new vega.View(runtime, { expr: expressionInterpreter, renderer: 'none', loader: refusingLoader } as vega.ViewOptions);
+    const view = new vega.View(runtime, {
+      expr: expressionInterpreter,
+      renderer: 'none',
+      loader: refusingLoader,
+    });
     await view.runAsync();
     const svg = await view.toSVG();
     view.finalize();
@@ -82,5 +104,10 @@ export async function drawChart(spec: Record<string, unknown>, size: ChartSize):
 }
 
 function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }

@@ -30,7 +30,8 @@ function fontOf(file: string): Fontkit.Font {
  * bold (all 12,368 such code points checked with fontkit): no need to decode a font file for
  * them. Everything else (digits, Latin, %) is measured.
  */
-const FULL_WIDTH = (cp: number) => (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xff01 && cp <= 0xff5e);
+const FULL_WIDTH = (cp: number) =>
+  (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xff01 && cp <= 0xff5e);
 
 /** Widths of Latin, punctuation, signs and shapes measured once at compile time (scripts/build-tables.mjs). */
 let table: Record<string, { widths: Record<string, number> }> | undefined;
@@ -62,7 +63,7 @@ function advance(face: FaceSpec, cp: number): number {
 
 /** Width in px of `text` set in the chart face at `size` px. */
 export function measure(text: string, size: number, weight: number | string | undefined): number {
-  const w = Number(weight === 'bold' ? 700 : weight ?? 400);
+  const w = Number(weight === 'bold' ? 700 : (weight ?? 400));
   const face = w >= 600 ? FACES.sansBold : FACES.sans;
   let em = 0;
   for (const ch of text) em += advance(face, ch.codePointAt(0)!);

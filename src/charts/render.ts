@@ -76,7 +76,8 @@ function bindData(node: unknown, src: ChartSource, tables: Map<string, BoundTabl
   for (const [k, v] of Object.entries(node)) {
     const here = [...at, k];
     if (k === 'url') throw msg.dataUrlRefused(src.spec.locate(here), String(v));
-    if (k === 'values' && Array.isArray(v) && v.length > LIMITS.tableRows) throw msg.tooManyRows(src.spec.locate(here), v.length, LIMITS.tableRows);
+    if (k === 'values' && Array.isArray(v) && v.length > LIMITS.tableRows)
+      throw msg.tooManyRows(src.spec.locate(here), v.length, LIMITS.tableRows);
     if (k === 'data' && v && typeof v === 'object' && !Array.isArray(v) && 'name' in v) {
       const name = String((v as { name: unknown }).name);
       const t = tables.get(name);
@@ -125,7 +126,11 @@ function checkFields(spec: Record<string, unknown>, t: BoundTable, src: ChartSou
  */
 const cache = new Map<string, Promise<RenderedChart>>();
 
-export async function renderChart(src: ChartSource, tables: Map<string, BoundTable>, size: ChartSize): Promise<RenderedChart> {
+export async function renderChart(
+  src: ChartSource,
+  tables: Map<string, BoundTable>,
+  size: ChartSize,
+): Promise<RenderedChart> {
   const raw = src.spec.data;
   const spec = bindData(raw, src, tables, []) as Record<string, unknown>;
   const key = JSON.stringify([src.id, spec, size]);
@@ -146,7 +151,10 @@ async function render(src: ChartSource, spec: Record<string, unknown>, size: Cha
   const kept = fromCache(name);
   if (kept) return { id: src.id, svg: kept.svg, widthPx: size.widthPx, heightPx: size.heightPx, texts: kept.texts };
   const d = await draw(spec, size);
-  if (!d.ok) throw d.invalid ? msg.invalidChart(src.spec.locate(d.segs), d.detail) : msg.chartFailed({ file: src.file }, d.detail);
+  if (!d.ok)
+    throw d.invalid
+      ? msg.invalidChart(src.spec.locate(d.segs), d.detail)
+      : msg.chartFailed({ file: src.file }, d.detail);
   writeCached('charts', name, JSON.stringify({ svg: d.svg, texts: d.texts }));
   return { id: src.id, svg: d.svg, widthPx: size.widthPx, heightPx: size.heightPx, texts: d.texts };
 }
@@ -156,7 +164,13 @@ function fromCache(name: string): { svg: string; texts: string[] } | undefined {
   if (!bytes) return undefined;
   try {
     const v = JSON.parse(bytes.toString('utf8')) as { svg?: unknown; texts?: unknown };
-    if (typeof v.svg === 'string' && v.svg.startsWith('<svg') && Array.isArray(v.texts) && v.texts.every((t) => typeof t === 'string')) return { svg: v.svg, texts: v.texts as string[] };
+    if (
+      typeof v.svg === 'string' &&
+      v.svg.startsWith('<svg') &&
+      Array.isArray(v.texts) &&
+      v.texts.every((t) => typeof t === 'string')
+    )
+      return { svg: v.svg, texts: v.texts };
   } catch {
     /* not ours or damaged: drawn again */
   }
@@ -171,7 +185,9 @@ let stamp: string | undefined;
 function drawStamp(): string {
   if (stamp === undefined) {
     const dir = path.dirname(fileURLToPath(WORKER));
-    const code = ['worker.js', 'worker.cjs', 'draw.js', 'metrics.js', 'theme.js'].map((f) => fileStamp(path.join(dir, f)));
+    const code = ['worker.js', 'worker.cjs', 'draw.js', 'metrics.js', 'theme.js'].map((f) =>
+      fileStamp(path.join(dir, f)),
+    );
     const require = createRequire(import.meta.url);
     const libs = ['vega', 'vega-lite', 'vega-interpreter'].map((p) => packageIdentity(require.resolve(p)));
     stamp = [...code, ...libs, fileStamp(path.join(ROOT, 'dist/generated/chart-metrics.json'))].join('|');

@@ -5,12 +5,20 @@
 import { parentPort } from 'node:worker_threads';
 import { drawChart, type ChartSize } from './draw.js';
 
-interface Job { n: number; spec: Record<string, unknown>; size: ChartSize }
+interface Job {
+  n: number;
+  spec: Record<string, unknown>;
+  size: ChartSize;
+}
 
 // (loaded outside a worker only to make its code cache: scripts/bundle.mjs)
 parentPort?.on('message', (job: Job) => {
   drawChart(job.spec, job.size).then(
     (drawn) => parentPort!.postMessage({ n: job.n, drawn }),
-    (e: unknown) => parentPort!.postMessage({ n: job.n, drawn: { ok: false, invalid: false, detail: String((e as Error)?.message ?? e) } }),
+    (e: unknown) =>
+      parentPort!.postMessage({
+        n: job.n,
+        drawn: { ok: false, invalid: false, detail: String((e as Error)?.message ?? e) },
+      }),
   );
 });

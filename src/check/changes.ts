@@ -11,25 +11,44 @@ import type { ChainLayout } from '../print/render.js';
 export interface Snapshot {
   figures: Record<string, { printed: string; places: string[] }>;
   charts: Record<string, string>;
-  chains: Record<string, { status: string; oversetChars: number; emptyLines: number; frames: string[]; texts: string[] }>;
+  chains: Record<
+    string,
+    { status: string; oversetChars: number; emptyLines: number; frames: string[]; texts: string[] }
+  >;
 }
 
 export interface ChangeReport {
   figures: { name: string; old: string | null; new: string | null; places: string[] }[];
   charts: string[];
-  chains: { id: string; status: [string, string]; oversetChars: [number, number]; emptyLines: [number, number]; reflowedFrames: string[] }[];
+  chains: {
+    id: string;
+    status: [string, string];
+    oversetChars: [number, number];
+    emptyLines: [number, number];
+    reflowedFrames: string[];
+  }[];
   /** page regions whose pixels differ, in mm from the top left of the page (with bleed) */
   regions: { x: number; y: number; w: number; h: number }[];
   image?: string;
 }
 
-const place = (p: { where: string; file: string; line?: number }) => `${p.where} (${p.file}${p.line !== undefined ? `:${p.line}` : ''})`;
+const place = (p: { where: string; file: string; line?: number }) =>
+  `${p.where} (${p.file}${p.line !== undefined ? `:${p.line}` : ''})`;
 
 export function snapshotOf(report: Report, chains: ChainLayout[], chartSvgs: Map<string, string>): Snapshot {
   return {
-    figures: Object.fromEntries(report.figures.map((f) => [f.name, { printed: f.printed, places: f.places.map(place) }])),
-    charts: Object.fromEntries([...chartSvgs].map(([id, svg]) => [id, createHash('sha256').update(svg).digest('hex').slice(0, 16)])),
-    chains: Object.fromEntries(chains.map((c) => [c.id, { status: c.status, oversetChars: c.oversetChars, emptyLines: c.emptyLines, frames: c.frames, texts: c.texts }])),
+    figures: Object.fromEntries(
+      report.figures.map((f) => [f.name, { printed: f.printed, places: f.places.map(place) }]),
+    ),
+    charts: Object.fromEntries(
+      [...chartSvgs].map(([id, svg]) => [id, createHash('sha256').update(svg).digest('hex').slice(0, 16)]),
+    ),
+    chains: Object.fromEntries(
+      chains.map((c) => [
+        c.id,
+        { status: c.status, oversetChars: c.oversetChars, emptyLines: c.emptyLines, frames: c.frames, texts: c.texts },
+      ]),
+    ),
   };
 }
 
@@ -38,14 +57,23 @@ export function compareSnapshots(prev: Snapshot, next: Snapshot): Omit<ChangeRep
   for (const name of new Set([...Object.keys(prev.figures), ...Object.keys(next.figures)])) {
     const a = prev.figures[name];
     const b = next.figures[name];
-    if (a?.printed !== b?.printed) figures.push({ name, old: a?.printed ?? null, new: b?.printed ?? null, places: (b ?? a)!.places });
+    if (a?.printed !== b?.printed)
+      figures.push({ name, old: a?.printed ?? null, new: b?.printed ?? null, places: (b ?? a)!.places });
   }
-  const charts = [...new Set([...Object.keys(prev.charts), ...Object.keys(next.charts)])].filter((id) => prev.charts[id] !== next.charts[id]);
+  const charts = [...new Set([...Object.keys(prev.charts), ...Object.keys(next.charts)])].filter(
+    (id) => prev.charts[id] !== next.charts[id],
+  );
   const chains: ChangeReport['chains'] = [];
   for (const [id, b] of Object.entries(next.chains)) {
     const a = prev.chains[id];
     const reflowed = b.frames.filter((f, i) => a?.frames[i] !== f || a?.texts[i] !== b.texts[i]);
-    if (!a || a.status !== b.status || a.oversetChars !== b.oversetChars || a.emptyLines !== b.emptyLines || reflowed.length) {
+    if (
+      !a ||
+      a.status !== b.status ||
+      a.oversetChars !== b.oversetChars ||
+      a.emptyLines !== b.emptyLines ||
+      reflowed.length
+    ) {
       chains.push({
         id,
         status: [a?.status ?? 'new', b.status],
@@ -62,14 +90,22 @@ export function compareSnapshots(prev: Snapshot, next: Snapshot): Omit<ChangeRep
  * Pixel regions that differ between two snapshots of the page, and the new snapshot with those
  * regions boxed in red. `mmPerPx` converts to page millimetres.
  */
-export interface Raster { width: number; height: number; data: Uint8Array }
+export interface Raster {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
 
 export function decodePng(png: Uint8Array): Raster {
   const p = PNG.sync.read(Buffer.from(png));
   return { width: p.width, height: p.height, data: p.data };
 }
 
-export function diffPages(a: Raster, next: Raster, mmPerPx: number): { regions: ChangeReport['regions']; boxed: () => Buffer } {
+export function diffPages(
+  a: Raster,
+  next: Raster,
+  mmPerPx: number,
+): { regions: ChangeReport['regions']; boxed: () => Buffer } {
   const b = { ...next, data: Buffer.from(next.data) }; // boxes are drawn on a copy
   const B = 6; // block size in px
   const cols = Math.ceil(b.width / B);
@@ -81,7 +117,13 @@ export function diffPages(a: Raster, next: Raster, mmPerPx: number): { regions: 
   for (let y = 0; y < b.height; y++) {
     for (let x = 0; x < b.width; x++) {
       const i = (y * b.width + x) * 4;
-      const d = sameSize ? Math.max(Math.abs(a.data[i]! - b.data[i]!), Math.abs(a.data[i + 1]! - b.data[i + 1]!), Math.abs(a.data[i + 2]! - b.data[i + 2]!)) : 255;
+      const d = sameSize
+        ? Math.max(
+            Math.abs(a.data[i]! - b.data[i]!),
+            Math.abs(a.data[i + 1]! - b.data[i + 1]!),
+            Math.abs(a.data[i + 2]! - b.data[i + 2]!),
+          )
+        : 255;
       if (d > 96) counts[Math.floor(y / B) * cols + Math.floor(x / B)]!++;
     }
   }

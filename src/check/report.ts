@@ -52,14 +52,25 @@ export interface CheckInput {
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
-export function checkPage(c: CheckInput): { warnings: string[]; errors: InputError[]; chains: ChainReport[]; photos: PlacedPhoto[] } {
+export function checkPage(c: CheckInput): {
+  warnings: string[];
+  errors: InputError[];
+  chains: ChainReport[];
+  photos: PlacedPhoto[];
+} {
   const warnings: string[] = [];
   const errors: InputError[] = [];
   const chains = c.chains.map((ch) => {
     const frames = c.layout.chains.get(ch.id) ?? [];
-    const frameBoxes = frames.map((f) => ({ id: f.id, x: r2(f.box.x), y: r2(f.box.y), w: r2(f.box.w), h: r2(f.box.h) }));
+    const frameBoxes = frames.map((f) => ({
+      id: f.id,
+      x: r2(f.box.x),
+      y: r2(f.box.y),
+      w: r2(f.box.w),
+      h: r2(f.box.h),
+    }));
     if (ch.status === 'overset') {
-      const names = frames.length > 1 ? `${frames[0]!.id}…${frames[frames.length - 1]!.id}` : frames[0]?.id ?? '';
+      const names = frames.length > 1 ? `${frames[0]!.id}…${frames[frames.length - 1]!.id}` : (frames[0]?.id ?? '');
       const e = msg.overset({ file: c.layoutFile }, ch.id, ch.oversetChars, ch.oversetLines, names);
       if (c.allowOverset) warnings.push(e.message);
       else errors.push(e);
@@ -70,7 +81,14 @@ export function checkPage(c: CheckInput): { warnings: string[]; errors: InputErr
   });
   const photos = c.photos.map((p) => {
     const box = c.photoBoxes.find((b) => b.id === p.id);
-    return box ? { ...p, widthMm: r2(box.widthMm), heightMm: r2(box.heightMm), ppi: Math.round(coverPpi(p.px, box.widthMm, box.heightMm) * 10) / 10 } : p;
+    return box
+      ? {
+          ...p,
+          widthMm: r2(box.widthMm),
+          heightMm: r2(box.heightMm),
+          ppi: Math.round(coverPpi(p.px, box.widthMm, box.heightMm) * 10) / 10,
+        }
+      : p;
   });
   for (const p of photos) {
     if (p.ppi < PPI_MIN) errors.push(msg.imageLowResolution({ file: p.file }, p.ppi));
@@ -84,7 +102,11 @@ export function figureReport(bound: Bound): Report['figures'] {
   const by = new Map<string, Report['figures'][number]>();
   for (const u of bound.uses) {
     const e = by.get(u.figure) ?? { name: u.figure, printed: u.printed, places: [] };
-    e.places.push({ where: u.where, file: u.place.file, ...(u.place.line !== undefined ? { line: u.place.line } : {}) });
+    e.places.push({
+      where: u.where,
+      file: u.place.file,
+      ...(u.place.line !== undefined ? { line: u.place.line } : {}),
+    });
     by.set(u.figure, e);
   }
   return [...by.values()].sort((a, b) => a.name.localeCompare(b.name));

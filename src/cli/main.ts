@@ -44,7 +44,11 @@ download, a system Chromium or Chrome. "npm run setup" installs Debian's chromiu
 Exit codes: 0 success, 1 a problem in the edition (the message names file, place and fix),
 2 a wrong command line, 3 an internal error.`;
 
-export async function main(argv: string[], out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
+export async function main(
+  argv: string[],
+  out: NodeJS.WriteStream = process.stdout,
+  err: NodeJS.WriteStream = process.stderr,
+): Promise<number> {
   let debug = argv.includes('--debug');
   try {
     const { values, positionals } = parseArgs({
@@ -67,7 +71,9 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       return 0;
     }
     if (values.version) {
-      out.write(`${(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`);
+      out.write(
+        `${(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`,
+      );
       return 0;
     }
     const [command, edition, ...extra] = positionals;
@@ -78,7 +84,8 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
     let timeoutMs: number | undefined;
     if (values.timeout !== undefined) {
       const s = Number(values.timeout);
-      if (!Number.isFinite(s) || s <= 0) throw msg.usage(`--timeout takes a number of seconds, not "${String(values.timeout)}"`);
+      if (!Number.isFinite(s) || s <= 0)
+        throw msg.usage(`--timeout takes a number of seconds, not "${String(values.timeout)}"`);
       timeoutMs = s * 1000;
     }
     const log = terminalLogger(err);
@@ -117,7 +124,10 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
     printChains(r.report.chains, err);
     if (r.report.changes) log.info(msg.changes(r.report.changes));
     const rel = path.relative(process.cwd(), r.pdfPath) || r.pdfPath;
-    log.info(msg.summary(rel, r.report.output.pages, r.seconds, r.report.warnings.length) + ` (and ${path.basename(r.reportPath)})`);
+    log.info(
+      msg.summary(rel, r.report.output.pages, r.seconds, r.report.warnings.length) +
+        ` (and ${path.basename(r.reportPath)})`,
+    );
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
@@ -150,9 +160,16 @@ function printChains(chains: Omit<ChainReport, 'texts'>[], err: NodeJS.WriteStre
     c.status,
     c.status === 'overset' ? `${c.oversetChars} 字 / ${c.oversetLines} lines over` : `${c.emptyLines} empty lines`,
     `${c.frames.length} frames`,
-    c.copyFit ? msg.copyFitted(c.id, c.copyFit.frame, c.copyFit.fromLines, c.copyFit.toLines).replace(/^story "[^"]+": /, '') : '',
+    c.copyFit
+      ? msg.copyFitted(c.id, c.copyFit.frame, c.copyFit.fromLines, c.copyFit.toLines).replace(/^story "[^"]+": /, '')
+      : '',
   ]);
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) err.write(`  ${r.slice(0, 4).map((c, i) => c.padEnd(w[i]!)).join('  ')}  ${r[4]}`.trimEnd() + '\n');
+  for (const r of rows)
+    err.write(
+      `  ${r
+        .slice(0, 4)
+        .map((c, i) => c.padEnd(w[i]!))
+        .join('  ')}  ${r[4]}`.trimEnd() + '\n',
+    );
 }
-

@@ -11,7 +11,12 @@ import { PrintSession } from '../print/render.js';
 import { InputError, msg } from '../messages.js';
 import type { Logger } from '../log.js';
 
-export interface WatchOptions { outDir: string; allowOverset: boolean; log: Logger; debounceMs?: number }
+export interface WatchOptions {
+  outDir: string;
+  allowOverset: boolean;
+  log: Logger;
+  debounceMs?: number;
+}
 
 export interface Watcher {
   /** resolves after the first build (good or bad) */
@@ -32,7 +37,9 @@ export async function startWatch(edition: string, o: WatchOptions): Promise<Watc
     const t0 = performance.now();
     try {
       const r = await buildEdition(edition, { outDir: o.outDir, allowOverset: o.allowOverset, session, log: o.log });
-      o.log.info(`${msg.rebuilt(Math.round(performance.now() - t0), path.relative(process.cwd(), r.pdfPath))}${r.report.changes ? `\n  ${msg.changes(r.report.changes)}` : ''}`);
+      o.log.info(
+        `${msg.rebuilt(Math.round(performance.now() - t0), path.relative(process.cwd(), r.pdfPath))}${r.report.changes ? `\n  ${msg.changes(r.report.changes)}` : ''}`,
+      );
       return r;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -103,12 +110,12 @@ export async function startWatch(edition: string, o: WatchOptions): Promise<Watc
   };
 }
 
-
 /** The edition folder and every folder inside it (not hidden ones). */
 function folders(dir: string): string[] {
   const out = [dir];
   try {
-    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && !e.name.startsWith('.')) out.push(...folders(path.join(dir, e.name)));
+    for (const e of readdirSync(dir, { withFileTypes: true }))
+      if (e.isDirectory() && !e.name.startsWith('.')) out.push(...folders(path.join(dir, e.name)));
   } catch {
     /* gone meanwhile */
   }

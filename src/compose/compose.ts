@@ -16,9 +16,22 @@ import type { SubsetJob } from '../fonts/subset.js';
 import { PAGE_SCRIPTS, ROOT, STYLES, TEMPLATES } from '../paths.js';
 
 /** A file the page may load: on disk, in memory, or a font subset made on demand (fonts/subset.ts). */
-export interface Asset { file?: string; body?: Buffer | string; font?: SubsetJob; type: string }
+export interface Asset {
+  file?: string;
+  body?: Buffer | string;
+  font?: SubsetJob;
+  type: string;
+}
 
-export interface PlacedPhoto { id: string; file: string; widthMm: number; heightMm: number; ppi: number; placeholder: boolean; px: [number, number] }
+export interface PlacedPhoto {
+  id: string;
+  file: string;
+  widthMm: number;
+  heightMm: number;
+  ppi: number;
+  placeholder: boolean;
+  px: [number, number];
+}
 
 /** Effective resolution of an image shown with object-fit: cover in a box. */
 export function coverPpi(px: [number, number], widthMm: number, heightMm: number): number {
@@ -105,12 +118,18 @@ export function chartGlyphs(src: ChartSource, bound: Bound): string {
     else if (v && typeof v === 'object') Object.entries(v).forEach(([k, x]) => (strings.push(k), walk(x)));
   };
   walk(src.spec.data);
-  for (const t of bound.tables.values()) for (const r of t.rows) for (const x of Object.values(r)) strings.push(String(x));
+  for (const t of bound.tables.values())
+    for (const r of t.rows) for (const x of Object.values(r)) strings.push(String(x));
   return [...new Set(strings.join(''))].join('');
 }
 
 /** Composes the page; without `charts` the chart frames are left empty (their fonts are planned). */
-export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts?: Map<string, RenderedChart>): ComposedPage {
+export function compose(
+  ed: Edition,
+  bound: Bound,
+  layout: PageLayout,
+  charts?: Map<string, RenderedChart>,
+): ComposedPage {
   const g = layout.grid;
   const meta = ed.meta.data;
   const texts: FaceText[] = [];
@@ -147,8 +166,11 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts?: 
       case 'banner':
         return { ...base, banner: h.banner, series: h.series };
       case 'headline': {
-        const halves = flat(h.headline).split(/\s+/).map((x) => new hb.SafeString(hangOpening(hb.escapeExpression(x))));
-        const hang = (segs: Segment[] | undefined) => (segs ? new hb.SafeString(hangOpening(segsHtml(segs))) : undefined);
+        const halves = flat(h.headline)
+          .split(/\s+/)
+          .map((x) => new hb.SafeString(hangOpening(hb.escapeExpression(x))));
+        const hang = (segs: Segment[] | undefined) =>
+          segs ? new hb.SafeString(hangOpening(segsHtml(segs))) : undefined;
         return { ...base, halves, kicker: hang(h.kicker), subhead: h.subhead, byline: h.byline };
       }
       case 'text': {
@@ -177,7 +199,15 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts?: 
         const url = `/images/${p.id}${p.type === 'image/png' ? '.png' : '.jpg'}`;
         assets.set(url, { body: p.bytes, type: p.type });
         const px: [number, number] = [p.width, p.height];
-        photos.push({ id: p.id, file: p.file, widthMm: f.box.w, heightMm: imgH, ppi: coverPpi(px, f.box.w, imgH), placeholder: p.placeholder, px });
+        photos.push({
+          id: p.id,
+          file: p.file,
+          widthMm: f.box.w,
+          heightMm: imgH,
+          ppi: coverPpi(px, f.box.w, imgH),
+          placeholder: p.placeholder,
+          px,
+        });
         use('sans', '▲' + caption);
         css += `${sel} figcaption{height:${mm(capLines * g.pitch)}}\n`;
         return { ...base, photo: p.id, src: url, caption, placeholder: p.placeholder, flex: flexAttrs(f) };
@@ -187,16 +217,28 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts?: 
         // planned from what a chart may print, so the drawn charts usually need no other file
         const c = charts?.get(f.ref!);
         const src = ed.charts.get(f.ref!)!;
-        const texts = chartGlyphs(src, bound) + (c ? [c, ...(c.variants?.values() ?? [])].flatMap((v) => v.texts).join('') : '');
+        const texts =
+          chartGlyphs(src, bound) + (c ? [c, ...(c.variants?.values() ?? [])].flatMap((v) => v.texts).join('') : '');
         use('sansBold', (bound.captions.charts.get(f.ref!) ?? '') + texts);
         use('sans', (src.source ?? '') + texts);
         // a flexible chart carries one rendering per height; copy-fit shows the one it chooses
         const svg = !c
           ? ''
           : c.variants
-            ? [...c.variants].map(([lines, v]) => `<div class="variant" data-lines="${lines}"${lines === f.lines ? '' : ' hidden'}>${v.svg}</div>`).join('')
+            ? [...c.variants]
+                .map(
+                  ([lines, v]) =>
+                    `<div class="variant" data-lines="${lines}"${lines === f.lines ? '' : ' hidden'}>${v.svg}</div>`,
+                )
+                .join('')
             : c.svg;
-        return { ...base, svg: new hb.SafeString(svg), title: bound.captions.charts.get(f.ref!) ?? '', source: src.source, flex: flexAttrs(f) };
+        return {
+          ...base,
+          svg: new hb.SafeString(svg),
+          title: bound.captions.charts.get(f.ref!) ?? '',
+          source: src.source,
+          flex: flexAttrs(f),
+        };
       }
       case 'factbox': {
         const fb = bound.factboxes.get(f.ref!)!;
@@ -219,14 +261,26 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts?: 
       use(bold ? 'bodyBold' : 'body', flat(b.segs.filter((s) => bold || !s.bold)), b.place);
       if (!bold && b.segs.some((s) => s.bold)) use('bodyBold', flat(b.segs.filter((s) => s.bold)), b.place);
     }
-    return { id: c.id, lead, blocks, house: { indent: meta.house?.indent ?? 2, hanLatin: meta.house?.hanLatin ?? 'none' } };
+    return {
+      id: c.id,
+      lead,
+      blocks,
+      house: { indent: meta.house?.indent ?? 2, hanLatin: meta.house?.hanLatin ?? 'none' },
+    };
   });
 
   const p = g.preset;
   const vars = [
-    `--page-w:${mm(g.pageW)}`, `--page-h:${mm(g.pageH)}`, `--bleed:${mm(p.bleed)}`,
-    `--trim-w:${mm(p.trimW)}`, `--trim-h:${mm(p.trimH)}`, `--body:${mm(g.bodyMm)}`, `--pitch:${mm(g.pitch)}`,
-    `--grid-left:${mm(g.left)}`, `--grid-top:${mm(g.top)}`, `--grid-w:${mm(p.trimW - 2 * g.left)}`,
+    `--page-w:${mm(g.pageW)}`,
+    `--page-h:${mm(g.pageH)}`,
+    `--bleed:${mm(p.bleed)}`,
+    `--trim-w:${mm(p.trimW)}`,
+    `--trim-h:${mm(p.trimH)}`,
+    `--body:${mm(g.bodyMm)}`,
+    `--pitch:${mm(g.pitch)}`,
+    `--grid-left:${mm(g.left)}`,
+    `--grid-top:${mm(g.top)}`,
+    `--grid-w:${mm(p.trimW - 2 * g.left)}`,
     `--grid-h:${mm(g.lines * g.pitch)}`,
   ].join(';');
 
@@ -247,5 +301,11 @@ export function compose(ed: Edition, bound: Bound, layout: PageLayout, charts?: 
     frames: [...frameHtml.values()],
     sources: [...sourceHtml.values()],
   });
-  return { html, parts: { frames: frameHtml, sources: sourceHtml, framesCss: assets.get('/styles/frames.css')!.body as string }, assets, fonts, photos };
+  return {
+    html,
+    parts: { frames: frameHtml, sources: sourceHtml, framesCss: assets.get('/styles/frames.css')!.body as string },
+    assets,
+    fonts,
+    photos,
+  };
 }

@@ -10,7 +10,11 @@ import { coverage, FACES, fontFile, type FaceName } from './faces.js';
 import { subsetKey, type SubsetJob } from './subset.js';
 
 /** Text set in a face, with where it comes from (for messages). */
-export interface FaceText { face: FaceName; text: string; place: Place }
+export interface FaceText {
+  face: FaceName;
+  text: string;
+  place: Place;
+}
 
 export interface FontPlan {
   /** url path → the face's file and the characters to keep */
@@ -20,7 +24,11 @@ export interface FontPlan {
   used: Map<FaceName, FaceUse>;
 }
 
-export interface FaceUse { url: string; font: string; chars: number }
+export interface FaceUse {
+  url: string;
+  font: string;
+  chars: number;
+}
 
 const IGNORED = /[\s\u200b\u00ad]/u;
 

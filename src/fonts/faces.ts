@@ -26,8 +26,18 @@ export interface FaceSpec {
 export const SERIF = 'Broadsheet Serif';
 export const SANS = 'Broadsheet Sans';
 
-const serif = (weight: number, style: string) => ({ family: SERIF, pkg: '@expo-google-fonts/noto-serif-sc', ttf: `${weight}${style}/NotoSerifSC_${weight}${style}.ttf`, weight });
-const sans = (weight: number, style: string) => ({ family: SANS, pkg: '@expo-google-fonts/noto-sans-sc', ttf: `${weight}${style}/NotoSansSC_${weight}${style}.ttf`, weight });
+const serif = (weight: number, style: string) => ({
+  family: SERIF,
+  pkg: '@expo-google-fonts/noto-serif-sc',
+  ttf: `${weight}${style}/NotoSerifSC_${weight}${style}.ttf`,
+  weight,
+});
+const sans = (weight: number, style: string) => ({
+  family: SANS,
+  pkg: '@expo-google-fonts/noto-sans-sc',
+  ttf: `${weight}${style}/NotoSansSC_${weight}${style}.ttf`,
+  weight,
+});
 
 export const FACES: Record<FaceName, FaceSpec> = {
   body: { ...serif(400, 'Regular'), label: 'body (Noto Serif SC Regular)' },

@@ -37,7 +37,10 @@ export interface PageLayout {
 
 export function layoutPage(ed: Edition): PageLayout {
   const size = ed.meta.data.house?.bodySize;
-  const grid = gridOf(PRESETS[ed.meta.data.preset]!, size === undefined ? undefined : typeof size === 'number' ? size : HAO[size]);
+  const grid = gridOf(
+    PRESETS[ed.meta.data.preset]!,
+    size === undefined ? undefined : typeof size === 'number' ? size : HAO[size],
+  );
   const defs = ed.layout.data.frames;
   const errors: InputError[] = [];
   const frames: Frame[] = [];
@@ -47,15 +50,20 @@ export function layoutPage(ed: Edition): PageLayout {
 
   defs.forEach((d: FrameDef, i) => {
     const place = ed.layout.locate(['frames', i]);
-    if (seen.has(d.id)) errors.push(new InputError(`frame id "${d.id}" is used twice`, place, 'give every frame its own id'));
+    if (seen.has(d.id))
+      errors.push(new InputError(`frame id "${d.id}" is used twice`, place, 'give every frame its own id'));
     seen.add(d.id);
     const [c1, c2] = d.columns;
     if (c1 > c2 || c2 > grid.preset.columns) {
-      errors.push(msg.frameOffGrid(place, d.id, `spans columns ${c1}–${c2}, but the grid has columns 1–${grid.preset.columns}`));
+      errors.push(
+        msg.frameOffGrid(place, d.id, `spans columns ${c1}–${c2}, but the grid has columns 1–${grid.preset.columns}`),
+      );
       return;
     }
     if (d.top + d.lines > grid.lines) {
-      errors.push(msg.frameOffGrid(place, d.id, `ends on line ${d.top + d.lines}, but the grid has ${grid.lines} lines`));
+      errors.push(
+        msg.frameOffGrid(place, d.id, `ends on line ${d.top + d.lines}, but the grid has ${grid.lines} lines`),
+      );
       return;
     }
     const needsChain = d.kind === 'text' || d.kind === 'head';
@@ -63,12 +71,22 @@ export function layoutPage(ed: Edition): PageLayout {
       errors.push(msg.unknownChain(ed.layout.locate(['frames', i, 'chain']), d.chain ?? '(none)'));
       return;
     }
-    const refs = { photo: ed.photos, chart: ed.charts, factbox: new Map(Object.entries(ed.meta.data.factboxes ?? {})) } as const;
+    const refs = {
+      photo: ed.photos,
+      chart: ed.charts,
+      factbox: new Map(Object.entries(ed.meta.data.factboxes ?? {})),
+    } as const;
     if (d.kind === 'photo' || d.kind === 'chart' || d.kind === 'factbox') {
       if (!d.ref || !refs[d.kind].has(d.ref)) {
         const p = ed.layout.locate(['frames', i, 'ref']);
         const id = d.ref ?? '(none)';
-        errors.push(d.kind === 'photo' ? msg.unknownPhoto(p, id) : d.kind === 'chart' ? msg.unknownChart(p, id) : msg.unknownFactbox(p, id));
+        errors.push(
+          d.kind === 'photo'
+            ? msg.unknownPhoto(p, id)
+            : d.kind === 'chart'
+              ? msg.unknownChart(p, id)
+              : msg.unknownFactbox(p, id),
+        );
         return;
       }
     }
@@ -83,22 +101,50 @@ export function layoutPage(ed: Edition): PageLayout {
     };
     if (d.minLines !== undefined || d.maxLines !== undefined) {
       const p = ed.layout.locate(['frames', i, d.minLines !== undefined ? 'minLines' : 'maxLines']);
-      if (d.kind !== 'photo' && d.kind !== 'chart') errors.push(new InputError(`frame "${d.id}": only photo and chart frames can flex (minLines/maxLines)`, p, 'remove minLines and maxLines'));
+      if (d.kind !== 'photo' && d.kind !== 'chart')
+        errors.push(
+          new InputError(
+            `frame "${d.id}": only photo and chart frames can flex (minLines/maxLines)`,
+            p,
+            'remove minLines and maxLines',
+          ),
+        );
       else if (d.minLines === undefined || d.maxLines === undefined || d.minLines > d.lines || d.maxLines < d.lines) {
-        errors.push(new InputError(`frame "${d.id}": needs minLines ≤ lines (${d.lines}) ≤ maxLines`, p, 'give both minLines and maxLines around its lines'));
+        errors.push(
+          new InputError(
+            `frame "${d.id}": needs minLines ≤ lines (${d.lines}) ≤ maxLines`,
+            p,
+            'give both minLines and maxLines around its lines',
+          ),
+        );
       }
     }
     if (d.kind === 'text' && d.style !== 'lead') {
       // one box per column, threaded top to bottom, left to right
       for (let c = c1; c <= c2; c++) {
         const list = chains.get(d.chain!) ?? [];
-        const f: Frame = { ...base, id: c1 === c2 ? d.id : `${d.id}.${c - c1 + 1}`, box: boxOf(grid, c, c, d.top, d.lines), columns: [c, c], top: d.top, lines: d.lines, seq: list.length };
+        const f: Frame = {
+          ...base,
+          id: c1 === c2 ? d.id : `${d.id}.${c - c1 + 1}`,
+          box: boxOf(grid, c, c, d.top, d.lines),
+          columns: [c, c],
+          top: d.top,
+          lines: d.lines,
+          seq: list.length,
+        };
         list.push(f);
         chains.set(d.chain!, list);
         frames.push(f);
       }
     } else {
-      const f: Frame = { ...base, id: d.id, box: boxOf(grid, c1, c2, d.top, d.lines), columns: [c1, c2], top: d.top, lines: d.lines };
+      const f: Frame = {
+        ...base,
+        id: d.id,
+        box: boxOf(grid, c1, c2, d.top, d.lines),
+        columns: [c1, c2],
+        top: d.top,
+        lines: d.lines,
+      };
       if (d.kind === 'text') {
         const list = chains.get(d.chain!) ?? [];
         f.seq = list.length;
@@ -111,10 +157,27 @@ export function layoutPage(ed: Edition): PageLayout {
 
   // copy-fit: the text frames directly below a flexible photo or chart give and take its lines
   for (const f of frames.filter((x) => x.minLines !== undefined && x.maxLines !== undefined)) {
-    const below = frames.filter((t) => t.kind === 'text' && t.top === f.top + f.lines && t.columns[0] >= f.columns[0] && t.columns[1] <= f.columns[1]);
+    const below = frames.filter(
+      (t) =>
+        t.kind === 'text' && t.top === f.top + f.lines && t.columns[0] >= f.columns[0] && t.columns[1] <= f.columns[1],
+    );
     const place = { file: ed.layout.file };
-    if (below.length === 0) errors.push(new InputError(`flexible ${f.kind} "${f.id}" has no text frame directly below it to give and take lines`, place, 'put a text frame right under it, or remove minLines/maxLines'));
-    else if (below.some((t) => t.lines - (f.maxLines! - f.lines) < 1)) errors.push(new InputError(`flexible ${f.kind} "${f.id}": at maxLines the text below it would vanish`, place, 'lower maxLines'));
+    if (below.length === 0)
+      errors.push(
+        new InputError(
+          `flexible ${f.kind} "${f.id}" has no text frame directly below it to give and take lines`,
+          place,
+          'put a text frame right under it, or remove minLines/maxLines',
+        ),
+      );
+    else if (below.some((t) => t.lines - (f.maxLines! - f.lines) < 1))
+      errors.push(
+        new InputError(
+          `flexible ${f.kind} "${f.id}": at maxLines the text below it would vanish`,
+          place,
+          'lower maxLines',
+        ),
+      );
     f.followers = below.map((t) => t.id);
   }
 
@@ -126,7 +189,13 @@ export function layoutPage(ed: Edition): PageLayout {
       const colsMeet = A.columns[0] <= B.columns[1] && B.columns[0] <= A.columns[1];
       const linesMeet = A.top < B.top + B.lines && B.top < A.top + A.lines;
       if (colsMeet && linesMeet) {
-        errors.push(new InputError(`frames "${A.id}" and "${B.id}" overlap`, { file: ed.layout.file }, 'move one of them or make it smaller'));
+        errors.push(
+          new InputError(
+            `frames "${A.id}" and "${B.id}" overlap`,
+            { file: ed.layout.file },
+            'move one of them or make it smaller',
+          ),
+        );
       }
     }
   }
@@ -134,8 +203,10 @@ export function layoutPage(ed: Edition): PageLayout {
     if (!chains.has(c.id)) errors.push(msg.chainWithoutFrames(c.place, c.id));
   }
   const placed = (kind: FrameKind, id: string) => frames.some((f) => f.kind === kind && f.ref === id);
-  for (const id of ed.photos.keys()) if (!placed('photo', id)) errors.push(msg.elementNotPlaced(ed.meta.locate(['photos', id]), 'photo', id));
-  for (const id of ed.charts.keys()) if (!placed('chart', id)) errors.push(msg.elementNotPlaced(ed.meta.locate(['charts', id]), 'chart', id));
+  for (const id of ed.photos.keys())
+    if (!placed('photo', id)) errors.push(msg.elementNotPlaced(ed.meta.locate(['photos', id]), 'photo', id));
+  for (const id of ed.charts.keys())
+    if (!placed('chart', id)) errors.push(msg.elementNotPlaced(ed.meta.locate(['charts', id]), 'chart', id));
   for (const cap of [...ed.story.photos]) if (!ed.photos.has(cap.id)) errors.push(msg.unknownPhoto(cap.place, cap.id));
   for (const cap of [...ed.story.charts]) if (!ed.charts.has(cap.id)) errors.push(msg.unknownChart(cap.place, cap.id));
 

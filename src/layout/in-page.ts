@@ -31,7 +31,10 @@ function textIndex(el: HTMLElement): { text: string; at: (offset: number) => [Te
 }
 
 /** House style of the body text (edition.yaml `house`), as the page receives it. */
-interface House { indent: number; hanLatin: number }
+interface House {
+  indent: number;
+  hanLatin: number;
+}
 
 /**
  * Fits a paragraph to the character grid (linebreak.ts decides; this applies it): every line
@@ -39,7 +42,13 @@ interface House { indent: number; hanLatin: number }
  * their spacing. Inline markup (figures, bold) is kept: lines are cut out of the paragraph with
  * ranges. Returns whether the last line is still an orphan (one character, or one and a mark).
  */
-function fitParagraph(p: HTMLElement, measureEm: number, fontPx: number, ctx: CanvasRenderingContext2D, house: House): boolean {
+function fitParagraph(
+  p: HTMLElement,
+  measureEm: number,
+  fontPx: number,
+  ctx: CanvasRenderingContext2D,
+  house: House,
+): boolean {
   const first = textIndex(p);
   const units = tokenize(first.text, (s) => ctx.measureText(s).width / fontPx, measureEm - house.indent);
   if (units.length === 0) return false;
@@ -47,8 +56,16 @@ function fitParagraph(p: HTMLElement, measureEm: number, fontPx: number, ctx: Ca
   const lastLine = lines[lines.length - 1]!;
   const orphan = isOrphan(units, lastLine.from, lastLine.to);
   // compressed marks, last first so earlier offsets stay valid
-  const marks: { offset: number; em: number; open: boolean; spacing: number; latin?: { end: number; left: number; right: number } }[] = [];
-  for (const l of lines) for (const [k, em] of l.comp) marks.push({ offset: units[k]!.start, em, open: units[k]!.kind === 'open', spacing: l.spacing });
+  const marks: {
+    offset: number;
+    em: number;
+    open: boolean;
+    spacing: number;
+    latin?: { end: number; left: number; right: number };
+  }[] = [];
+  for (const l of lines)
+    for (const [k, em] of l.comp)
+      marks.push({ offset: units[k]!.start, em, open: units[k]!.kind === 'open', spacing: l.spacing });
   // Latin runs that take the loosening of their line at their edges
   for (const l of lines) {
     if (!l.latinGap) continue;
@@ -57,7 +74,8 @@ function fitParagraph(p: HTMLElement, measureEm: number, fontPx: number, ctx: Ca
       if (u.kind !== 'latin') continue;
       const left = k > l.from && units[k - 1]!.kind !== 'latin' ? l.latinGap : 0;
       const right = k + 1 < l.to && units[k + 1]!.kind !== 'latin' ? l.latinGap : 0;
-      if (left || right) marks.push({ offset: u.start, em: 0, open: false, spacing: l.spacing, latin: { end: u.end, left, right } });
+      if (left || right)
+        marks.push({ offset: u.start, em: 0, open: false, spacing: l.spacing, latin: { end: u.end, left, right } });
     }
   }
   marks.sort((a, b) => b.offset - a.offset);
@@ -114,14 +132,22 @@ function fitParagraph(p: HTMLElement, measureEm: number, fontPx: number, ctx: Ca
 }
 
 /** A chain's text fitted to the measure of its frames (all a chain's frames share a width). */
-interface Measure { fontPx: number; measure: number; font: string }
+interface Measure {
+  fontPx: number;
+  measure: number;
+  font: string;
+}
 
 /** The type and measure of a chain's frames (all a chain's frames share a width). */
 function measureOf(frame: HTMLElement): Measure {
   const cs = getComputedStyle(frame);
   const fontPx = parseFloat(cs.fontSize);
   const measureEm = (frame.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)) / fontPx;
-  return { fontPx, measure: Math.round(measureEm * 1000) / 1000, font: `${cs.fontWeight} ${fontPx}px ${cs.fontFamily}` };
+  return {
+    fontPx,
+    measure: Math.round(measureEm * 1000) / 1000,
+    font: `${cs.fontWeight} ${fontPx}px ${cs.fontFamily}`,
+  };
 }
 
 function fitChain(src: HTMLElement, m: Measure): { el: HTMLElement; orphans: number } {
@@ -129,7 +155,10 @@ function fitChain(src: HTMLElement, m: Measure): { el: HTMLElement; orphans: num
   const { fontPx, measure } = m;
   const ctx = document.createElement('canvas').getContext('2d')!;
   ctx.font = m.font;
-  const house: House = { indent: Number(src.dataset.indent ?? 2), hanLatin: src.dataset.hanLatin === 'quarter' ? 0.25 : 0 };
+  const house: House = {
+    indent: Number(src.dataset.indent ?? 2),
+    hanLatin: src.dataset.hanLatin === 'quarter' ? 0.25 : 0,
+  };
   let orphans = 0;
   for (const p of Array.from(out.querySelectorAll<HTMLElement>('p'))) {
     // a warm rebuild fits again only the paragraphs whose text or measure changed
@@ -148,7 +177,6 @@ function fitChain(src: HTMLElement, m: Measure): { el: HTMLElement; orphans: num
   return { el: out, orphans };
 }
 const fittedParagraphs = new Map<string, { el: HTMLElement; orphan: boolean }>();
-
 
 function pitchPx(): number {
   const probe = document.createElement('div');
@@ -241,7 +269,11 @@ function layoutChain(id: string, src: HTMLElement, frames: HTMLElement[], pitch:
     fi++;
   }
   const result: ChainResult = {
-    id, status: 'fits', oversetChars: 0, oversetLines: 0, emptyLines: 0,
+    id,
+    status: 'fits',
+    oversetChars: 0,
+    oversetLines: 0,
+    emptyLines: 0,
     frames: frames.map((f) => f.id.slice(2)),
     texts: frames.map((f) => f.textContent ?? ''),
   };
@@ -252,7 +284,13 @@ function layoutChain(id: string, src: HTMLElement, frames: HTMLElement[], pitch:
     probe.id = '';
     const cs = getComputedStyle(last);
     // the frame's geometry and type come from its id rule; copy them to the probe
-    Object.assign(probe.style, { width: `${last.clientWidth}px`, fontSize: cs.fontSize, lineHeight: cs.lineHeight, paddingTop: '0', borderTop: '0' });
+    Object.assign(probe.style, {
+      width: `${last.clientWidth}px`,
+      fontSize: cs.fontSize,
+      lineHeight: cs.lineHeight,
+      paddingTop: '0',
+      borderTop: '0',
+    });
     probe.style.height = 'auto';
     probe.style.visibility = 'hidden';
     last.parentElement!.appendChild(probe);
@@ -291,7 +329,8 @@ function setFlex(photo: HTMLElement, followers: HTMLElement[], lines: number, pi
   const delta = (lines - base) * pitch;
   photo.style.height = `${lines * pitch}px`;
   // a flexible chart shows the rendering made for this height
-  for (const v of Array.from(photo.querySelectorAll<HTMLElement>('.variant'))) v.hidden = Number(v.dataset.lines) !== lines;
+  for (const v of Array.from(photo.querySelectorAll<HTMLElement>('.variant')))
+    v.hidden = Number(v.dataset.lines) !== lines;
   for (const f of followers) {
     f.style.top = `${Number(f.dataset.baseTop) + delta}px`;
     f.style.height = `${Number(f.dataset.baseHeight) - delta}px`;
@@ -302,7 +341,13 @@ function setFlex(photo: HTMLElement, followers: HTMLElement[], lines: number, pi
  * Copy-fit: a flexible photo above a chain's frames takes the height that lets the chain fit:
  * the largest photo (within its range) with no text overset.
  */
-function copyFit(id: string, pristine: HTMLElement, frames: HTMLElement[], pitch: number, first: ChainResult): ChainResult {
+function copyFit(
+  id: string,
+  pristine: HTMLElement,
+  frames: HTMLElement[],
+  pitch: number,
+  first: ChainResult,
+): ChainResult {
   const ids = new Set(frames.map((f) => f.id.slice(2)));
   for (const photo of Array.from(document.querySelectorAll<HTMLElement>('[data-flex]'))) {
     const [min, max, ...followerIds] = photo.dataset.flex!.split(' ');
@@ -344,8 +389,9 @@ const pristine = new Map<string, HTMLElement>();
 const results = new Map<string, ChainResult>();
 
 function chainFrames(id: string): HTMLElement[] {
-  return Array.from(document.querySelectorAll<HTMLElement>(`.frame.text[data-chain="${CSS.escape(id)}"]`))
-    .sort((a, b) => Number(a.dataset.seq) - Number(b.dataset.seq));
+  return Array.from(document.querySelectorAll<HTMLElement>(`.frame.text[data-chain="${CSS.escape(id)}"]`)).sort(
+    (a, b) => Number(a.dataset.seq) - Number(b.dataset.seq),
+  );
 }
 
 const fitted = new Map<string, { el: HTMLElement; orphans: number }>();
@@ -396,7 +442,11 @@ function broadsheetLayout(): LayoutResult {
   return collect(t0);
 }
 
-interface PageUpdate { frames: [string, string][]; sources: [string, string][]; framesCss?: string }
+interface PageUpdate {
+  frames: [string, string][];
+  sources: [string, string][];
+  framesCss?: string;
+}
 
 /**
  * A warm rebuild: replace the frames and chain texts that changed, thread again only the chains
@@ -436,7 +486,11 @@ function broadsheetUpdate(u: PageUpdate): LayoutResult {
   if (u.framesCss !== undefined) {
     const sheet = Array.from(document.styleSheets).find((x) => x.href?.endsWith('/styles/frames.css'))!;
     while (sheet.cssRules.length) sheet.deleteRule(0);
-    for (const rule of u.framesCss.split(/\n(?=\S)/).map((r) => r.trim()).filter(Boolean)) sheet.insertRule(rule, sheet.cssRules.length);
+    for (const rule of u.framesCss
+      .split(/\n(?=\S)/)
+      .map((r) => r.trim())
+      .filter(Boolean))
+      sheet.insertRule(rule, sheet.cssRules.length);
     for (const id of pristine.keys()) dirty.add(id);
     fitted.clear();
     measures.clear();
@@ -447,7 +501,9 @@ function broadsheetUpdate(u: PageUpdate): LayoutResult {
   return collect(t0);
 }
 
-(window as unknown as { broadsheetLayout: typeof broadsheetLayout; broadsheetUpdate: typeof broadsheetUpdate }).broadsheetLayout = broadsheetLayout;
+(
+  window as unknown as { broadsheetLayout: typeof broadsheetLayout; broadsheetUpdate: typeof broadsheetUpdate }
+).broadsheetLayout = broadsheetLayout;
 (window as unknown as { broadsheetUpdate: typeof broadsheetUpdate }).broadsheetUpdate = broadsheetUpdate;
 
 /**
@@ -467,10 +523,22 @@ function broadsheetProof(g: ProofGrid, chains: ChainResult[]): void {
     return d;
   };
   for (let c = 0; c < g.columns; c++) {
-    add({ left: mm(g.left + c * (g.colW + g.gutter)), top: mm(g.top), width: mm(g.colW), height: mm(g.lines * g.pitch), background: 'rgba(0,160,255,0.07)' });
+    add({
+      left: mm(g.left + c * (g.colW + g.gutter)),
+      top: mm(g.top),
+      width: mm(g.colW),
+      height: mm(g.lines * g.pitch),
+      background: 'rgba(0,160,255,0.07)',
+    });
   }
   for (let l = 0; l <= g.lines; l++) {
-    add({ left: mm(g.left), top: mm(g.top + l * g.pitch), width: mm(g.columns * g.colW + (g.columns - 1) * g.gutter), height: '0', borderTop: '0.5px solid rgba(0,160,255,0.35)' });
+    add({
+      left: mm(g.left),
+      top: mm(g.top + l * g.pitch),
+      width: mm(g.columns * g.colW + (g.columns - 1) * g.gutter),
+      height: '0',
+      borderTop: '0.5px solid rgba(0,160,255,0.35)',
+    });
   }
   const over = new Set(chains.filter((c) => c.status === 'overset').map((c) => c.frames[c.frames.length - 1]));
   for (const f of Array.from(document.querySelectorAll<HTMLElement>('.frame'))) {
@@ -478,15 +546,41 @@ function broadsheetProof(g: ProofGrid, chains: ChainResult[]): void {
     const r = f.getBoundingClientRect();
     const t = trim.getBoundingClientRect();
     const bad = over.has(id);
-    const box = add({ left: `${r.left - t.left}px`, top: `${r.top - t.top}px`, width: `${r.width}px`, height: `${r.height}px`, border: bad ? '3px solid #e00' : '1px solid #e4007f' });
-    const label = add({ left: '0', top: '0', background: bad ? '#e00' : '#e4007f', color: '#fff', font: '600 9px sans-serif', padding: '0 3px' }, id + (bad ? ' OVERSET' : ''));
+    const box = add({
+      left: `${r.left - t.left}px`,
+      top: `${r.top - t.top}px`,
+      width: `${r.width}px`,
+      height: `${r.height}px`,
+      border: bad ? '3px solid #e00' : '1px solid #e4007f',
+    });
+    const label = add(
+      {
+        left: '0',
+        top: '0',
+        background: bad ? '#e00' : '#e4007f',
+        color: '#fff',
+        font: '600 9px sans-serif',
+        padding: '0 3px',
+      },
+      id + (bad ? ' OVERSET' : ''),
+    );
     box.appendChild(label);
   }
   for (const c of chains.filter((x) => x.status === 'overset')) {
     const last = document.getElementById(`f-${c.frames[c.frames.length - 1]}`)!;
     const r = last.getBoundingClientRect();
     const t = trim.getBoundingClientRect();
-    add({ left: `${r.left - t.left}px`, top: `${r.bottom - t.top}px`, background: '#e00', color: '#fff', font: '700 11px sans-serif', padding: '1px 4px' }, `${c.id}: ${c.oversetChars}字 / ${c.oversetLines} lines over`);
+    add(
+      {
+        left: `${r.left - t.left}px`,
+        top: `${r.bottom - t.top}px`,
+        background: '#e00',
+        color: '#fff',
+        font: '700 11px sans-serif',
+        padding: '1px 4px',
+      },
+      `${c.id}: ${c.oversetChars}字 / ${c.oversetLines} lines over`,
+    );
   }
   trim.appendChild(layer);
 }

@@ -55,7 +55,13 @@ export function tokenize(text: string, measureLatin: (s: string) => number, maxW
       i++;
     } else if (/[\u0021-\u024f\u00b7]/.test(c)) {
       let j = i + 1;
-      while (j < text.length && /[\u0021-\u024f\u00b7]/.test(text[j]!) && !CLOSE.includes(text[j]!) && !OPEN.includes(text[j]!)) j++;
+      while (
+        j < text.length &&
+        /[\u0021-\u024f\u00b7]/.test(text[j]!) &&
+        !CLOSE.includes(text[j]!) &&
+        !OPEN.includes(text[j]!)
+      )
+        j++;
       let from = i;
       while (from < j) {
         let to = j;
@@ -120,7 +126,14 @@ export function latinBoundaries(units: Unit[], from: number, to: number): number
  * those taken to pull the line in. Allocates nothing else: the paragraph search calls it for
  * every candidate line.
  */
-function fitLine(units: Unit[], from: number, to: number, avail: number, hanLatin: number, comp?: [number, number][]): { cost: number; spacing: number; latinGap: number } | undefined {
+function fitLine(
+  units: Unit[],
+  from: number,
+  to: number,
+  avail: number,
+  hanLatin: number,
+  comp?: [number, number][],
+): { cost: number; spacing: number; latinGap: number } | undefined {
   const last = to >= units.length;
   const meets = latinBoundaries(units, from, to);
   let natural = hanLatin * meets; // house style: a space where Latin meets Han, never at a line end

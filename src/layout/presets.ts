@@ -18,14 +18,30 @@ export interface Preset {
 
 export const PRESETS: Record<string, Preset> = {
   broadsheet: {
-    name: 'broadsheet', trimW: 390, trimH: 545, bleed: 3,
-    columns: 8, charsPerColumn: 13, bodyPt: 9, pitchPt: 13.5, gutter: 4.5,
-    marginTop: 17, marginBottomMin: 15,
+    name: 'broadsheet',
+    trimW: 390,
+    trimH: 545,
+    bleed: 3,
+    columns: 8,
+    charsPerColumn: 13,
+    bodyPt: 9,
+    pitchPt: 13.5,
+    gutter: 4.5,
+    marginTop: 17,
+    marginBottomMin: 15,
   },
   a4: {
-    name: 'a4', trimW: 210, trimH: 297, bleed: 3,
-    columns: 3, charsPerColumn: 17, bodyPt: 10, pitchPt: 16, gutter: 5,
-    marginTop: 18, marginBottomMin: 15,
+    name: 'a4',
+    trimW: 210,
+    trimH: 297,
+    bleed: 3,
+    columns: 3,
+    charsPerColumn: 17,
+    bodyPt: 10,
+    pitchPt: 16,
+    gutter: 5,
+    marginTop: 18,
+    marginBottomMin: 15,
   },
 };
 
@@ -53,26 +69,40 @@ export const HAO: Record<string, number> = { 五号: 10.5, 小五: 9, 六号: 7.
  * width as nearly as a whole number of characters allows, the line pitch keeps its proportion.
  */
 export function gridOf(preset: Preset, bodyPt?: number): Grid {
-  const p: Preset = bodyPt === undefined || bodyPt === preset.bodyPt
-    ? preset
-    : {
-        ...preset,
-        bodyPt,
-        pitchPt: (preset.pitchPt / preset.bodyPt) * bodyPt,
-        charsPerColumn: Math.floor((preset.charsPerColumn * preset.bodyPt) / bodyPt + 1e-9),
-      };
+  const p: Preset =
+    bodyPt === undefined || bodyPt === preset.bodyPt
+      ? preset
+      : {
+          ...preset,
+          bodyPt,
+          pitchPt: (preset.pitchPt / preset.bodyPt) * bodyPt,
+          charsPerColumn: Math.floor((preset.charsPerColumn * preset.bodyPt) / bodyPt + 1e-9),
+        };
   const bodyMm = p.bodyPt * PT;
   const colW = p.charsPerColumn * bodyMm;
   const width = p.columns * colW + (p.columns - 1) * p.gutter;
   const pitch = p.pitchPt * PT;
   const lines = Math.floor((p.trimH - p.marginTop - p.marginBottomMin) / pitch);
   return {
-    preset: p, colW, gutter: p.gutter, left: (p.trimW - width) / 2, top: p.marginTop, pitch, lines, bodyMm,
-    pageW: p.trimW + 2 * p.bleed, pageH: p.trimH + 2 * p.bleed,
+    preset: p,
+    colW,
+    gutter: p.gutter,
+    left: (p.trimW - width) / 2,
+    top: p.marginTop,
+    pitch,
+    lines,
+    bodyMm,
+    pageW: p.trimW + 2 * p.bleed,
+    pageH: p.trimH + 2 * p.bleed,
   };
 }
 
-export interface Box { x: number; y: number; w: number; h: number } // mm, trim coordinates
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+} // mm, trim coordinates
 
 /** The box of columns [c1, c2] (1-based) and `lines` body lines from line `top`. */
 export function boxOf(g: Grid, c1: number, c2: number, top: number, lines: number): Box {

@@ -1,6 +1,10 @@
 /** What the in-page layout reports back (types only: shared by in-page.ts and print/render.ts). */
 
-export interface CopyFit { frame: string; fromLines: number; toLines: number }
+export interface CopyFit {
+  frame: string;
+  fromLines: number;
+  toLines: number;
+}
 
 export interface ChainLayout {
   id: string;
@@ -18,8 +22,24 @@ export interface ChainLayout {
   orphans?: number;
 }
 
-export interface PhotoBox { id: string; widthMm: number; heightMm: number }
+export interface PhotoBox {
+  id: string;
+  widthMm: number;
+  heightMm: number;
+}
 
-export interface LayoutResult { chains: ChainLayout[]; photos: PhotoBox[]; ms: number }
+export interface LayoutResult {
+  chains: ChainLayout[];
+  photos: PhotoBox[];
+  ms: number;
+}
 
-export interface ProofGrid { columns: number; colW: number; gutter: number; left: number; top: number; lines: number; pitch: number }
+export interface ProofGrid {
+  columns: number;
+  colW: number;
+  gutter: number;
+  left: number;
+  top: number;
+  lines: number;
+  pitch: number;
+}

@@ -22,7 +22,12 @@ export interface EditionMeta {
   editor?: string;
   preset: string;
   language?: string;
-  house?: { punctuation?: 'gb'; hanLatin?: 'none' | 'quarter'; indent?: 0 | 1 | 2; bodySize?: '五号' | '小五' | '六号' | number };
+  house?: {
+    punctuation?: 'gb';
+    hanLatin?: 'none' | 'quarter';
+    indent?: 0 | 1 | 2;
+    bodySize?: '五号' | '小五' | '六号' | number;
+  };
   photos?: Record<string, { file: string; placeholder?: boolean }>;
   charts?: Record<string, { spec: string; source?: string }>;
   factboxes?: Record<string, { title: string; items: { figure: string; label: string }[] }>;
@@ -73,8 +78,22 @@ export interface Table {
   rows: { cells: string[]; line: number }[];
 }
 
-export interface ChartSource { id: string; file: string; spec: Located<Record<string, unknown>>; source?: string }
-export interface PhotoSource { id: string; file: string; bytes: Buffer; type: string; width: number; height: number; placeholder: boolean; place: Place }
+export interface ChartSource {
+  id: string;
+  file: string;
+  spec: Located<Record<string, unknown>>;
+  source?: string;
+}
+export interface PhotoSource {
+  id: string;
+  file: string;
+  bytes: Buffer;
+  type: string;
+  width: number;
+  height: number;
+  placeholder: boolean;
+  place: Place;
+}
 
 export interface Edition {
   dir: string;
@@ -114,7 +133,8 @@ export function loadEdition(dirArg: string): Edition {
     schemaValidator('edition.schema.json'),
     'edition.yaml',
   );
-  if (!PRESETS[meta.data.preset]) throw msg.unknownPreset(meta.locate(['preset']), meta.data.preset, Object.keys(PRESETS));
+  if (!PRESETS[meta.data.preset])
+    throw msg.unknownPreset(meta.locate(['preset']), meta.data.preset, Object.keys(PRESETS));
 
   const story = parseStory(readText(path.join(dir, 'story.md'), rel('story.md'), 'story.md'), rel('story.md'));
   const figures = validate<Record<string, FigureDef>>(
@@ -131,7 +151,9 @@ export function loadEdition(dirArg: string): Edition {
   const tables = new Map<string, Table>();
   const tdir = path.join(dir, 'tables');
   if (existsSync(tdir)) {
-    for (const f of readdirSync(tdir).filter((n) => n.endsWith('.csv')).sort()) {
+    for (const f of readdirSync(tdir)
+      .filter((n) => n.endsWith('.csv'))
+      .sort()) {
       const name = f.slice(0, -4);
       const file = rel(path.join('tables', f));
       tables.set(name, parseTable(readText(inside(path.join('tables', f), { file }), file, 'table'), file, name));
@@ -146,7 +168,12 @@ export function loadEdition(dirArg: string): Edition {
     if (typeof spec.data !== 'object' || spec.data === null || Array.isArray(spec.data)) {
       throw msg.invalidChart({ file }, 'the spec must be a JSON object');
     }
-    charts.set(id, { id, file, spec: spec as Located<Record<string, unknown>>, ...(c.source ? { source: c.source } : {}) });
+    charts.set(id, {
+      id,
+      file,
+      spec: spec as Located<Record<string, unknown>>,
+      ...(c.source ? { source: c.source } : {}),
+    });
   }
 
   const photos = new Map<string, PhotoSource>();
@@ -169,7 +196,8 @@ function parseTable(text: string, file: string, name: string): Table {
   }
   const [header, ...rest] = records;
   if (!header || header.length === 0) throw msg.csvSyntax(file, 1, 'the table has no header row');
-  if (rest.length > LIMITS.tableRows) throw msg.tooManyRows({ file, line: LIMITS.tableRows + 2 }, rest.length, LIMITS.tableRows);
+  if (rest.length > LIMITS.tableRows)
+    throw msg.tooManyRows({ file, line: LIMITS.tableRows + 2 }, rest.length, LIMITS.tableRows);
   // csv-parse does not report per-record lines in sync mode without `info`; rows are one per
   // line in our tables, so the line is the index plus the header.
   return { name, file, columns: header, rows: rest.map((cells, i) => ({ cells, line: i + 2 })) };
@@ -195,6 +223,14 @@ function loadPhoto(id: string, abs: string, file: string, placeholder: boolean):
   if (dim.type === 'jpg' && !(bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9)) {
     throw msg.imageUnreadable(place, 'the JPEG file is truncated (no end marker)');
   }
-  return { id, file, bytes, type: dim.type === 'jpg' ? 'image/jpeg' : 'image/png', width: dim.width, height: dim.height, placeholder, place };
+  return {
+    id,
+    file,
+    bytes,
+    type: dim.type === 'jpg' ? 'image/jpeg' : 'image/png',
+    width: dim.width,
+    height: dim.height,
+    placeholder,
+    place,
+  };
 }
-

@@ -19,7 +19,10 @@ export interface Headline {
 }
 
 /** A run of source text; `bold` from **…**. References are resolved by the bind stage. */
-export interface Run { s: string; bold?: boolean }
+export interface Run {
+  s: string;
+  bold?: boolean;
+}
 
 export interface Block {
   kind: 'para' | 'head';
@@ -34,7 +37,11 @@ export interface Chain {
   blocks: Block[];
 }
 
-export interface Caption { id: string; text: string; place: Place }
+export interface Caption {
+  id: string;
+  text: string;
+  place: Place;
+}
 
 export interface Story {
   file: string;
@@ -49,10 +56,18 @@ const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 export function parseStory(text: string, file: string): Story {
   const fm = /^---\n([\s\S]*?)\n---[ \t]*\n/.exec(text);
   if (!fm) {
-    throw msg.schema({ file, line: 1 }, 'story.md must start with front matter between two "---" lines', 'add the headline group: ---\\nheadline: …\\n---');
+    throw msg.schema(
+      { file, line: 1 },
+      'story.md must start with front matter between two "---" lines',
+      'add the headline group: ---\\nheadline: …\\n---',
+    );
   }
   // the front matter's text starts on the file's line 2
-  const front = validate<Headline>(parseYaml(fm[1]!, file, 2), schemaValidator('story.schema.json'), 'story front matter');
+  const front = validate<Headline>(
+    parseYaml(fm[1]!, file, 2),
+    schemaValidator('story.schema.json'),
+    'story front matter',
+  );
   const bodyStart = fm[0].split('\n').length - 1; // lines before the body
   const tokens = md.parse(text.slice(fm[0].length), {});
 
@@ -63,7 +78,11 @@ export function parseStory(text: string, file: string): Story {
     if (tok.type !== 'paragraph_open' && tok.type !== 'heading_open') {
       if (tok.block && tok.nesting === 1 && !['paragraph_open', 'heading_open'].includes(tok.type)) {
         const place = { file, line: bodyStart + (tok.map?.[0] ?? 0) + 1 };
-        throw msg.schema(place, `unsupported Markdown block (${tok.type.replace('_open', '')})`, 'write plain paragraphs, "## " heads and "::" directives');
+        throw msg.schema(
+          place,
+          `unsupported Markdown block (${tok.type.replace('_open', '')})`,
+          'write plain paragraphs, "## " heads and "::" directives',
+        );
       }
       continue;
     }
@@ -85,7 +104,12 @@ export function parseStory(text: string, file: string): Story {
     }
     if (!chain) throw msg.textOutsideChain(place);
     const level = tok.type === 'heading_open' ? Number(tok.tag.slice(1)) : 0;
-    if (level && level !== 2) throw msg.schema(place, `heading level ${level}: only "## " section heads are used in a story`, 'write section heads as "## head"');
+    if (level && level !== 2)
+      throw msg.schema(
+        place,
+        `heading level ${level}: only "## " section heads are used in a story`,
+        'write section heads as "## head"',
+      );
     chain.blocks.push({ kind: level ? 'head' : 'para', runs: runsOf(inline.children ?? [], place), place });
   }
   if (!story.chains.some((c) => c.blocks.some((b) => b.kind === 'para'))) throw msg.emptyStory(file);
@@ -118,7 +142,11 @@ function runsOf(children: Token[], place: Place): Run[] {
       case 'link_close':
         break;
       case 'image':
-        throw msg.schema(place, 'a Markdown image in the story', 'place photos with "::photo <id> <caption>" and a frame in layout.yaml');
+        throw msg.schema(
+          place,
+          'a Markdown image in the story',
+          'place photos with "::photo <id> <caption>" and a frame in layout.yaml',
+        );
       default:
         break;
     }

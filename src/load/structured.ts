@@ -86,13 +86,23 @@ function parseYamlText(text: string, file: string, firstLine: number): Located<u
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
-    throw msg.yamlSyntax(file, pos ? pos.line + shift : undefined, pos?.col, err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
+    throw msg.yamlSyntax(
+      file,
+      pos ? pos.line + shift : undefined,
+      pos?.col,
+      err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+    );
   }
   return { data: doc.toJS({ maxAliasCount: 100 }), file, locate: shifted(locator(doc, lc, file), shift) };
 }
 
 function shifted(locate: (segs: (string | number)[]) => Place, shift: number): (segs: (string | number)[]) => Place {
-  return shift ? (segs) => { const p = locate(segs); return p.line === undefined ? p : { ...p, line: p.line + shift }; } : locate;
+  return shift
+    ? (segs) => {
+        const p = locate(segs);
+        return p.line === undefined ? p : { ...p, line: p.line + shift };
+      }
+    : locate;
 }
 
 /**
@@ -156,7 +166,9 @@ const compiled = new Map<string, ValidateFunction>();
 export function schemaValidator(name: string): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    const mod = createRequire(import.meta.url)(path.join(ROOT, 'dist/generated', name.replace(/\.json$/, '.cjs'))) as { default?: ValidateFunction } & ValidateFunction;
+    const mod = createRequire(import.meta.url)(path.join(ROOT, 'dist/generated', name.replace(/\.json$/, '.cjs'))) as {
+      default?: ValidateFunction;
+    } & ValidateFunction;
     v = mod.default ?? mod;
     compiled.set(name, v);
   }
@@ -185,13 +197,20 @@ function dedupe(errs: ErrorObject[]): ErrorObject[] {
 function schemaError(loc: Located<unknown>, e: ErrorObject, what: string): InputError {
   // `what` names the part of a file ("story front matter") where the file name alone is not enough
   const prefix = what.includes(' ') ? `${what}: ` : '';
-  const segs = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segs = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const place = loc.locate(segs);
   const at = segs.length ? `"${segs.join('.')}"` : 'the top level';
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
-      return msg.schema(place, `${prefix}${at} lacks the required field "${String(p.missingProperty)}"`, `add "${String(p.missingProperty)}:"`);
+      return msg.schema(
+        place,
+        `${prefix}${at} lacks the required field "${String(p.missingProperty)}"`,
+        `add "${String(p.missingProperty)}:"`,
+      );
     case 'additionalProperties':
       return msg.schema(
         loc.locate([...segs, String(p.additionalProperty)]),
@@ -199,11 +218,19 @@ function schemaError(loc: Located<unknown>, e: ErrorObject, what: string): Input
         'remove it or correct its spelling (the README lists the fields)',
       );
     case 'enum':
-      return msg.schema(place, `${prefix}${at} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, 'use one of those values');
+      return msg.schema(
+        place,
+        `${prefix}${at} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+        'use one of those values',
+      );
     case 'type':
       return msg.schema(place, `${prefix}${at} must be ${String(p.type)}`, `write a ${String(p.type)} there`);
     case 'pattern':
-      return msg.schema(place, `${prefix}${at} ${e.message ?? 'has the wrong form'}`, 'see the README for the expected form');
+      return msg.schema(
+        place,
+        `${prefix}${at} ${e.message ?? 'has the wrong form'}`,
+        'see the README for the expected form',
+      );
     default:
       return msg.schema(place, `${prefix}${at} ${e.message ?? 'is invalid'}`, 'see the README for the expected form');
   }

@@ -15,12 +15,20 @@ export function findBrowser(env: NodeJS.ProcessEnv = process.env): { path: strin
   if ('path' in where) return where;
   if ('envUnset' in where) {
     const key = where.envUnset;
-    throw msg.schema({ file: `$${key}` }, `${key} points to ${where.value}, which does not exist`, `unset ${key} or point it to a Chrome/Chromium binary`);
+    throw msg.schema(
+      { file: `$${key}` },
+      `${key} points to ${where.value}, which does not exist`,
+      `unset ${key} or point it to a Chrome/Chromium binary`,
+    );
   }
   throw msg.browserMissing();
 }
 
-export interface Launched { browser: Browser; close(): Promise<void>; killSync(): void }
+export interface Launched {
+  browser: Browser;
+  close(): Promise<void>;
+  killSync(): void;
+}
 
 export async function launchBrowser(): Promise<Launched> {
   const exe = findBrowser();
@@ -34,7 +42,9 @@ export async function launchBrowser(): Promise<Launched> {
   try {
     const exited = new Promise<never>((_, reject) => {
       proc.once('error', (e) => reject(failed(e.message)));
-      proc.once('exit', (code, sig) => reject(failed(firstError(s.stderr()) ?? `it exited (${sig ?? `code ${code}`})`)));
+      proc.once('exit', (code, sig) =>
+        reject(failed(firstError(s.stderr()) ?? `it exited (${sig ?? `code ${code}`})`)),
+      );
     });
     exited.catch(() => undefined);
     const [{ connect }, { PipeTransport }] = await Promise.all([
@@ -52,11 +62,12 @@ export async function launchBrowser(): Promise<Launched> {
   return {
     browser,
     /** Nothing of a print browser's state is kept: it is killed, not shut down (that takes ~200 ms). */
-    async close() {
-      if (closed) return;
+    close() {
+      if (closed) return Promise.resolve();
       closed = true;
       void browser.disconnect().catch(() => undefined);
       retireSoon(s);
+      return Promise.resolve();
     },
     killSync() {
       if (closed) return;
@@ -68,6 +79,12 @@ export async function launchBrowser(): Promise<Launched> {
 
 /** The first line of Chromium's stderr that reads like an error. */
 function firstError(stderr: string): string | undefined {
-  return stderr.split('\n').find((l) => /error|fail|cannot|not found/i.test(l))?.trim() || stderr.split('\n')[0]?.trim() || undefined;
+  return (
+    stderr
+      .split('\n')
+      .find((l) => /error|fail|cannot|not found/i.test(l))
+      ?.trim() ||
+    stderr.split('\n')[0]?.trim() ||
+    undefined
+  );
 }
-

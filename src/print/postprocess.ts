@@ -17,7 +17,12 @@ export interface PdfMeta {
 
 const PT_PER_MM = 72 / 25.4;
 
-export async function finishPdf(bytes: Uint8Array, m: PdfMeta, trim: { w: number; h: number }, bleed: number): Promise<{ bytes: Uint8Array; pages: number }> {
+export async function finishPdf(
+  bytes: Uint8Array,
+  m: PdfMeta,
+  trim: { w: number; h: number },
+  bleed: number,
+): Promise<{ bytes: Uint8Array; pages: number }> {
   const doc = await PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   const W = (trim.w + 2 * bleed) * PT_PER_MM;
   const H = (trim.h + 2 * bleed) * PT_PER_MM;
@@ -42,6 +47,11 @@ export async function finishPdf(bytes: Uint8Array, m: PdfMeta, trim: { w: number
   doc.setCreationDate(m.date);
   doc.setModificationDate(m.date);
   doc.catalog.set(PDFName.of('Lang'), PDFString.of(m.language));
-  const out = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false, objectsPerTick: Infinity });
+  const out = await doc.save({
+    useObjectStreams: false,
+    addDefaultPage: false,
+    updateFieldAppearances: false,
+    objectsPerTick: Infinity,
+  });
   return { bytes: out, pages: doc.getPageCount() };
 }

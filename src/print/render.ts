@@ -72,7 +72,10 @@ export class PrintSession {
     }
   }
 
-  private async loadPage(page: ComposedPage, sizeMm: { w: number; h: number }): Promise<{ load: number; fonts: number }> {
+  private async loadPage(
+    page: ComposedPage,
+    sizeMm: { w: number; h: number },
+  ): Promise<{ load: number; fonts: number }> {
     const t0 = performance.now();
     this.tab ??= await this.open(); // else: a tab opened ahead by warmUp(), still blank
     // the window is the page (at 96 px per inch, drawn at half that for snapshots): printing
@@ -81,7 +84,9 @@ export class PrintSession {
     await this.tab.goto(`${ORIGIN}/page.html`, { waitUntil: 'load' });
     const t1 = performance.now();
     await this.fonts(page);
-    await this.tab.waitForFunction(() => typeof (window as unknown as { broadsheetLayout?: unknown }).broadsheetLayout === 'function');
+    await this.tab.waitForFunction(
+      () => typeof (window as unknown as { broadsheetLayout?: unknown }).broadsheetLayout === 'function',
+    );
     return { load: t1 - t0, fonts: performance.now() - t1 };
   }
 
@@ -105,7 +110,9 @@ export class PrintSession {
         this.tab = undefined;
       }
       loaded = await this.loadPage(page, sizeMm);
-      layout = await this.tab!.evaluate(() => (window as unknown as { broadsheetLayout: () => LayoutOut }).broadsheetLayout());
+      layout = await this.tab!.evaluate(() =>
+        (window as unknown as { broadsheetLayout: () => LayoutOut }).broadsheetLayout(),
+      );
     } else {
       // a text with a character the page's fonts lack: the faces are swapped in place
       if (change === 'fonts') await this.swapFonts(prev, page);
@@ -131,7 +138,12 @@ export class PrintSession {
       // screen resolution: 96 px per inch; the overlay stays, so the next print reloads
       const tab = this.tab!;
       await tab.setViewport({ ...snapshotViewport(sizeMm), deviceScaleFactor: 1 });
-      await tab.evaluate((g, chains) => (window as unknown as { broadsheetProof: (g: unknown, c: unknown) => void }).broadsheetProof(g, chains), proof, layout.chains);
+      await tab.evaluate(
+        (g, chains) =>
+          (window as unknown as { broadsheetProof: (g: unknown, c: unknown) => void }).broadsheetProof(g, chains),
+        proof,
+        layout.chains,
+      );
       proofPng = await tab.screenshot({ type: 'png', fullPage: true });
       this.current = undefined;
     }
@@ -141,7 +153,13 @@ export class PrintSession {
       chains: layout.chains,
       photos: layout.photos,
       refused: this.refused,
-      ms: { load: loaded.load, fonts: loaded.fonts, layout: t3 - t0 - (preloaded ? 0 : loaded.load + loaded.fonts), layoutInPage: layout.ms, pdf: t4 - t3 },
+      ms: {
+        load: loaded.load,
+        fonts: loaded.fonts,
+        layout: t3 - t0 - (preloaded ? 0 : loaded.load + loaded.fonts),
+        layoutInPage: layout.ms,
+        pdf: t4 - t3,
+      },
     };
   }
 
@@ -173,7 +191,8 @@ export class PrintSession {
     const tab = this.tab!;
     const want = snapshotViewport(sizeMm);
     const vp = tab.viewport();
-    if (!vp || vp.width !== want.width || vp.height !== want.height || vp.deviceScaleFactor !== want.deviceScaleFactor) await tab.setViewport(want);
+    if (!vp || vp.width !== want.width || vp.height !== want.height || vp.deviceScaleFactor !== want.deviceScaleFactor)
+      await tab.setViewport(want);
     return tab.screenshot({ type: 'png', fullPage: false, captureBeyondViewport: false, optimizeForSpeed: true });
   }
 
@@ -198,14 +217,20 @@ export class PrintSession {
     // page's assets or refused; base64 is made natively and kept for files between builds
     const cdp = await tab.createCDPSession();
     this.cdp = cdp;
-    cdp.on('Fetch.requestPaused', (e: Protocol.Fetch.RequestPausedEvent) => serve(cdp, e, this.current!, this.refused, this.pageErrors));
+    cdp.on('Fetch.requestPaused', (e: Protocol.Fetch.RequestPausedEvent) =>
+      serve(cdp, e, this.current!, this.refused, this.pageErrors),
+    );
     await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*' }] });
     tab.on('pageerror', (e) => this.pageErrors.push(String((e as Error).message ?? e)));
     tab.on('console', (m) => {
       if (m.type() !== 'error') return;
       const text = m.text();
       if (/violates the following Content Security Policy directive/.test(text)) {
-        const what = /'([^']+)' violates/.exec(text)?.[1] ?? /from '([^']+)'/.exec(text)?.[1] ?? /^(\w+ inline \w+)/.exec(text)?.[1]?.toLowerCase() ?? 'content';
+        const what =
+          /'([^']+)' violates/.exec(text)?.[1] ??
+          /from '([^']+)'/.exec(text)?.[1] ??
+          /^(\w+ inline \w+)/.exec(text)?.[1]?.toLowerCase() ??
+          'content';
         this.refused.push(`${what} (blocked by the page's security policy)`);
         return;
       }
@@ -242,11 +267,23 @@ export class PrintSession {
 
   /** Loads every planned face explicitly and checks that each one really loaded. */
   private async fonts(page: ComposedPage): Promise<void> {
-    const faces = [...page.fonts.used.keys()].map((n: FaceName) => ({ family: FACES[n].family, weight: FACES[n].weight }));
+    const faces = [...page.fonts.used.keys()].map((n: FaceName) => ({
+      family: FACES[n].family,
+      weight: FACES[n].weight,
+    }));
     const state = await this.tab!.evaluate(async () => {
       // every face at once: text in hidden chain sources has not asked for its file yet
       const all = Array.from(document.fonts);
-      const ok = await Promise.all(all.map((f) => (f.status === 'loaded' ? true : f.load().then(() => true, () => false))));
+      const ok = await Promise.all(
+        all.map((f) =>
+          f.status === 'loaded'
+            ? Promise.resolve(true)
+            : f.load().then(
+                () => true,
+                () => false,
+              ),
+        ),
+      );
       await document.fonts.ready;
       const loaded: Record<string, number> = {};
       const failed: string[] = [];
@@ -260,13 +297,23 @@ export class PrintSession {
     const notLoaded = faces.filter((f) => state.loaded[`${f.family}/${f.weight}`] !== 1);
     if (state.failed.length || notLoaded.length) {
       const why = this.pageErrors.length ? ` (${this.pageErrors.join('; ')})` : '';
-      throw new Error(`fonts did not load: ${[...state.failed, ...notLoaded.map((f) => `${f.family} ${f.weight}`)].join(', ')}${why}`);
+      throw new Error(
+        `fonts did not load: ${[...state.failed, ...notLoaded.map((f) => `${f.family} ${f.weight}`)].join(', ')}${why}`,
+      );
     }
   }
 }
 
-function snapshotViewport(sizeMm: { w: number; h: number }): { width: number; height: number; deviceScaleFactor: number } {
-  return { width: Math.ceil((sizeMm.w / 25.4) * 96), height: Math.ceil((sizeMm.h / 25.4) * 96), deviceScaleFactor: 0.5 };
+function snapshotViewport(sizeMm: { w: number; h: number }): {
+  width: number;
+  height: number;
+  deviceScaleFactor: number;
+} {
+  return {
+    width: Math.ceil((sizeMm.w / 25.4) * 96),
+    height: Math.ceil((sizeMm.h / 25.4) * 96),
+    deviceScaleFactor: 0.5,
+  };
 }
 
 /**
@@ -274,12 +321,18 @@ function snapshotViewport(sizeMm: { w: number; h: number }): { width: number; he
  * (a new character: the faces are swapped in place), or styles, scripts or images (a reload).
  */
 function assetChange(a: ComposedPage, b: ComposedPage): 'same' | 'fonts' | 'other' {
-  const others = (p: ComposedPage) => [...p.assets].filter(([url, x]) => !x.font && url !== '/styles/frames.css' && url !== '/styles/fonts.css');
+  const others = (p: ComposedPage) =>
+    [...p.assets].filter(([url, x]) => !x.font && url !== '/styles/frames.css' && url !== '/styles/fonts.css');
   const [xs, ys] = [others(a), others(b)];
   if (xs.length !== ys.length) return 'other';
   for (const [url, x] of ys) {
     const y = a.assets.get(url);
-    if (!y || y.file !== x.file || (x.body !== y.body && !(Buffer.isBuffer(x.body) && Buffer.isBuffer(y.body) && x.body.equals(y.body)))) return 'other';
+    if (
+      !y ||
+      y.file !== x.file ||
+      (x.body !== y.body && !(Buffer.isBuffer(x.body) && Buffer.isBuffer(y.body) && x.body.equals(y.body)))
+    )
+      return 'other';
   }
   // a font's url names its subset (fonts/coverage.ts), so the style sheet says it all
   return a.fonts.css === b.fonts.css ? 'same' : 'fonts';
@@ -310,15 +363,26 @@ async function assetBase64(a: Asset): Promise<string> {
   return a.font ? base64Of({ body: await subsetBytes(a.font) }) : base64Of(a);
 }
 
-function serve(cdp: CDPSession, e: Protocol.Fetch.RequestPausedEvent, page: ComposedPage, refused: string[], errors: string[]): void {
+function serve(
+  cdp: CDPSession,
+  e: Protocol.Fetch.RequestPausedEvent,
+  page: ComposedPage,
+  refused: string[],
+  errors: string[],
+): void {
   const url = e.request.url;
   const respond = (status: number, type: string, body: string) =>
-    cdp.send('Fetch.fulfillRequest', {
-      requestId: e.requestId,
-      responseCode: status,
-      responseHeaders: [{ name: 'Content-Type', value: type }, { name: 'Cache-Control', value: 'no-store' }],
-      body,
-    }).catch(() => undefined); // the tab may be gone
+    cdp
+      .send('Fetch.fulfillRequest', {
+        requestId: e.requestId,
+        responseCode: status,
+        responseHeaders: [
+          { name: 'Content-Type', value: type },
+          { name: 'Cache-Control', value: 'no-store' },
+        ],
+        body,
+      })
+      .catch(() => undefined); // the tab may be gone
   let u: URL | undefined;
   try {
     u = new URL(url);
@@ -326,7 +390,8 @@ function serve(cdp: CDPSession, e: Protocol.Fetch.RequestPausedEvent, page: Comp
     /* refused below */
   }
   if (u && u.origin === ORIGIN) {
-    if (u.pathname === '/page.html') return void respond(200, 'text/html; charset=utf-8', Buffer.from(page.html).toString('base64'));
+    if (u.pathname === '/page.html')
+      return void respond(200, 'text/html; charset=utf-8', Buffer.from(page.html).toString('base64'));
     // the browser's own request, not the page's
     if (u.pathname === '/favicon.ico') return void respond(404, 'text/plain', '');
     const a = page.assets.get(u.pathname);
@@ -334,7 +399,7 @@ function serve(cdp: CDPSession, e: Protocol.Fetch.RequestPausedEvent, page: Comp
       return void assetBase64(a).then(
         (body) => respond(200, a.type, body),
         (err: unknown) => {
-          errors.push(`${u!.pathname} could not be made: ${(err as Error).message ?? err}`);
+          errors.push(`${u.pathname} could not be made: ${(err as Error).message ?? err}`);
           void cdp.send('Fetch.failRequest', { requestId: e.requestId, errorReason: 'Failed' }).catch(() => undefined);
         },
       );

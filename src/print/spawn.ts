@@ -58,12 +58,21 @@ function downloadedChrome(env: NodeJS.ProcessEnv): string | undefined {
   const mac = `mac${arm ? '-arm64' : '-x64'}`;
   const where: Partial<Record<NodeJS.Platform, [string, string, string]>> = {
     linux: ['linux', 'chrome-headless-shell-linux64/chrome-headless-shell', 'chrome-linux64/chrome'],
-    darwin: [arm ? 'mac_arm' : 'mac', `chrome-headless-shell-${mac}/chrome-headless-shell`, `chrome-${mac}/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing`],
+    darwin: [
+      arm ? 'mac_arm' : 'mac',
+      `chrome-headless-shell-${mac}/chrome-headless-shell`,
+      `chrome-${mac}/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing`,
+    ],
     win32: ['win64', 'chrome-headless-shell-win64/chrome-headless-shell.exe', 'chrome-win64/chrome.exe'],
   };
   const w = where[process.platform];
   if (!w) return undefined;
-  const shell = path.join(cache, 'chrome-headless-shell', `${w[0]}-${PUPPETEER_REVISIONS['chrome-headless-shell']}`, w[1]);
+  const shell = path.join(
+    cache,
+    'chrome-headless-shell',
+    `${w[0]}-${PUPPETEER_REVISIONS['chrome-headless-shell']}`,
+    w[1],
+  );
   const chrome = path.join(cache, 'chrome', `${w[0]}-${PUPPETEER_REVISIONS.chrome}`, w[2]);
   return [shell, chrome].find((p) => existsSync(p));
 }
@@ -127,10 +136,14 @@ export function spawnBrowser(exe: { path: string; how: string }): Spawned {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-chrome-'));
   profiles.add(userDataDir);
   const headless = isHeadlessShell(exe.path) ? '--headless' : '--headless=new';
-  const proc = spawn(exe.path, [headless, ...CHROME_FLAGS, ...LAUNCH_FLAGS, `--user-data-dir=${userDataDir}`, 'about:blank'], {
-    detached: true, // its own process group: killed as one
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    exe.path,
+    [headless, ...CHROME_FLAGS, ...LAUNCH_FLAGS, `--user-data-dir=${userDataDir}`, 'about:blank'],
+    {
+      detached: true, // its own process group: killed as one
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => {
     if (stderr.length < 4000) stderr += d.toString();
@@ -205,7 +218,10 @@ export function retire(s: Spawned): void {
 export function retireSoon(s: Spawned): void {
   spawned.delete(s);
   killGroup(s.proc.pid);
-  const gone = s.proc.exitCode !== null || s.proc.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => s.proc.once('exit', () => r()));
+  const gone =
+    s.proc.exitCode !== null || s.proc.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((r) => s.proc.once('exit', () => r()));
   void gone
     .then(() => rm(s.userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }))
     .then(() => profiles.delete(s.userDataDir))

@@ -1,5 +1,7 @@
 declare module 'fontkit' {
-  export interface Glyph { advanceWidth: number }
+  export interface Glyph {
+    advanceWidth: number;
+  }
   export interface Font {
     unitsPerEm: number;
     postscriptName: string;
