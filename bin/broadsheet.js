@@ -9,7 +9,8 @@ if (!existsSync(bundle('cli'))) {
 }
 const args = process.argv.slice(2);
 // a build needs Chromium: start it now, so it boots while Node loads the command line
-if ((args[0] === 'build' || args[0] === 'watch') && !args.includes('--help') && !args.includes('-h')) {
+const printing = args[0] === 'build' || args[0] === 'watch' || (args[0] === 'compose' && !args.includes('--write'));
+if (printing && !args.includes('--help') && !args.includes('-h')) {
   createRequire(import.meta.url)(bundle('spawn')).spawnAhead();
 }
 // the command line, run from V8's code cache (src/code-cache.ts)

@@ -254,6 +254,40 @@ export const msg = {
     `story "${chain}": ${n} paragraph${n > 1 ? 's end' : ' ends'} on a line of a single character; add or cut a few characters`,
   warnLowPpi: (photo: string, ppi: number) =>
     `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
+  composeNothing: (file: string) =>
+    new InputError('the story has no text chain to compose', { file }, 'start the story with a line "::chain lead"'),
+  composeNoFit: (file: string, need: number, area: number, charsPerLine: number) =>
+    new InputError(
+      need > area
+        ? `no arrangement fits: the story and its visuals need about ${need} column-lines, the page has ${area} (about ${(need - area) * charsPerLine} 字 too many)`
+        : `no arrangement fits the page exactly (the story and its visuals need about ${need} of the page's ${area} column-lines)`,
+      { file },
+      need > area
+        ? `cut about ${(need - area) * charsPerLine} 字, or leave out a visual`
+        : 'add or cut a few lines of text, or unpin a frame; "compose --fresh" ignores the earlier arrangement',
+    ),
+  composePinned: (file: string) =>
+    new InputError(
+      'the pinned frames cannot be composed around: no straight cut across or down the page separates them',
+      { file },
+      'pin frames that line up on the grid, or unpin one',
+    ),
+  composeScore: (n: number, total: number, parts: string) =>
+    `variant ${n}: score ${(Math.round(total * 10) / 10).toFixed(1)} (lower is better): ${parts}`,
+  composeTime: (ms: number) => `composed in ${(ms / 1000).toFixed(2)} s`,
+  composeKept: () => 'kept the arrangement of the existing layout.yaml and resized it (--fresh searches anew)',
+  composeNotKept: (why: string) =>
+    `the arrangement of the existing layout.yaml could not be kept (${why}); searched anew`,
+  composeWrote: (file: string, bak: boolean) =>
+    `wrote ${file}${bak ? ' (the previous one kept as layout.yaml.bak)' : ''}`,
+  composeProof: (n: number, dir: string, agree: number, chains: number) =>
+    `variant ${n}: proof in ${dir}/ (proof.png, broadsheet.pdf); ${agree} of ${chains} chains fit as predicted`,
+  composeDisagree: (
+    chain: string,
+    p: { emptyLines: number; oversetLines: number },
+    b: { emptyLines: number; oversetLines: number },
+  ) =>
+    `story "${chain}": predicted ${p.oversetLines ? `${p.oversetLines} lines over` : `${p.emptyLines} empty lines`}, the build has ${b.oversetLines ? `${b.oversetLines} lines over` : `${b.emptyLines} empty lines`}`,
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
     `wrote ${pdf} (${pages} page${pages === 1 ? '' : 's'}) in ${seconds.toFixed(2)} s${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
 };

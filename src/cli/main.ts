@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ROOT } from '../paths.js';
 import { terminalLogger } from '../log.js';
 import { startWatch } from './watch.js';
+import { runCompose } from './compose.js';
 import type { ChainReport } from '../check/report.js';
 import { removePendingWrites } from '../output/write.js';
 import { endEarlySignals, killAllBrowsers } from '../print/browser.js';
@@ -19,6 +20,7 @@ export const HELP = `broadsheet: an edition folder → a print-ready newspaper p
 Usage:
   broadsheet build <edition-folder> [options]
   broadsheet watch <edition-folder> [options]
+  broadsheet compose <edition-folder> [--write] [--variants <n>] [--fresh]
   broadsheet --help | --version
 
 build writes broadsheet.pdf and report.json into the output folder; after the first build it
@@ -26,6 +28,11 @@ also compares with the previous build there and reports what changed (changes.pn
 page regions that differ).
 watch builds, then keeps the browser warm and rebuilds on every change to the edition's files;
 a bad edit prints its error and the last good PDF stays in place.
+compose proposes layout.yaml from the story, photos, charts and fact boxes (README: "Composing
+a page"): it prints the layout and its score and builds a proof into <out>/compose/variant-<n>/;
+with --write it writes layout.yaml instead (the previous one kept as layout.yaml.bak). Frames
+marked pinned: true, and ad frames, stay where they are; an existing arrangement is kept and
+resized (--fresh searches anew). --variants <n> proposes n different arrangements.
 
 Options:
   --out <folder>     output folder (default: out/<edition-folder-name>/)
@@ -63,6 +70,9 @@ export async function main(
         debug: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
+        write: { type: 'boolean', default: false },
+        variants: { type: 'string' },
+        fresh: { type: 'boolean', default: false },
       },
     }).valueOf() as { values: Record<string, string | boolean | undefined>; positionals: string[] };
     debug = values.debug === true;
@@ -78,7 +88,8 @@ export async function main(
     }
     const [command, edition, ...extra] = positionals;
     if (!command) throw msg.usage('no command given');
-    if (command !== 'build' && command !== 'watch') throw msg.usage(`unknown command "${command}"`);
+    if (command !== 'build' && command !== 'watch' && command !== 'compose')
+      throw msg.usage(`unknown command "${command}"`);
     if (!edition) throw msg.usage(`${command} needs an edition folder, e.g. broadsheet ${command} data/yuhu-2025`);
     if (extra.length) throw msg.usage(`unexpected argument "${extra[0]}"`);
     let timeoutMs: number | undefined;
@@ -90,6 +101,16 @@ export async function main(
     }
     const log = terminalLogger(err);
     const outDir = typeof values.out === 'string' ? values.out : defaultOutDir(edition);
+    if (command === 'compose') {
+      const n = values.variants === undefined ? 1 : Number(values.variants);
+      if (!Number.isInteger(n) || n < 1 || n > 9)
+        throw msg.usage(`--variants takes a number from 1 to 9, not "${String(values.variants)}"`);
+      await runCompose(
+        { edition, write: values.write === true, variants: n, fresh: values.fresh === true, outDir, log },
+        out,
+      );
+      return 0;
+    }
     if (command === 'watch') {
       if (!existsSync(edition)) throw msg.editionMissing(edition);
       const w = await startWatch(edition, { outDir, allowOverset: values['allow-overset'] === true, log });

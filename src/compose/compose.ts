@@ -240,6 +240,11 @@ export function compose(
           flex: flexAttrs(f),
         };
       }
+      case 'ad': {
+        // an ad space: a marked box the advertiser's material replaces
+        use('sansBold', '广告' + (f.label ?? ''), { file: ed.layout.file });
+        return { ...base, label: f.label };
+      }
       case 'factbox': {
         const fb = bound.factboxes.get(f.ref!)!;
         use('sansHeavy', fb.items.map((i) => flat(i.value)).join(''));

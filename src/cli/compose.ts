@@ -1,0 +1,133 @@
+/**
+ * `broadsheet compose <edition> [--write] [--variants n] [--fresh]`: proposes layout.yaml.
+ * Without --write: prints the proposed layout(s) on stdout and builds each into
+ * out/<edition>/compose/variant-<n>/ with a proof (proof.png, broadsheet.pdf, report.json),
+ * then says whether every chain fits as the composer predicted. With --write: writes
+ * layout.yaml (the previous one kept as layout.yaml.bak).
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadEdition } from '../load/edition.js';
+import { bind } from '../bind/figures.js';
+import { composeLayout, type Composed, type Variant } from '../composer/composer.js';
+import { layoutYaml, scoreLine } from '../composer/emit.js';
+import { RULES } from '../composer/rules.js';
+import { msg } from '../messages.js';
+import { writeAtomic } from '../output/write.js';
+import { buildEdition, defaultOutDir } from '../pipeline.js';
+import { launchBrowser } from '../print/browser.js';
+import { silentLogger, type Logger } from '../log.js';
+
+export interface ComposeArgs {
+  edition: string;
+  write: boolean;
+  variants: number;
+  fresh: boolean;
+  outDir?: string;
+  log: Logger;
+}
+
+/** What the build reported against what the composer predicted, chain by chain. */
+export interface Agreement {
+  chain: string;
+  predicted: { emptyLines: number; oversetLines: number };
+  built: { emptyLines: number; oversetLines: number; status: string; copyFit?: unknown };
+  agree: boolean;
+}
+
+export interface ComposeOutcome {
+  composed: Composed;
+  /** per variant: where its proof went and how the build agreed */
+  proofs: { dir: string; agreement: Agreement[]; warnings: string[] }[];
+  wrote?: string;
+}
+
+function printScores(c: Composed, log: Logger): void {
+  if (c.kept) log.info(c.kept.kept ? msg.composeKept() : msg.composeNotKept(c.kept.reason ?? ''));
+  for (const h of c.homes) log.info(`  ${h.kind} ${h.id} → ${h.home} (${h.by})`);
+  c.variants.forEach((v: Variant, i) => {
+    log.info(msg.composeScore(i + 1, v.score.total, scoreLine(v.score)));
+    for (const r of RULES) for (const n of v.score.notes[r]) log.info(`    ${r}: ${n}`);
+  });
+  log.info(msg.composeTime(c.ms));
+}
+
+export async function runCompose(a: ComposeArgs, out: NodeJS.WritableStream): Promise<ComposeOutcome> {
+  const ed = loadEdition(a.edition, { layoutOptional: true });
+  const bound = bind(ed);
+  const composed = composeLayout(ed, bound, { variants: a.variants, fresh: a.fresh });
+  if (!composed.variants.length) throw msg.composeNothing(ed.story.file);
+  printScores(composed, a.log);
+  const target = path.join(ed.dir, 'layout.yaml');
+  if (a.write) {
+    const best = composed.variants[0]!;
+    if (existsSync(target)) writeAtomic(`${target}.bak`, readFileSync(target));
+    writeAtomic(target, layoutYaml(best.frames, best.score, ed.name));
+    a.log.info(msg.composeWrote(target, existsSync(`${target}.bak`)));
+    return { composed, proofs: [], wrote: target };
+  }
+  const texts = composed.variants.map((v) => layoutYaml(v.frames, v.score, ed.name));
+  out.write(texts.join('---\n'));
+
+  // a proof of each variant: the edition copied with the proposed layout, built
+  const outRoot = path.join(a.outDir ?? defaultOutDir(a.edition), 'compose');
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-compose-'));
+  const proofs: ComposeOutcome['proofs'] = [];
+  const launched = await launchBrowser();
+  try {
+    for (const [i, v] of composed.variants.entries()) {
+      const copy = path.join(scratch, ed.name);
+      rmSync(copy, { recursive: true, force: true });
+      cpSync(ed.dir, copy, { recursive: true });
+      writeFileSync(path.join(copy, 'layout.yaml'), texts[i]!);
+      const dir = path.join(outRoot, `variant-${i + 1}`);
+      a.log.progress(`proof of variant ${i + 1}`);
+      const r = await buildEdition(copy, {
+        outDir: dir,
+        proof: true,
+        allowOverset: true,
+        changes: false,
+        browser: launched,
+        log: silentLogger,
+      });
+      writeAtomic(path.join(dir, 'layout.yaml'), texts[i]!);
+      const agreement = agree(v, r.report.chains);
+      proofs.push({ dir, agreement, warnings: r.report.warnings });
+      const off = agreement.filter((x) => !x.agree);
+      a.log.info(
+        msg.composeProof(
+          i + 1,
+          path.relative(process.cwd(), dir) || dir,
+          agreement.length - off.length,
+          agreement.length,
+        ),
+      );
+      for (const x of off) a.log.warn(msg.composeDisagree(x.chain, x.predicted, x.built));
+    }
+  } finally {
+    await launched.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return { composed, proofs };
+}
+
+export function agree(
+  v: Variant,
+  built: { id: string; status: string; emptyLines: number; oversetLines: number; copyFit?: unknown }[],
+): Agreement[] {
+  return built.map((c) => {
+    const p = v.score.chains.find((x) => x.id === c.id) ?? { emptyLines: -1, oversetLines: -1 };
+    return {
+      chain: c.id,
+      predicted: { emptyLines: p.emptyLines, oversetLines: p.oversetLines },
+      built: {
+        emptyLines: c.emptyLines,
+        oversetLines: c.oversetLines,
+        status: c.status,
+        ...(c.copyFit ? { copyFit: c.copyFit } : {}),
+      },
+      agree: p.emptyLines === c.emptyLines && p.oversetLines === c.oversetLines && !c.copyFit,
+    };
+  });
+}
