@@ -38,7 +38,7 @@ export interface Composed {
 }
 
 /** ways of placing the visuals that go with no section in particular, searched at most */
-const MAX_WAYS = 9;
+const MAX_WAYS = 12;
 
 export interface ComposeOptions {
   variants?: number;
@@ -209,7 +209,22 @@ function noFit(el: Elements, mods: ModuleSpec[], regions: Rect[][], file: string
 export function composeLayout(ed: Edition, bound: Bound, opts: ComposeOptions = {}): Composed {
   const t0 = performance.now();
   const g = editionGrid(ed);
-  const el = elementsOf(ed, bound, g);
+  const strict = elementsOf(ed, bound, g);
+  let r = composeWith(ed, bound, strict, opts);
+  // nothing fits at the sizes that read best: a little more freedom, then a few empty lines,
+  // each at its cost (the score says what was given up)
+  for (const level of [1, 2] as const) {
+    if (!r.noFit) break;
+    const relaxed = composeWith(ed, bound, elementsOf(ed, bound, g, strict.measurer, level), opts);
+    if (!relaxed.noFit) r = { ...relaxed, kept: r.kept ?? relaxed.kept };
+    else if (level === 2) throw r.noFit;
+  }
+  r.ms = performance.now() - t0;
+  return r;
+}
+
+function composeWith(ed: Edition, bound: Bound, el: Elements, opts: ComposeOptions): Composed & { noFit?: InputError } {
+  const g = el.grid;
   const C = g.preset.columns;
   const old = ed.layout.data.frames;
 
@@ -232,7 +247,6 @@ export function composeLayout(ed: Edition, bound: Bound, opts: ComposeOptions = 
   const want = Math.max(1, opts.variants ?? 1);
   const result: Composed = { variants: [], elements: el, homes: homesOf(mods), pinned, ms: 0 };
   if (!mods.length) {
-    result.ms = performance.now() - t0;
     return result;
   }
 
@@ -276,27 +290,38 @@ export function composeLayout(ed: Edition, bound: Bound, opts: ComposeOptions = 
     if (kept.solutions.length) {
       result.variants = best(candidates(kept.solutions, fixed, 0)).slice(0, want);
       result.kept = { kept: true };
-      result.ms = performance.now() - t0;
       return result;
     }
     result.kept = { kept: false, ...(kept.reason ? { reason: kept.reason } : {}) };
   }
 
   const maxH = Math.max(...pages.flatMap((p) => p.decompositions.flatMap((rs) => rs.map((r) => r.lines))));
-  // a visual that goes with no section in particular may go in any section: each way is searched
-  const loose = visuals.filter((v) => v.homeBy === 'page' && !v.lead && v.kind !== 'factbox');
-  const sections = mods.filter((m) => m.chain.role === 'section').map((m) => m.index);
-  let ways: Map<string, number>[] = [new Map<string, number>()];
-  for (const v of loose) {
-    if (sections.length < 2) break;
-    ways = ways.flatMap((w) => sections.map((i) => new Map([...w, [v.id, i]])));
-    if (ways.length > MAX_WAYS) break;
-  }
-  ways = ways.slice(0, MAX_WAYS);
+  // a visual that goes with no section in particular may go in any section, one matched by its
+  // caption alone also in the sections next to that one: each way is searched, fewest moves first
+  const where = new Map(mods.flatMap((m) => m.visuals.map((v) => [v.id, m.index] as const)));
+  const options = visuals
+    .filter((v) => !v.lead && v.kind !== 'factbox' && (v.homeBy === 'page' || v.homeBy === 'caption'))
+    .map((v) => {
+      const at = where.get(v.id)!;
+      const near =
+        v.homeBy === 'caption' ? [at - 1, at + 1] : mods.filter((m) => m.chain.role !== 'closing').map((m) => m.index);
+      return { id: v.id, at, moves: [...new Set(near)].filter((i) => i !== at && i >= 0 && i < mods.length) };
+    });
+  let ways: { map: Map<string, number>; moves: number }[] = [{ map: new Map<string, number>(), moves: 0 }];
+  for (const o of options)
+    ways = ways.flatMap((w) => [
+      w,
+      ...o.moves.map((i) => ({ map: new Map([...w.map, [o.id, i]]), moves: w.moves + 1 })),
+    ]);
+  ways = ways.sort((a, b) => a.moves - b.moves).slice(0, MAX_WAYS);
   const leaves = new Map<string, ModuleConfig[][]>();
+  const tried = new Set<string>();
   const all = best(
-    ways.flatMap((way) => {
-      const ms = way.size ? modulesOf(el, free, visuals, way) : mods;
+    ways.flatMap(({ map }) => {
+      const ms = map.size ? modulesOf(el, free, visuals, map) : mods;
+      const key = ms.map((m) => m.visuals.map((v) => v.id).join(',')).join('|');
+      if (tried.has(key)) return [];
+      tried.add(key);
       const packer = new Packer(el, ms, maxH, { k: 3, leaves });
       const homes = homesOf(ms);
       return pages.flatMap((p) =>
@@ -308,17 +333,22 @@ export function composeLayout(ed: Edition, bound: Bound, opts: ComposeOptions = 
       );
     }),
   );
-  if (!all.length) throw noFit(el, mods, pages[0]!.decompositions, ed.layout.file);
+  if (!all.length) return { ...result, noFit: noFit(el, mods, pages[0]!.decompositions, ed.layout.file) };
   // variants: distinct arrangements of the modules (not only other sizes of one)
   const seen = new Set<string>();
   for (const v of all) {
-    if (seen.has(v.shape)) continue;
-    seen.add(v.shape);
+    // the arrangement: which module is where (sizes and the headline's air aside)
+    const key = v.frames
+      .filter((f) => f.kind === 'head' || f.kind === 'photo' || f.kind === 'chart' || f.kind === 'factbox')
+      .map((f) => `${f.id}@${f.columns.join('-')}`)
+      .sort()
+      .join(' ');
+    if (seen.has(key)) continue;
+    seen.add(key);
     result.variants.push(v);
     if (result.variants.length >= want) break;
   }
   result.homes = all[0]!.homes ?? result.homes;
-  result.ms = performance.now() - t0;
   return result;
 }
 

@@ -78,6 +78,11 @@ export interface Elements {
   headlineLines: number;
   house: House;
   measurer: Measurer;
+  /**
+   * 0: the sizes that read best, chains fit exactly; 1: sizes relaxed because nothing fit; 2: also
+   * chains that end a few lines short (each empty line costs WEIGHTS.underset)
+   */
+  relax: 0 | 1 | 2;
 }
 
 const flat = (segs: Segment[] | undefined) => (segs ?? []).map((s) => s.s).join('');
@@ -165,6 +170,7 @@ export function photoTarget(rank: number): number {
 /** No picture takes more of the grid than this (the lead picture), or than the second for the rest. */
 export const MAX_SHARE_LEAD = 0.25;
 export const MAX_SHARE = 0.085;
+export const MAX_SHARE_RELAXED = 0.12;
 /** the lead picture is at least this many times the size of any other */
 export const DOMINANCE = 1.5;
 /** a photo's crop: its aspect ratio stays within this of the source's */
@@ -308,16 +314,21 @@ function chartOptions(
   hasSource: boolean,
   natCols: number,
   gridArea: number,
-  aspect?: number,
+  aspect: number | undefined,
+  relax: boolean,
 ): { options: SizeOption[]; natural: number } {
   const w = widthMm(g, cols);
   const extra = 1 + (hasSource ? 1 : 0); // title line, source line
   const hs = chartHeights(a, w, aspect);
+  // relaxed (when nothing fits otherwise): a little smaller, or taller, than reads best
+  const [lo, hi] = relax ? [hs.min * 0.85, hs.max * 1.3] : [hs.min, hs.max];
   const options: SizeOption[] = [];
-  for (let l = Math.max(1, Math.ceil(hs.min / g.pitch - 1e-9)); l * g.pitch <= hs.max + 1e-9; l++) {
+  for (let l = Math.max(1, Math.ceil(lo / g.pitch - 1e-9)); l * g.pitch <= hi + 1e-9; l++) {
     const h = l * g.pitch;
     const cost = WEIGHTS.chartSize * ((h - hs.nat) / hs.nat) ** 2 + WEIGHTS.chartWidth * Math.abs(cols - natCols);
-    options.push({ lines: l + extra, cost, share: (w * (h + extra * g.pitch)) / gridArea });
+    const share = (w * (h + extra * g.pitch)) / gridArea;
+    if (share > (relax ? MAX_SHARE_RELAXED : MAX_SHARE)) continue; // no chart outweighs the pictures
+    options.push({ lines: l + extra, cost, share });
   }
   return { options, natural: Math.round(hs.nat / g.pitch) + extra };
 }
@@ -328,6 +339,7 @@ function factboxOptions(
   items: { label: string }[],
   cols: number,
   gridArea: number,
+  relax: boolean,
 ): { options: SizeOption[]; natural: number } {
   const w = widthMm(g, cols);
   const perRow = cols >= 4 ? 3 : 2;
@@ -339,10 +351,13 @@ function factboxOptions(
   const title = 2;
   const min = title + Math.ceil((rows * rowPt * 1.15) / pitchPt);
   const nat = title + Math.round((rows * rowPt * 1.6) / pitchPt);
-  const max = title + Math.floor((rows * rowPt * 2.6) / pitchPt);
+  const max = title + Math.floor((rows * rowPt * (relax ? 3.4 : 2.6)) / pitchPt);
   const options: SizeOption[] = [];
-  for (let l = min; l <= max; l++)
-    options.push({ lines: l, cost: WEIGHTS.factbox * ((l - nat) / nat) ** 2, share: (w * l * g.pitch) / gridArea });
+  for (let l = min; l <= max; l++) {
+    const share = (w * l * g.pitch) / gridArea;
+    if (share <= (relax ? MAX_SHARE_RELAXED : MAX_SHARE))
+      options.push({ lines: l, cost: WEIGHTS.factbox * ((l - nat) / nat) ** 2, share });
+  }
   return { options, natural: nat };
 }
 
@@ -379,7 +394,12 @@ function matchCaption(caption: string, chains: ChainInfo[]): string | undefined 
   return scores[0]!.s >= 3 && scores[0]!.s >= 1.5 * scores[1]!.s ? scores[0]!.id : undefined;
 }
 
-export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measurer): Elements {
+/**
+ * `level` > 0: when nothing fits at the sizes that read best, charts and fact boxes may be a little
+ * smaller or larger and the lead picture narrower (each still costs what it is off).
+ */
+export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measurer, level: 0 | 1 | 2 = 0): Elements {
+  const relax = level > 0;
   const meta = ed.meta.data;
   const house: House = { indent: meta.house?.indent ?? 2, hanLatin: meta.house?.hanLatin === 'quarter' ? 0.25 : 0 };
   const m = measurer ?? new Measurer(house);
@@ -402,7 +422,8 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
     const hint = meta.photos?.[id];
     const rank = i + 1;
     const caption = bound.captions.photos.get(id) ?? '';
-    const minCols = Math.min(C, hint?.minColumns ?? (C >= 6 ? 2 : 1));
+    // the lead picture is at least three eighths of the page wide, the others two columns
+    const minCols = Math.min(C, hint?.minColumns ?? (rank === 1 && !relax ? Math.ceil(C * 0.375) : C >= 6 ? 2 : 1));
     const maxCols = Math.max(minCols, rank === 1 ? Math.ceil(C * 0.625) : Math.ceil(C / 2));
     const sized = range((k) =>
       k < minCols || k > maxCols ? undefined : photoOptions(g, [p.width, p.height], caption, rank, k, gridArea),
@@ -432,7 +453,9 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
     const maxCols = Math.min(C, Math.max(minCols, hint?.maxColumns ?? ws.max));
     const natCols = Math.min(maxCols, Math.max(minCols, ws.nat));
     const sized = range((k) =>
-      k < minCols || k > maxCols ? undefined : chartOptions(g, a, k, !!src.source, natCols, gridArea, hint?.aspect),
+      k < minCols || k > maxCols
+        ? undefined
+        : chartOptions(g, a, k, !!src.source, natCols, gridArea, hint?.aspect, relax),
     );
     // the chain that prints the figures the chart's table holds
     const figs = new Set(
@@ -468,7 +491,9 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
   for (const [id, fb] of Object.entries(meta.factboxes ?? {})) {
     const minCols = Math.min(C, C >= 6 ? 2 : 1);
     const maxCols = Math.min(C, 4);
-    const sized = range((k) => (k < minCols || k > maxCols ? undefined : factboxOptions(g, fb.items, k, gridArea)));
+    const sized = range((k) =>
+      k < minCols || k > maxCols ? undefined : factboxOptions(g, fb.items, k, gridArea, relax),
+    );
     const home = explicit(fb.section);
     visuals.push({
       id,
@@ -494,5 +519,6 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
     headlineLines: headlineLines(ed, g),
     house,
     measurer: m,
+    relax: level,
   };
 }

@@ -11,6 +11,9 @@ import { HEAD_LINES, HEAD_PT, headMinCols, headPt } from './elements.js';
 import { thread } from './thread.js';
 import { LEG_LONG, LEG_MIN_HARD, LEG_SHORT, WEIGHTS } from './rules.js';
 
+/** empty lines a chain may end with when nothing fits otherwise */
+export const MAX_EMPTY_RELAXED = 5;
+
 export interface ModuleSpec {
   index: number;
   chain: ChainInfo;
@@ -226,7 +229,10 @@ export function moduleConfigs(el: Elements, m: ModuleSpec, w: number, maxH: numb
   if (m.head && chain.head && w < headMinCols(g, chain.head)) return out;
   const headCost = m.head && chain.head ? WEIGHTS.headSize * Math.max(0, HEAD_PT - headPt(g, chain.head, w)) : 0;
   const leadCost = chain.role === 'lead' && 2 * w < C ? WEIGHTS.leadNarrow : 0;
-  const E = chain.blocks.some((b) => b.kind === 'head') ? [0, 1, 2, 3] : [0, 1];
+  // empty lines a chain may end with: one (more where a head set in the text may leave a gap;
+  // a few, at a cost, when nothing else fits)
+  const maxEmpty = el.relax === 2 ? MAX_EMPTY_RELAXED : 1;
+  const E = Array.from({ length: chain.blocks.some((b) => b.kind === 'head') ? 4 : maxEmpty + 1 }, (_, i) => i);
 
   const sumMemo = new Map<string, Map<number, SumEntry>>();
   const sumOf = (vis: { v: number; cols: number; opts: SizeOption[]; weight: number }[]) => {
@@ -322,11 +328,18 @@ export function moduleConfigs(el: Elements, m: ModuleSpec, w: number, maxH: numb
       let widows = 0;
       if (!chain.leadStyle) {
         const r = threaded(caps);
-        if (r.oversetLines > 0 || r.emptyLines > 1) continue;
+        if (r.oversetLines > 0 || r.emptyLines > maxEmpty) continue;
         empty = r.emptyLines;
         widows = r.widows;
       }
-      const body = structCost + stackCost + entry.cost + legs + empty * WEIGHTS.oneEmpty + widows * WEIGHTS.widow;
+      const body =
+        structCost +
+        stackCost +
+        entry.cost +
+        legs +
+        Math.min(empty, 1) * WEIGHTS.oneEmpty +
+        Math.max(0, empty - 1) * WEIGHTS.underset +
+        widows * WEIGHTS.widow;
       for (const a of aboveOpts)
         for (const headLines of headChoices) {
           const h = H + a.lines + headLines;

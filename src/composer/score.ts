@@ -186,12 +186,10 @@ export function scoreLayout(input: ScoreInput): Score {
       if ((c.f.kind === 'text' || c.f.kind === 'head') && c.f.chain === id) return false;
       if (c.f.kind === 'text' || c.f.kind === 'head') return true;
       const v = visualOf.get(`${c.f.kind}:${c.f.ref}`);
-      return (
-        c.f.kind === 'ad' ||
-        c.f.kind === 'banner' ||
-        c.f.kind === 'headline' ||
-        (v?.home !== undefined && v.home !== id)
-      );
+      // a visual the editor or its figures tie to another section; one matched by its caption
+      // alone may go with a neighbour (its distance from its section is scored under visuals)
+      const tied = v?.homeBy === 'editor' || v?.homeBy === 'figures';
+      return c.f.kind === 'ad' || c.f.kind === 'banner' || c.f.kind === 'headline' || (tied && v.home !== id);
     });
     if (foreign.length)
       add('modules', WEIGHTS.module, `${id}: its module holds ${foreign.map((c) => c.f.id).join(', ')}`);
@@ -257,6 +255,15 @@ export function scoreLayout(input: ScoreInput): Score {
       else add('visuals', WEIGHTS.factbox * ((c.f.lines - nat) / nat) ** 2);
     }
   }
+  // the lead picture is larger than any chart or fact box
+  const leadPic = photoAreas.find((p) => p.v.priority === 1);
+  if (leadPic)
+    for (const c of cells) {
+      if (c.f.kind !== 'chart' && c.f.kind !== 'factbox') continue;
+      const area = widthMm(g, cols(c)) * c.f.lines * g.pitch;
+      if (area > leadPic.area * 1.02)
+        add('visuals', WEIGHTS.priority, `${c.f.id} is larger than ${leadPic.v.id}, the lead picture`);
+    }
   // priority: a photo larger than one ranked above it; the lead picture dominant
   photoAreas.sort((a, b) => a.v.priority - b.v.priority);
   for (let i = 0; i < photoAreas.length; i++)
