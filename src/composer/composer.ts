@@ -131,7 +131,14 @@ function modulesOf(
 const order = (v: VisualInfo) => (v.kind === 'photo' ? v.priority : v.kind === 'chart' ? 100 : 200);
 
 /** Frame ids: the head `<chain>-head`, text `<chain>` or `<chain>-a`, `-b`…, visuals by their id. */
-function framesOf(placed: PlacedFrame[], el: Elements, taken: Set<string>): FrameDef[] {
+function framesOf(unordered: PlacedFrame[], el: Elements, taken: Set<string>): FrameDef[] {
+  // module by module: the head, the text frames in threading order, then the visuals; the page
+  // prints frames in this order, so a chain's text is one run in the PDF (copying, extraction)
+  const rank = (p: PlacedFrame) => (p.kind === 'head' ? 0 : p.kind === 'text' ? 1 : 2);
+  const placed = unordered
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.module - b.p.module || rank(a.p) - rank(b.p) || a.i - b.i)
+    .map((x) => x.p);
   const out: FrameDef[] = [];
   const used = new Set(taken);
   const unique = (id: string, kind: string) => {
