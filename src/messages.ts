@@ -268,12 +268,16 @@ export const msg = {
     ),
   composePinned: (file: string) =>
     new InputError(
-      'the pinned frames cannot be composed around: no straight cut across or down the page separates them',
+      'the pinned frames cannot be composed around: they overlap the headline band at the top, or no straight cut across or down the page separates them',
       { file },
-      'pin frames that line up on the grid, or unpin one',
+      'pin frames below the headline band that line up on the grid, or unpin one',
     ),
   composeScore: (n: number, total: number, parts: string) =>
     `variant ${n}: score ${(Math.round(total * 10) / 10).toFixed(1)} (lower is better): ${parts}`,
+  composeRelaxed: (level: number) =>
+    level === 1
+      ? 'nothing fitted at the sizes that read best: charts and fact boxes were allowed a little smaller or larger, the lead picture narrower (the score says what it cost)'
+      : 'nothing fitted exactly: some chains end a few lines short (the score names them; add text there, or pin less)',
   composeTime: (ms: number) => `composed in ${(ms / 1000).toFixed(2)} s`,
   composeKept: () => 'kept the arrangement of the existing layout.yaml and resized it (--fresh searches anew)',
   composeNotKept: (why: string) =>

@@ -274,11 +274,26 @@ function composeWith(ed: Edition, bound: Bound, el: Elements, opts: ComposeOptio
       });
     return band;
   };
-  const pages = [0, 1, 2].map((air) => {
-    const fixed = [...bandOf(air), ...pinned];
-    return { air, fixed, decompositions: freeRegions({ col: 0, cols: C, top: 0, lines: g.lines }, fixed.map(rectOf)) };
-  });
-  if (!pages[0]!.decompositions.length) throw msg.composePinned(ed.layout.file);
+  const meets = (a: Rect, b: Rect) =>
+    a.col < b.col + b.cols && b.col < a.col + a.cols && a.top < b.top + b.lines && b.top < a.top + a.lines;
+  const pages = [0, 1, 2]
+    .map((air) => {
+      const band = bandOf(air);
+      // a band that would run into a pinned frame is not an option
+      if (band.some((b) => pinned.some((p) => meets(rectOf(b), rectOf(p))))) return undefined;
+      const fixed = [...band, ...pinned];
+      return {
+        air,
+        fixed,
+        decompositions: freeRegions({ col: 0, cols: C, top: 0, lines: g.lines }, fixed.map(rectOf)),
+      };
+    })
+    .filter((p) => p !== undefined && p.decompositions.length > 0) as {
+    air: number;
+    fixed: FrameDef[];
+    decompositions: Rect[][];
+  }[];
+  if (!pages.length) throw msg.composePinned(ed.layout.file);
   const candidates = (sols: Solution[], fixed: FrameDef[], extra: number): Variant[] =>
     sols.map((s) => {
       const placed = s.parts.flatMap((p) => materialise(p.node, p.region.col, p.region.top));
