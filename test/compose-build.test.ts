@@ -100,7 +100,8 @@ for (const [name, src] of editions) {
       // the ad box printed where it was pinned: columns 5-8 from line 77, marked 广告
       const box = built.report.chains.length ? readFileSync(path.join(dir, 'layout.yaml'), 'utf8') : '';
       assert.match(box, /id: ad, kind: ad, label: .*, columns: \[5, 8\], top: 77, lines: 30/);
-      assert.ok(text.includes('广告'));
+      // marked 广告 with its size: 4 columns of 41.275 mm and 3 gutters of 4.5 mm by 30 lines of 4.7625 mm
+      assert.ok(text.includes('广告') && text.includes('178.6×142.9mm'));
     }
   });
 }
