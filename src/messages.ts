@@ -322,3 +322,46 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length]!;
 }
+
+/** What the score of a composed page found, rule by rule (composer/score.ts), and why an arrangement could not be kept (composer/keep.ts). */
+export const composeNotes = {
+  noText: (chain: string) => `${chain}: no text frame`,
+  over: (chain: string, n: number) => `${chain}: ${n} lines over`,
+  empty: (chain: string, n: number) => `${chain}: ${n} empty lines`,
+  widows: (chain: string, n: number) => `${chain}: ${n} single lines at a column's top or foot`,
+  leg: (frame: string, n: number) => `${frame}: legs of ${n} lines`,
+  headSize: (frame: string, pt: number, cols: number) => `${frame}: head set at ${pt.toFixed(1)} pt in ${cols} columns`,
+  headNotAbove: (chain: string) => `${chain}: the head is not above the start of its text`,
+  backwards: (chain: string, frame: string, before: string) =>
+    `${chain}: ${frame} is read after ${before} but is not right of or below it`,
+  jumps: (chain: string, other: string, from: string, to: string) =>
+    `${chain}: jumps over ${other} from ${from} to ${to}`,
+  leadNotFirst: (chain: string) => `${chain}: the lead is not read first, right under the headline`,
+  leadUnderPicture: (chain: string) => `${chain}: set under a picture`,
+  leadNarrow: (chain: string) => `${chain}: the lead is narrower than half the page`,
+  foreign: (chain: string, frames: string[]) => `${chain}: its module holds ${frames.join(', ')}`,
+  far: (id: string, steps: number, home: string) => `${id}: ${steps} grid steps from its section ${home}`,
+  cropped: (id: string, dev: number) => `${id}: cropped ${(dev * 100).toFixed(0)} % off its aspect ratio`,
+  share: (id: string, share: number, max: number) =>
+    `${id}: ${(share * 100).toFixed(0)} % of the page (at most ${max * 100} %)`,
+  ppi: (id: string, ppi: number) => `${id}: ${ppi.toFixed(0)} ppi`,
+  chartWidth: (id: string, cols: number, min: number, max: number) =>
+    `${id}: ${cols} columns wide (reads well at ${min}–${max})`,
+  chartHeight: (id: string, mm: number, min: number, max: number) =>
+    `${id}: plot ${mm.toFixed(0)} mm tall (reads well at ${min.toFixed(0)}–${max.toFixed(0)} mm)`,
+  factbox: (id: string, lines: number, min: number, max: number) =>
+    `${id}: ${lines} lines (holds its items in ${min}–${max})`,
+  overLead: (id: string, lead: string) => `${id} is larger than ${lead}, the lead picture`,
+  leadNotDominant: (lead: string, other: string) => `${lead}, the lead picture, is not 1.5 times the size of ${other}`,
+  ranked: (id: string, above: string) => `${id} is larger than ${above}, which ranks above it`,
+  banner: () => 'the series banner is not across the top of the page',
+  headline: () => 'the headline group is not across the top of the page',
+  twins: (a: string, b: string) => `${a} and ${b} side by side at the same size`,
+  bump: (a: string, b: string) => `${a} and ${b} side by side`,
+  whitespace: (cells: number) => `${cells} grid cells (column × line) hold nothing`,
+  keepNoFrame: (chain: string) => `the story's chain "${chain}" had no frame in the earlier layout`,
+  keepNotModular: () =>
+    'the earlier layout is not made of rectangular sections cut straight across the page in story order',
+  keepNoHeights: (first: number, last: number) =>
+    `the sections in columns ${first}–${last} no longer fit in their place at any height`,
+};

@@ -11,6 +11,7 @@ import type { Elements } from './elements.js';
 import { moduleConfigs, type ModuleConfig, type ModuleSpec } from './modules.js';
 import { edgePenalty, type Node, type Rect, type Solution } from './search.js';
 import { WEIGHTS } from './rules.js';
+import { composeNotes as N } from '../messages.js';
 
 export interface Kept {
   solutions: Solution[];
@@ -92,8 +93,7 @@ export function keptArrangement(
         ((f.kind === 'text' || f.kind === 'head') && f.chain === m.chain.id) ||
         (f.ref !== undefined && refs.has(`${f.kind}:${f.ref}`)),
     );
-    if (!frames.some((f) => f.kind === 'text'))
-      return { solutions: [], reason: `the story's chain "${m.chain.id}" had no frame in the earlier layout` };
+    if (!frames.some((f) => f.kind === 'text')) return { solutions: [], reason: N.keepNoFrame(m.chain.id) };
     rects.push({ index: m.index, rect: bbox(frames.map(rectOf)), frames });
   }
   // which free regions the modules filled
@@ -114,7 +114,7 @@ export function keptArrangement(
   if (!regions)
     return {
       solutions: [],
-      reason: 'the earlier layout is not made of rectangular sections cut straight across the page in story order',
+      reason: N.keepNotModular(),
     };
 
   // what a module looked like inside, to keep it so
@@ -210,7 +210,7 @@ export function keptArrangement(
     if (!nodes.length)
       return {
         solutions: [],
-        reason: `the sections in columns ${region.col + 1}–${region.col + region.cols} no longer fit in their place at any height`,
+        reason: N.keepNoHeights(region.col + 1, region.col + region.cols),
       };
     const next: Solution[] = [];
     for (const s of sols)

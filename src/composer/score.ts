@@ -23,6 +23,7 @@ import { leadMeasure } from './measure.js';
 import { thread, type Block } from './thread.js';
 import { LEG_LONG, LEG_SHORT, RULES, WEIGHTS, type Rule } from './rules.js';
 import { PPI_MIN, PPI_WANTED } from '../check/report.js';
+import { composeNotes as N } from '../messages.js';
 
 export interface Score {
   total: number;
@@ -90,7 +91,7 @@ export function scoreLayout(input: ScoreInput): Score {
         t1: Math.max(...own.map((c) => c.t1)),
       });
     if (!texts.length) {
-      add('fit', WEIGHTS.overset * ch.lines, `${ch.id}: no text frame`);
+      add('fit', WEIGHTS.overset * ch.lines, N.noText(ch.id));
       chains.push({ id: ch.id, oversetLines: ch.lines, emptyLines: 0, widows: 0 });
       continue;
     }
@@ -115,25 +116,20 @@ export function scoreLayout(input: ScoreInput): Score {
       for (let k = r.lastFrame; k < texts.length; k++) empty += Math.round(texts[k]!.f.lines / 1.5 - r.used[k]!);
     }
     chains.push({ id: ch.id, oversetLines: r.oversetLines, emptyLines: empty, widows: r.widows });
-    if (r.oversetLines) add('fit', WEIGHTS.overset * r.oversetLines, `${ch.id}: ${r.oversetLines} lines over`);
-    else if (empty > 1) add('fit', WEIGHTS.oneEmpty + WEIGHTS.underset * (empty - 1), `${ch.id}: ${empty} empty lines`);
+    if (r.oversetLines) add('fit', WEIGHTS.overset * r.oversetLines, N.over(ch.id, r.oversetLines));
+    else if (empty > 1) add('fit', WEIGHTS.oneEmpty + WEIGHTS.underset * (empty - 1), N.empty(ch.id, empty));
     else if (empty === 1) add('fit', WEIGHTS.oneEmpty);
-    if (r.widows) add('legs', WEIGHTS.widow * r.widows, `${ch.id}: ${r.widows} single lines at a column's top or foot`);
+    if (r.widows) add('legs', WEIGHTS.widow * r.widows, N.widows(ch.id, r.widows));
     if (!lead)
       for (const t of texts) {
         const n = t.f.lines - (t.f.rule === 'top' ? 1 : 0);
         const k = cols(t);
-        if (n < LEG_SHORT) add('legs', WEIGHTS.shortLeg * (LEG_SHORT - n) * k, `${t.f.id}: legs of ${n} lines`);
-        if (n > LEG_LONG) add('legs', WEIGHTS.longLeg * (n - LEG_LONG) * k, `${t.f.id}: legs of ${n} lines`);
+        if (n < LEG_SHORT) add('legs', WEIGHTS.shortLeg * (LEG_SHORT - n) * k, N.leg(t.f.id, n));
+        if (n > LEG_LONG) add('legs', WEIGHTS.longLeg * (n - LEG_LONG) * k, N.leg(t.f.id, n));
       }
     for (const h of heads) {
       const pt = ch.head ? headPt(g, ch.head, cols(h)) : HEAD_PT;
-      if (pt < HEAD_PT - 1e-9)
-        add(
-          'legs',
-          WEIGHTS.headSize * (HEAD_PT - pt),
-          `${h.f.id}: head set at ${pt.toFixed(1)} pt in ${cols(h)} columns`,
-        );
+      if (pt < HEAD_PT - 1e-9) add('legs', WEIGHTS.headSize * (HEAD_PT - pt), N.headSize(h.f.id, pt, cols(h)));
     }
 
     // ---- reading order: head above its text, each frame right of or below the one before
@@ -141,15 +137,14 @@ export function scoreLayout(input: ScoreInput): Score {
       const h = heads[0]!;
       const first = texts[0]!;
       if (!(h.t1 <= first.t0 && h.c0 <= first.c0 && first.c1 <= h.c1))
-        add('order', WEIGHTS.order, `${ch.id}: the head is not above the start of its text`);
+        add('order', WEIGHTS.order, N.headNotAbove(ch.id));
     }
     for (let i = 1; i < texts.length; i++) {
       const a = texts[i - 1]!;
       const b = texts[i]!;
       const right = b.c0 > a.c1 && b.t0 < a.t1;
       const below = b.t0 >= a.t1 && b.c0 <= a.c1 && a.c0 <= b.c1;
-      if (!right && !below)
-        add('order', WEIGHTS.order, `${ch.id}: ${b.f.id} is read after ${a.f.id} but is not right of or below it`);
+      if (!right && !below) add('order', WEIGHTS.order, N.backwards(ch.id, b.f.id, a.f.id));
       else if (right) {
         const between = cells.find(
           (c) =>
@@ -160,7 +155,7 @@ export function scoreLayout(input: ScoreInput): Score {
             c.t0 < Math.max(a.t1, b.t1) &&
             Math.min(a.t0, b.t0) < c.t1,
         );
-        if (between) add('order', WEIGHTS.order, `${ch.id}: jumps over ${between.f.chain} from ${a.f.id} to ${b.f.id}`);
+        if (between) add('order', WEIGHTS.order, N.jumps(ch.id, between.f.chain ?? '', a.f.id, b.f.id));
       }
     }
   }
@@ -172,10 +167,10 @@ export function scoreLayout(input: ScoreInput): Score {
     const band = Math.max(0, ...cells.filter((c) => c.f.kind === 'banner' || c.f.kind === 'headline').map((c) => c.t1));
     const over = cells.filter((c) => c.t1 <= leadBox.t0 && c.t0 >= band && c.c0 <= leadBox.c1 && leadBox.c0 <= c.c1);
     if (leadBox.t0 > band && over.some((c) => c.f.kind === 'text' || c.f.kind === 'head'))
-      add('order', WEIGHTS.order, `${lead.id}: the lead is not read first, right under the headline`);
-    else if (leadBox.t0 > band) add('order', WEIGHTS.leadBelow, `${lead.id}: set under a picture`);
+      add('order', WEIGHTS.order, N.leadNotFirst(lead.id));
+    else if (leadBox.t0 > band) add('order', WEIGHTS.leadBelow, N.leadUnderPicture(lead.id));
     if (2 * (leadBox.c1 - leadBox.c0 + 1) < C && lead.leadStyle)
-      add('modules', WEIGHTS.leadNarrow, `${lead.id}: the lead is narrower than half the page`);
+      add('modules', WEIGHTS.leadNarrow, N.leadNarrow(lead.id));
   }
 
   // ---- modules: a section's head and text are a rectangle holding nothing of another's
@@ -192,7 +187,14 @@ export function scoreLayout(input: ScoreInput): Score {
       return c.f.kind === 'ad' || c.f.kind === 'banner' || c.f.kind === 'headline' || (tied && v.home !== id);
     });
     if (foreign.length)
-      add('modules', WEIGHTS.module, `${id}: its module holds ${foreign.map((c) => c.f.id).join(', ')}`);
+      add(
+        'modules',
+        WEIGHTS.module,
+        N.foreign(
+          id,
+          foreign.map((c) => c.f.id),
+        ),
+      );
   }
 
   // ---- visuals
@@ -210,7 +212,7 @@ export function scoreLayout(input: ScoreInput): Score {
         const dx = Math.max(0, bb.c0 - c.c1 - 1, c.c0 - bb.c1 - 1);
         const dy = Math.max(0, bb.t0 - c.t1, c.t0 - bb.t1);
         const steps = dx + Math.ceil(dy / 5);
-        if (steps) add('visuals', WEIGHTS.near * steps, `${v.id}: ${steps} grid steps from its section ${v.home}`);
+        if (steps) add('visuals', WEIGHTS.near * steps, N.far(v.id, steps, v.home));
       }
     }
     if (c.f.kind === 'photo') {
@@ -219,18 +221,15 @@ export function scoreLayout(input: ScoreInput): Score {
       const cap = p.caption ? captionLines(p.caption, w) : 0;
       const h = (c.f.lines - cap) * g.pitch;
       const dev = w / h / (p.px[0] / p.px[1]) - 1;
-      if (Math.abs(dev) > CROP + 1e-9)
-        add('visuals', WEIGHTS.cropBeyond, `${v.id}: cropped ${(dev * 100).toFixed(0)} % off its aspect ratio`);
+      if (Math.abs(dev) > CROP + 1e-9) add('visuals', WEIGHTS.cropBeyond, N.cropped(v.id, dev));
       else add('visuals', WEIGHTS.crop * (dev / CROP) ** 2);
       const share = (w * h) / gridArea;
       add('visuals', WEIGHTS.size * Math.log(share / photoTarget(v.priority)) ** 2);
       const max = v.priority === 1 ? MAX_SHARE_LEAD : MAX_SHARE;
-      if (share > max + 1e-9)
-        add('visuals', WEIGHTS.share, `${v.id}: ${(share * 100).toFixed(0)} % of the page (at most ${max * 100} %)`);
+      if (share > max + 1e-9) add('visuals', WEIGHTS.share, N.share(v.id, share, max));
       const ppi = coverPpi(p.px, w, h);
-      if (ppi < PPI_MIN) add('visuals', WEIGHTS.cropBeyond, `${v.id}: ${ppi.toFixed(0)} ppi`);
-      else if (ppi < PPI_WANTED - 0.5)
-        add('visuals', (WEIGHTS.lowPpi * (PPI_WANTED - ppi)) / 10, `${v.id}: ${ppi.toFixed(0)} ppi`);
+      if (ppi < PPI_MIN) add('visuals', WEIGHTS.cropBeyond, N.ppi(v.id, ppi));
+      else if (ppi < PPI_WANTED - 0.5) add('visuals', (WEIGHTS.lowPpi * (PPI_WANTED - ppi)) / 10, N.ppi(v.id, ppi));
       photoAreas.push({ v, area: w * h });
     } else if (c.f.kind === 'chart') {
       const ch = input.charts.get(v.id);
@@ -238,20 +237,16 @@ export function scoreLayout(input: ScoreInput): Score {
       const plot = (c.f.lines - 1 - (ch.source ? 1 : 0)) * g.pitch;
       const hs = chartHeights(ch.analysis, w, ch.aspect);
       if (k < v.minCols || k > v.maxCols)
-        add('visuals', WEIGHTS.chartIllegible, `${v.id}: ${k} columns wide (reads well at ${v.minCols}–${v.maxCols})`);
+        add('visuals', WEIGHTS.chartIllegible, N.chartWidth(v.id, k, v.minCols, v.maxCols));
       if (plot < hs.min - 0.5 * g.pitch || plot > hs.max + 0.5 * g.pitch)
-        add(
-          'visuals',
-          WEIGHTS.chartIllegible,
-          `${v.id}: plot ${plot.toFixed(0)} mm tall (reads well at ${hs.min.toFixed(0)}–${hs.max.toFixed(0)} mm)`,
-        );
+        add('visuals', WEIGHTS.chartIllegible, N.chartHeight(v.id, plot, hs.min, hs.max));
       else add('visuals', WEIGHTS.chartSize * ((plot - hs.nat) / hs.nat) ** 2);
     } else {
       const fb = input.factboxes.get(v.id);
       if (!fb) continue;
       const [min, nat, max] = fb(k);
       if (c.f.lines < min || c.f.lines > max)
-        add('visuals', WEIGHTS.chartIllegible, `${v.id}: ${c.f.lines} lines (holds its items in ${min}–${max})`);
+        add('visuals', WEIGHTS.chartIllegible, N.factbox(v.id, c.f.lines, min, max));
       else add('visuals', WEIGHTS.factbox * ((c.f.lines - nat) / nat) ** 2);
     }
   }
@@ -261,8 +256,7 @@ export function scoreLayout(input: ScoreInput): Score {
     for (const c of cells) {
       if (c.f.kind !== 'chart' && c.f.kind !== 'factbox') continue;
       const area = widthMm(g, cols(c)) * c.f.lines * g.pitch;
-      if (area > leadPic.area * 1.02)
-        add('visuals', WEIGHTS.priority, `${c.f.id} is larger than ${leadPic.v.id}, the lead picture`);
+      if (area > leadPic.area * 1.02) add('visuals', WEIGHTS.priority, N.overLead(c.f.id, leadPic.v.id));
     }
   // priority: a photo larger than one ranked above it; the lead picture dominant
   photoAreas.sort((a, b) => a.v.priority - b.v.priority);
@@ -276,9 +270,7 @@ export function scoreLayout(input: ScoreInput): Score {
         add(
           'visuals',
           WEIGHTS.priority,
-          a.v.priority === 1
-            ? `${a.v.id}, the lead picture, is not 1.5 times the size of ${b.v.id}`
-            : `${b.v.id} is larger than ${a.v.id}, which ranks above it`,
+          a.v.priority === 1 ? N.leadNotDominant(a.v.id, b.v.id) : N.ranked(b.v.id, a.v.id),
         );
     }
 
@@ -287,19 +279,17 @@ export function scoreLayout(input: ScoreInput): Score {
   const headline = cells.find((c) => c.f.kind === 'headline');
   const full = (c?: Cell) => !!c && c.c0 === 0 && c.c1 === C - 1;
   const bandTop = el.bannerLines ? (banner ? banner.t1 : -1) : 0;
-  if (el.bannerLines && !(full(banner) && banner!.t0 === 0))
-    add('headline', WEIGHTS.headline, 'the series banner is not across the top of the page');
-  if (!(full(headline) && headline!.t0 === bandTop))
-    add('headline', WEIGHTS.headline, 'the headline group is not across the top of the page');
+  if (el.bannerLines && !(full(banner) && banner!.t0 === 0)) add('headline', WEIGHTS.headline, N.banner());
+  if (!(full(headline) && headline!.t0 === bandTop)) add('headline', WEIGHTS.headline, N.headline());
 
   // ---- side by side: photos of one size, bumping heads
   for (const a of cells)
     for (const b of cells) {
       if (a.c1 + 1 !== b.c0) continue;
       if (a.f.kind === 'photo' && b.f.kind === 'photo' && a.t0 === b.t0 && a.t1 === b.t1 && cols(a) === cols(b))
-        add('twins', WEIGHTS.twins, `${a.f.id} and ${b.f.id} side by side at the same size`);
+        add('twins', WEIGHTS.twins, N.twins(a.f.id, b.f.id));
       if (a.f.kind === 'head' && b.f.kind === 'head' && a.t0 < b.t1 && b.t0 < a.t1)
-        add('bumpingHeads', WEIGHTS.bump, `${a.f.id} and ${b.f.id} side by side`);
+        add('bumpingHeads', WEIGHTS.bump, N.bump(a.f.id, b.f.id));
     }
 
   // ---- whitespace: grid cells no frame covers
@@ -309,7 +299,7 @@ export function scoreLayout(input: ScoreInput): Score {
     for (let x = Math.max(0, c.c0); x <= Math.min(C - 1, c.c1); x++)
       for (let y = Math.max(0, c.t0); y < Math.min(g.lines, c.t1); y++) covered[y * C + x] = 1;
   for (const v of covered) if (!v) empty++;
-  if (empty) add('whitespace', WEIGHTS.whitespace * empty, `${empty} grid cells (column × line) hold nothing`);
+  if (empty) add('whitespace', WEIGHTS.whitespace * empty, N.whitespace(empty));
 
   const total = RULES.reduce((s, r) => s + parts[r], 0);
   return { total, parts, notes, chains };
