@@ -22,7 +22,7 @@ import { runCompose, agree } from '../src/cli/compose.js';
 import { captureLogger } from '../src/log.js';
 import { ROOT } from '../src/paths.js';
 import { bodyLines, measureTypography } from './typography.js';
-import { copyEdition, FIXTURES, pdftext, SAMPLE, squash } from './helpers.js';
+import { copyEdition, edit, FIXTURES, MM, pdftext, SAMPLE, squash } from './helpers.js';
 
 let browser: Launched;
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'broadsheet-composed-'));
@@ -105,6 +105,27 @@ for (const [name, src] of editions) {
     }
   });
 }
+
+test('a paragraph opening with a quote, moved whole to the next column, starts on its first line', async () => {
+  // In the sample's own build "“以前办手续…" starts on the 27th line of column 2 of s1 (s1 starts
+  // on line 43): 70 lines of s1 come before it. A paragraph put there whose first line pulls in a
+  // comma by compressing its opening quote (“ + 9 characters + ， + 1: 11.5 em on an 11 em line),
+  // with s1-a two columns of 35 lines, must start at the top of s1-b (column 3): the page used to
+  // leave an empty line there (the compressed quote's emptied span kept a line box).
+  const dir = copyEdition(SAMPLE);
+  edit(dir, 'story.md', (s) =>
+    s.replace('“以前办手续', '“老街上每一块青石板，都有自己的来历，修的时候一块也不能少。”他说。\n\n“以前办手续'),
+  );
+  edit(dir, 'layout.yaml', (s) =>
+    s.replace('columns: [1, 2], top: 43, lines: 44', 'columns: [1, 2], top: 43, lines: 35'),
+  );
+  const built = await buildEdition(dir, { outDir: tmp(), browser, changes: false, allowOverset: true });
+  const g = editionGrid(loadEdition(dir));
+  const top = (g.preset.bleed + g.top + 43 * g.pitch) * MM;
+  const line = bodyLines(built.pdfPath, g).find((l) => l.text.includes('老街上每一块'))!;
+  assert.is(line.column, 2);
+  assert.is(Math.round((line.y - top) / (g.pitch * MM) - 0.75), 0, 'the first line of column 3');
+});
 
 test('the command line: compose prints the layout and makes a proof; --write keeps a .bak; bad --variants is exit 2', () => {
   const dir = copyEdition(SAMPLE);
