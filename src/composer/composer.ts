@@ -130,6 +130,47 @@ function modulesOf(
 }
 const order = (v: VisualInfo) => (v.kind === 'photo' ? v.priority : v.kind === 'chart' ? 100 : 200);
 
+/**
+ * A chain too big for one module (the only chain of the page, or one with more than three
+ * visuals) may be set in two: its first part (with the head and about half the visuals) filling
+ * its frames exactly, the rest following. Each way: a split at a paragraph near a third, a half
+ * or two thirds of its lines, the visuals shared out by rank.
+ */
+function splits(mods: ModuleSpec[]): ModuleSpec[][] {
+  const out: ModuleSpec[][] = [];
+  const at = mods.findIndex((m) => (mods.length === 1 && m.visuals.length >= 2) || m.visuals.length > 3);
+  const m = mods[at];
+  if (!m || m.chain.leadStyle) return out;
+  const blocks = m.chain.blocks;
+  const cuts = new Set<number>();
+  for (const f of [1 / 3, 1 / 2, 2 / 3]) {
+    let sum = 0;
+    let best = -1;
+    for (let k = 1; k < blocks.length; k++) {
+      sum += blocks[k - 1]!.lines;
+      // a part ends with a paragraph, never with a head set in the text
+      if (blocks[k - 1]!.kind === 'head') continue;
+      if (best < 0 || Math.abs(sum - f * m.chain.lines) < Math.abs(bestSum(blocks, best) - f * m.chain.lines)) best = k;
+    }
+    if (best > 0) cuts.add(best);
+  }
+  const V = m.visuals.length;
+  for (const k of cuts)
+    for (const first of new Set([Math.ceil(V / 2), Math.floor(V / 2)])) {
+      const part = (from: number, to: number) => {
+        const b = blocks.slice(from, to);
+        return { ...m.chain, blocks: b, lines: b.reduce((n, x) => n + x.lines, 0) };
+      };
+      const a: ModuleSpec = { ...m, chain: part(0, k), visuals: m.visuals.slice(0, first), exact: true, rule: false };
+      const { head: _h, ...rest } = part(k, blocks.length);
+      const b: ModuleSpec = { ...m, chain: rest, visuals: m.visuals.slice(first), head: false, part: 1 };
+      const list = [...mods.slice(0, at), a, b, ...mods.slice(at + 1)].map((x, index) => ({ ...x, index }));
+      out.push(list);
+    }
+  return out;
+}
+const bestSum = (blocks: { lines: number }[], k: number) => blocks.slice(0, k).reduce((n, b) => n + b.lines, 0);
+
 /** Frame ids: the head `<chain>-head`, text `<chain>` or `<chain>-a`, `-b`…, visuals by their id. */
 function framesOf(unordered: PlacedFrame[], el: Elements, taken: Set<string>): FrameDef[] {
   // module by module: the head, the text frames in threading order, then the visuals; the page
@@ -339,21 +380,27 @@ function composeWith(ed: Edition, bound: Bound, el: Elements, opts: ComposeOptio
   const leaves = new Map<string, ModuleConfig[][]>();
   const tried = new Set<string>();
   const all = best(
-    ways.flatMap(({ map }) => {
-      const ms = map.size ? modulesOf(el, free, visuals, map) : mods;
-      const key = ms.map((m) => m.visuals.map((v) => v.id).join(',')).join('|');
-      if (tried.has(key)) return [];
-      tried.add(key);
-      const packer = new Packer(el, ms, maxH, { k: 3, leaves });
-      const homes = homesOf(ms);
-      return pages.flatMap((p) =>
-        candidates(
-          solve(packer, ms.length, p.decompositions, Math.max(12, 4 * want)),
-          p.fixed,
-          p.air * WEIGHTS.headAir,
-        ).map((v) => ({ ...v, homes })),
-      );
-    }),
+    ways
+      .flatMap(({ map }) => {
+        const base = map.size ? modulesOf(el, free, visuals, map) : mods;
+        return [base, ...splits(base)];
+      })
+      .flatMap((ms) => {
+        const key = ms
+          .map((m) => `${m.chain.id}.${m.part ?? 0}:${m.chain.lines}:${m.visuals.map((v) => v.id).join(',')}`)
+          .join('|');
+        if (tried.has(key)) return [];
+        tried.add(key);
+        const packer = new Packer(el, ms, maxH, { k: 3, leaves });
+        const homes = homesOf(ms);
+        return pages.flatMap((p) =>
+          candidates(
+            solve(packer, ms.length, p.decompositions, Math.max(12, 4 * want)),
+            p.fixed,
+            p.air * WEIGHTS.headAir,
+          ).map((v) => ({ ...v, homes })),
+        );
+      }),
   );
   if (!all.length) return { ...result, noFit: noFit(el, mods, pages[0]!.decompositions, ed.layout.file) };
   // variants: distinct arrangements of the modules (not only other sizes of one)

@@ -76,6 +76,8 @@ export interface Elements {
   /** the banner and headline band: lines each (0: none) */
   bannerLines: number;
   headlineLines: number;
+  /** the room the text leaves for pictures against the sample page's (at least 1) */
+  scale: number;
   house: House;
   measurer: Measurer;
   /**
@@ -163,14 +165,21 @@ export function headPt(g: Grid, head: string, cols: number): number {
 // ---------------------------------------------------------------------------------------------
 // visuals
 
-/** Target share of the grid's area for a photo by its rank (1: the lead picture). */
-export function photoTarget(rank: number): number {
-  return rank === 1 ? 0.13 : rank === 2 ? 0.055 : 0.045;
+/**
+ * Target share of the grid's area for a photo by its rank (1: the lead picture), on a page with
+ * room for pictures `scale` times the sample's (a short story leaves more: its pictures grow).
+ */
+export function photoTarget(rank: number, scale = 1): number {
+  return (rank === 1 ? 0.13 : rank === 2 ? 0.055 : 0.045) * scale;
 }
-/** No picture takes more of the grid than this (the lead picture), or than the second for the rest. */
-export const MAX_SHARE_LEAD = 0.25;
-export const MAX_SHARE = 0.085;
-export const MAX_SHARE_RELAXED = 0.12;
+/** The most of the grid a picture may take: the lead picture, another photo, a chart or fact box. */
+export function maxShare(kind: 'lead' | 'photo' | 'chart', scale = 1, relax = false): number {
+  if (kind === 'lead') return Math.min(0.55, 0.25 * scale);
+  if (kind === 'photo') return Math.min(0.3, 0.085 * scale);
+  return Math.min(0.2, (relax ? 0.12 : 0.085) * Math.sqrt(scale));
+}
+/** the share of a page left to pictures when the text is as long as the sample's */
+const ROOM_SAMPLE = 0.45;
 /** the lead picture is at least this many times the size of any other */
 export const DOMINANCE = 1.5;
 /** a photo's crop: its aspect ratio stays within this of the source's */
@@ -183,6 +192,7 @@ function photoOptions(
   rank: number,
   cols: number,
   gridArea: number,
+  scale: number,
 ): { options: SizeOption[]; natural: number } {
   const w = widthMm(g, cols);
   const aspect = px[0] / px[1];
@@ -190,14 +200,14 @@ function photoOptions(
   const lo = Math.ceil(w / ((1 + CROP) * aspect) / g.pitch - 1e-9);
   const hi = Math.floor(w / ((1 - CROP) * aspect) / g.pitch + 1e-9);
   const options: SizeOption[] = [];
-  const max = rank === 1 ? MAX_SHARE_LEAD : MAX_SHARE;
+  const max = maxShare(rank === 1 ? 'lead' : 'photo', scale);
   for (let l = Math.max(2, lo); l <= hi; l++) {
     const h = l * g.pitch;
     const share = (w * h) / gridArea;
     const ppi = coverPpi(px, w, h);
     if (ppi < PPI_MIN || share > max) continue;
     const dev = w / h / aspect - 1;
-    let cost = WEIGHTS.crop * (dev / CROP) ** 2 + WEIGHTS.size * Math.log(share / photoTarget(rank)) ** 2;
+    let cost = WEIGHTS.crop * (dev / CROP) ** 2 + WEIGHTS.size * Math.log(share / photoTarget(rank, scale)) ** 2;
     if (ppi < PPI_WANTED - 0.5) cost += (WEIGHTS.lowPpi * (PPI_WANTED - ppi)) / 10;
     options.push({ lines: l + cap, cost, share });
   }
@@ -316,6 +326,7 @@ function chartOptions(
   gridArea: number,
   aspect: number | undefined,
   relax: boolean,
+  scale: number,
 ): { options: SizeOption[]; natural: number } {
   const w = widthMm(g, cols);
   const extra = 1 + (hasSource ? 1 : 0); // title line, source line
@@ -327,7 +338,7 @@ function chartOptions(
     const h = l * g.pitch;
     const cost = WEIGHTS.chartSize * ((h - hs.nat) / hs.nat) ** 2 + WEIGHTS.chartWidth * Math.abs(cols - natCols);
     const share = (w * (h + extra * g.pitch)) / gridArea;
-    if (share > (relax ? MAX_SHARE_RELAXED : MAX_SHARE)) continue; // no chart outweighs the pictures
+    if (share > maxShare('chart', scale, relax)) continue; // no chart outweighs the pictures
     options.push({ lines: l + extra, cost, share });
   }
   return { options, natural: Math.round(hs.nat / g.pitch) + extra };
@@ -340,6 +351,7 @@ function factboxOptions(
   cols: number,
   gridArea: number,
   relax: boolean,
+  scale: number,
 ): { options: SizeOption[]; natural: number } {
   const w = widthMm(g, cols);
   const perRow = cols >= 4 ? 3 : 2;
@@ -355,7 +367,7 @@ function factboxOptions(
   const options: SizeOption[] = [];
   for (let l = min; l <= max; l++) {
     const share = (w * l * g.pitch) / gridArea;
-    if (share <= (relax ? MAX_SHARE_RELAXED : MAX_SHARE))
+    if (share <= maxShare('chart', scale, relax))
       options.push({ lines: l, cost: WEIGHTS.factbox * ((l - nat) / nat) ** 2, share });
   }
   return { options, natural: nat };
@@ -407,6 +419,21 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
   const chainIds = new Set(chains.map((c) => c.id));
   const C = g.preset.columns;
   const gridArea = widthMm(g, C) * g.lines * g.pitch;
+  // the room the text leaves for pictures, against the sample page's: a short story's pictures
+  // may be larger (and wider) than a long one's
+  const front = ed.story.front.data;
+  const bannerLines = front.banner || front.series ? Math.ceil(23.8 / g.pitch - 1e-9) : 0;
+  const band = bannerLines + headlineLines(ed, g);
+  const half = Math.ceil(C / 2);
+  const textCells = chains.reduce(
+    (n, c) =>
+      n +
+      (c.leadStyle ? Math.ceil(1.5 * c.leadLines!(half)) * half : c.lines + (c.head ? HEAD_LINES * Math.min(C, 3) : 0)),
+    0,
+  );
+  const room = Math.max(0, 1 - textCells / (C * (g.lines - band)));
+  const scale = Math.min(4, Math.max(1, (room / ROOM_SAMPLE) ** 1.5));
+  const roomy = scale > 1.3;
   const visuals: VisualInfo[] = [];
   const range = <T>(f: (k: number) => T) => Array.from({ length: C + 1 }, (_, k) => f(k));
   const explicit = (s: string | undefined) => (s && chainIds.has(s) ? s : undefined);
@@ -424,9 +451,12 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
     const caption = bound.captions.photos.get(id) ?? '';
     // the lead picture is at least three eighths of the page wide, the others two columns
     const minCols = Math.min(C, hint?.minColumns ?? (rank === 1 && !relax ? Math.ceil(C * 0.375) : C >= 6 ? 2 : 1));
-    const maxCols = Math.max(minCols, rank === 1 ? Math.ceil(C * 0.625) : Math.ceil(C / 2));
+    const maxCols = Math.max(
+      minCols,
+      rank === 1 ? (roomy ? C : Math.ceil(C * 0.625)) : roomy ? Math.ceil(C * 0.625) : Math.ceil(C / 2),
+    );
     const sized = range((k) =>
-      k < minCols || k > maxCols ? undefined : photoOptions(g, [p.width, p.height], caption, rank, k, gridArea),
+      k < minCols || k > maxCols ? undefined : photoOptions(g, [p.width, p.height], caption, rank, k, gridArea, scale),
     );
     const home = explicit(hint?.section);
     const byCaption = home ? undefined : rank > 1 ? matchCaption(caption, chains) : undefined;
@@ -450,12 +480,12 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
     const a = analyseChart(src.spec.data, bound);
     const ws = chartWidths(a, g);
     const minCols = Math.min(C, hint?.minColumns ?? ws.min);
-    const maxCols = Math.min(C, Math.max(minCols, hint?.maxColumns ?? ws.max));
+    const maxCols = Math.min(C, Math.max(minCols, hint?.maxColumns ?? ws.max + (roomy ? 1 : 0)));
     const natCols = Math.min(maxCols, Math.max(minCols, ws.nat));
     const sized = range((k) =>
       k < minCols || k > maxCols
         ? undefined
-        : chartOptions(g, a, k, !!src.source, natCols, gridArea, hint?.aspect, relax),
+        : chartOptions(g, a, k, !!src.source, natCols, gridArea, hint?.aspect, relax, scale),
     );
     // the chain that prints the figures the chart's table holds
     const figs = new Set(
@@ -492,7 +522,7 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
     const minCols = Math.min(C, C >= 6 ? 2 : 1);
     const maxCols = Math.min(C, 4);
     const sized = range((k) =>
-      k < minCols || k > maxCols ? undefined : factboxOptions(g, fb.items, k, gridArea, relax),
+      k < minCols || k > maxCols ? undefined : factboxOptions(g, fb.items, k, gridArea, relax, scale),
     );
     const home = explicit(fb.section);
     visuals.push({
@@ -510,12 +540,12 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
     });
   }
 
-  const front = ed.story.front.data;
   return {
     grid: g,
     chains,
     visuals,
-    bannerLines: front.banner || front.series ? Math.ceil(23.8 / g.pitch - 1e-9) : 0,
+    scale,
+    bannerLines,
     headlineLines: headlineLines(ed, g),
     house,
     measurer: m,

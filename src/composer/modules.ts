@@ -22,6 +22,10 @@ export interface ModuleSpec {
   head: boolean;
   /** a rule over the text (the closing part) */
   rule: boolean;
+  /** a chain set in two modules: which part (0: the whole chain, or its first part; 1: the rest) */
+  part?: number;
+  /** the text must fill its frames exactly (a first part: the rest follows it) */
+  exact?: boolean;
 }
 
 /** A frame inside a module, in grid units relative to the module's top left corner. */
@@ -122,7 +126,8 @@ export function structures(m: ModuleSpec, w: number): Structure[] {
           }
           return;
         }
-        if (m.head && above < 0 && fitsWidth(v, w)) {
+        // a visual across the module's top (above its head, if it has one); not over a closing rule
+        if (!m.rule && above < 0 && fitsWidth(v, w)) {
           above = v;
           assign(v + 1);
           above = -1;
@@ -231,8 +236,10 @@ export function moduleConfigs(el: Elements, m: ModuleSpec, w: number, maxH: numb
   const leadCost = chain.role === 'lead' && 2 * w < C ? WEIGHTS.leadNarrow : 0;
   // empty lines a chain may end with: one (more where a head set in the text may leave a gap;
   // a few, at a cost, when nothing else fits)
-  const maxEmpty = el.relax === 2 ? MAX_EMPTY_RELAXED : 1;
-  const E = Array.from({ length: chain.blocks.some((b) => b.kind === 'head') ? 4 : maxEmpty + 1 }, (_, i) => i);
+  const maxEmpty = m.exact ? 0 : el.relax === 2 ? MAX_EMPTY_RELAXED : 1;
+  const E = m.exact
+    ? [0]
+    : Array.from({ length: chain.blocks.some((b) => b.kind === 'head') ? 4 : maxEmpty + 1 }, (_, i) => i);
 
   const sumMemo = new Map<string, Map<number, SumEntry>>();
   const sumOf = (vis: { v: number; cols: number; opts: SizeOption[]; weight: number }[]) => {
@@ -264,7 +271,8 @@ export function moduleConfigs(el: Elements, m: ModuleSpec, w: number, maxH: numb
     const aboveOpts: SizeOption[] = s.above >= 0 ? m.visuals[s.above]!.options[w]! : [{ lines: 0, cost: 0, share: 0 }];
     const tCols = tGroups.reduce((n, x) => n + x.cols, 0);
     // a lead is read right under the headline: a picture over it comes first
-    const leadBelow = chain.role === 'lead' && tGroups.some((x) => x.top >= 0) ? WEIGHTS.leadBelow : 0;
+    const leadBelow =
+      chain.role === 'lead' && (s.above >= 0 || tGroups.some((x) => x.top >= 0)) ? WEIGHTS.leadBelow : 0;
     const structCost = WEIGHTS.groups * (s.groups.length - 1) + headCost + leadCost + leadBelow;
     const shape = shapeOf(s);
 
@@ -357,7 +365,7 @@ export function moduleConfigs(el: Elements, m: ModuleSpec, w: number, maxH: numb
               h,
               cost: total,
               frames,
-              shape: `${chain.id}:${shape}`,
+              shape: `${chain.id}${m.part ? `.${m.part}` : ''}:${shape}`,
               left: edges.left,
               right: edges.right,
               emptyLines: empty,

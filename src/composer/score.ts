@@ -8,8 +8,7 @@ import { coverPpi, captionLines } from '../compose/compose.js';
 import {
   CROP,
   DOMINANCE,
-  MAX_SHARE,
-  MAX_SHARE_LEAD,
+  maxShare,
   chartHeights,
   headPt,
   photoTarget,
@@ -224,8 +223,8 @@ export function scoreLayout(input: ScoreInput): Score {
       if (Math.abs(dev) > CROP + 1e-9) add('visuals', WEIGHTS.cropBeyond, N.cropped(v.id, dev));
       else add('visuals', WEIGHTS.crop * (dev / CROP) ** 2);
       const share = (w * h) / gridArea;
-      add('visuals', WEIGHTS.size * Math.log(share / photoTarget(v.priority)) ** 2);
-      const max = v.priority === 1 ? MAX_SHARE_LEAD : MAX_SHARE;
+      add('visuals', WEIGHTS.size * Math.log(share / photoTarget(v.priority, el.scale)) ** 2);
+      const max = maxShare(v.priority === 1 ? 'lead' : 'photo', el.scale);
       if (share > max + 1e-9) add('visuals', WEIGHTS.share, N.share(v.id, share, max));
       const ppi = coverPpi(p.px, w, h);
       if (ppi < PPI_MIN) add('visuals', WEIGHTS.cropBeyond, N.ppi(v.id, ppi));

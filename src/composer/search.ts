@@ -91,7 +91,7 @@ export class Packer {
     // leaves
     for (const m of modules)
       for (let w = 1; w <= this.C; w++) {
-        const key = `${m.chain.id}|${m.visuals.map((v) => v.id).join(',')}|${w}|${maxH}|${this.k}`;
+        const key = `${m.chain.id}#${m.part ?? 0}:${m.chain.lines}|${m.visuals.map((v) => v.id).join(',')}|${w}|${maxH}|${this.k}`;
         let configs = opts.leaves?.get(key);
         if (!configs) {
           configs = moduleConfigs(el, m, w, maxH, this.k);
@@ -108,7 +108,7 @@ export class Packer {
               left: c.left,
               right: c.right,
               shape: `${c.shape}@${w}`,
-              tree: `${m.chain.id}@${w}`,
+              tree: `${m.chain.id}${m.part ? `.${m.part}` : ''}@${w}`,
             });
           }
         });
