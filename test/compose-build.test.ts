@@ -10,7 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildEdition } from '../src/pipeline.js';
@@ -20,6 +20,7 @@ import { bind } from '../src/bind/figures.js';
 import { editionGrid } from '../src/layout/frames.js';
 import { runCompose, agree } from '../src/cli/compose.js';
 import { captureLogger } from '../src/log.js';
+import { MAX_EMPTY_RELAXED } from '../src/composer/modules.js';
 import { ROOT } from '../src/paths.js';
 import { bodyLines, measureTypography } from './typography.js';
 import { copyEdition, edit, FIXTURES, MM, pdftext, SAMPLE, squash } from './helpers.js';
@@ -37,19 +38,27 @@ test.after(async () => {
   console.log(`\n${figures.join('\n')}`);
 });
 
+/** the test corpus (test/fixtures/editions), where it is in the tree: composed from scratch too */
+const corpus = existsSync(path.join(FIXTURES, 'editions'))
+  ? readdirSync(path.join(FIXTURES, 'editions'), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(path.join(FIXTURES, 'editions', d.name, 'edition.yaml')))
+      .map((d): [string, string] => [`corpus ${d.name}`, path.join(FIXTURES, 'editions', d.name)])
+  : [];
+
 const editions: [string, string][] = [
   ['sample', SAMPLE],
   ...['a4-short', 'long', 'photos', 'nophotos', 'ad'].map((n): [string, string] => [
     n,
     path.join(FIXTURES, 'compose', n),
   ]),
+  ...corpus,
 ];
 
 for (const [name, src] of editions) {
   test(`${name}: composed, built, every check passes and every chain fits as predicted`, async () => {
     const dir = copyEdition(src);
-    // the sample comes with a hand-made layout: it is composed from scratch
-    if (name === 'sample') rmSync(path.join(dir, 'layout.yaml'));
+    // the sample and the corpus come with hand-made layouts: they are composed from scratch
+    if (name === 'sample' || name.startsWith('corpus')) rmSync(path.join(dir, 'layout.yaml'));
     const pinned = name === 'ad' ? readFileSync(path.join(dir, 'layout.yaml'), 'utf8') : undefined;
     const log = captureLogger();
     const t0 = performance.now();
@@ -65,7 +74,11 @@ for (const [name, src] of editions) {
     const a = agree(v, built.report.chains);
     for (const c of built.report.chains) {
       assert.is(c.status === 'overset', false, `${c.id} overset`);
-      assert.ok(c.emptyLines <= 1, `${c.id}: ${c.emptyLines} empty lines`);
+      // at most one empty line; a few only where the composer said nothing fitted exactly (and
+      // named the chain in its score)
+      const short =
+        r.composed.elements.relax === 2 && v.score.notes.fit.includes(`${c.id}: ${c.emptyLines} empty lines`);
+      assert.ok(c.emptyLines <= (short ? MAX_EMPTY_RELAXED : 1), `${c.id}: ${c.emptyLines} empty lines`);
       assert.is(c.copyFit, undefined, `${c.id}: copy-fit had to change ${JSON.stringify(c.copyFit)}`);
     }
     for (const x of a)

@@ -383,7 +383,11 @@ function composeWith(ed: Edition, bound: Bound, el: Elements, opts: ComposeOptio
     ways
       .flatMap(({ map }) => {
         const base = map.size ? modulesOf(el, free, visuals, map) : mods;
-        return [base, ...splits(base)];
+        // moving a visual is tried only where it leaves at most three in a module; a module of
+        // more has many arrangements: beside other modules only its parts are tried
+        if (map.size && base.some((m) => m.visuals.length > 3)) return [];
+        const parts = splits(base);
+        return parts.length && base.length > 1 && base.some((m) => m.visuals.length > 3) ? parts : [base, ...parts];
       })
       .flatMap((ms) => {
         const key = ms

@@ -172,14 +172,17 @@ export function headPt(g: Grid, head: string, cols: number): number {
 export function photoTarget(rank: number, scale = 1): number {
   return (rank === 1 ? 0.13 : rank === 2 ? 0.055 : 0.045) * scale;
 }
-/** The most of the grid a picture may take: the lead picture, another photo, a chart or fact box. */
+/**
+ * The most of the grid a picture may take: the lead picture, another photo, a chart or fact box
+ * (a chart's height is held to what its data needs anyway: chartHeights).
+ */
 export function maxShare(kind: 'lead' | 'photo' | 'chart', scale = 1, relax = false): number {
   if (kind === 'lead') return Math.min(0.55, 0.25 * scale);
   if (kind === 'photo') return Math.min(0.3, 0.085 * scale);
-  return Math.min(0.2, (relax ? 0.12 : 0.085) * Math.sqrt(scale));
+  return Math.min(0.4, (relax ? 0.12 : 0.085) * scale);
 }
-/** the share of a page left to pictures when the text is as long as the sample's */
-const ROOM_SAMPLE = 0.45;
+/** a chart's or fact box's share of the page when they are sized as on the sample page */
+const CHART_SHARE = 0.05;
 /** the lead picture is at least this many times the size of any other */
 export const DOMINANCE = 1.5;
 /** a photo's crop: its aspect ratio stays within this of the source's */
@@ -214,7 +217,7 @@ function photoOptions(
   return { options, natural: Math.round(w / aspect / g.pitch) + cap };
 }
 
-export type ChartShape = 'columns' | 'bars' | 'line' | 'other';
+export type ChartShape = 'columns' | 'bars' | 'line' | 'table' | 'other';
 
 export interface ChartAnalysis {
   shape: ChartShape;
@@ -222,6 +225,8 @@ export interface ChartAnalysis {
   n: number;
   /** widest category label, mm */
   labelMm: number;
+  /** a table (both axes categories): its columns */
+  m?: number;
 }
 
 /** The kind of chart and its data: which way its bars go, how many, how wide their labels are. */
@@ -249,6 +254,18 @@ export function analyseChart(spec: Record<string, unknown>, bound: Bound): Chart
     : [];
   const labelMm = labels.reduce((m, s) => Math.max(m, chartTextWidth(s, 7 / 0.75, 400) * 0.75 * PT), 0);
   const n = Math.max(1, new Set(labels).size || rows.length);
+  // both axes categories (a grid of cells with text): a table, its rows on y and columns on x
+  if (discrete(enc.x?.type) && discrete(enc.y?.type)) {
+    const yf = enc.y?.field;
+    const ys = yf ? new Set(rows.map((r) => JSON.stringify(r[yf] ?? null))) : new Set();
+    const folded = (spec.transform as { fold?: unknown[] }[] | undefined)?.find((t) => Array.isArray(t.fold))?.fold;
+    const xs = folded?.length ?? new Set(labels).size;
+    const rowMm = rows.reduce(
+      (mm, r) => Math.max(mm, chartTextWidth(String(yf ? (r[yf] as string) : ''), 13, 700) * 0.75 * PT),
+      0,
+    );
+    return { shape: 'table', n: Math.max(1, ys.size), m: Math.max(1, xs), labelMm: rowMm };
+  }
   const shape: ChartShape = marks.includes('line')
     ? 'line'
     : marks.includes('bar') && catAxis === 'x'
@@ -278,6 +295,11 @@ export function chartHeights(
       const nat = a.n * 8 + 10;
       return { nat, min: a.n * 5.5 + 7, max: a.n * 12 + 12 };
     }
+    case 'table': {
+      // a row of about 9 mm, and the header row
+      const nat = (a.n + 1) * 9;
+      return { nat, min: (a.n + 1) * 7, max: (a.n + 1) * 13 };
+    }
     case 'line': {
       const nat = Math.min(Math.max(0.6 * plotW, 28), 90);
       return { nat, min: Math.max(24, 0.45 * plotW), max: Math.max(30, 0.85 * plotW) };
@@ -305,6 +327,11 @@ export function chartWidths(a: ChartAnalysis, g: Grid): { min: number; max: numb
     case 'bars': {
       const min = fits(a.labelMm + 28);
       return { min, nat: min, max: Math.min(C, min + 1) };
+    }
+    case 'table': {
+      const m = a.m ?? 1;
+      const min = fits(a.labelMm + 8 + m * 18);
+      return { min, nat: Math.max(min, fits(a.labelMm + 8 + m * 28)), max: C };
     }
     case 'line': {
       const min = fits(60);
@@ -432,7 +459,11 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
     0,
   );
   const room = Math.max(0, 1 - textCells / (C * (g.lines - band)));
-  const scale = Math.min(4, Math.max(1, (room / ROOM_SAMPLE) ** 1.5));
+  // what the pictures would take at their sizes on the sample page
+  const nominal =
+    [...ed.photos.keys()].reduce((n, _, i) => n + photoTarget(i + 1), 0) +
+    CHART_SHARE * (ed.charts.size + Object.keys(meta.factboxes ?? {}).length);
+  const scale = Math.min(4, Math.max(1, room / Math.max(nominal, 0.05)));
   const roomy = scale > 1.3;
   const visuals: VisualInfo[] = [];
   const range = <T>(f: (k: number) => T) => Array.from({ length: C + 1 }, (_, k) => f(k));
