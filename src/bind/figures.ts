@@ -3,7 +3,7 @@
  * replaced by the figure from figures.yaml, so a figure corrected in one place changes every
  * place it is printed. A reference to an unknown figure is an error naming file and line.
  */
-import { InputError, InputErrors, msg, nearNames, type Place } from '../messages.js';
+import { inputErrors, msg, nearNames, type InputError, type Place } from '../messages.js';
 import type { Edition, FigureDef, Table } from '../load/edition.js';
 import type { Headline, Run } from '../load/story.js';
 
@@ -161,7 +161,7 @@ export function bind(ed: Edition): Bound {
   const tables = new Map<string, BoundTable>();
   for (const t of ed.tables.values()) tables.set(t.name, bindTable(t, figures, errors, uses));
 
-  if (errors.length) throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
+  if (errors.length) throw inputErrors(errors);
   return { headline, chains, captions: { photos, charts }, factboxes, tables, uses };
 }
 

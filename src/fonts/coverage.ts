@@ -5,7 +5,7 @@
  * corrections draw on (digits, Latin, signs, numerals and units), so a corrected number does not
  * change the font and a watch-mode rebuild can update the page in place.
  */
-import { InputError, InputErrors, msg, type Place } from '../messages.js';
+import { inputErrors, msg, type InputError, type Place } from '../messages.js';
 import { coverage, FACES, fontFile, type FaceName } from './faces.js';
 import { subsetKey, type SubsetJob } from './subset.js';
 
@@ -61,7 +61,7 @@ export function planFonts(texts: FaceText[]): FontPlan {
       set.add(cp);
     }
   }
-  if (errors.length) throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
+  if (errors.length) throw inputErrors(errors);
 
   const files = new Map<string, SubsetJob>();
   const used = new Map<FaceName, FaceUse>();

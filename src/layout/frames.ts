@@ -3,7 +3,7 @@
  * the grid and against what the edition holds. Text frames spanning several columns become one
  * box per column, threaded in reading order (down the first column, then the next).
  */
-import { InputError, InputErrors, msg } from '../messages.js';
+import { inputErrors, msg, type InputError } from '../messages.js';
 import type { Edition, FrameDef, FrameKind } from '../load/edition.js';
 import { boxOf, gridOf, HAO, PRESETS, type Box, type Grid } from './presets.js';
 
@@ -50,8 +50,7 @@ export function layoutPage(ed: Edition): PageLayout {
 
   defs.forEach((d: FrameDef, i) => {
     const place = ed.layout.locate(['frames', i]);
-    if (seen.has(d.id))
-      errors.push(new InputError(`frame id "${d.id}" is used twice`, place, 'give every frame its own id'));
+    if (seen.has(d.id)) errors.push(msg.frameTwice(place, d.id));
     seen.add(d.id);
     const [c1, c2] = d.columns;
     if (c1 > c2 || c2 > grid.preset.columns) {
@@ -101,22 +100,9 @@ export function layoutPage(ed: Edition): PageLayout {
     };
     if (d.minLines !== undefined || d.maxLines !== undefined) {
       const p = ed.layout.locate(['frames', i, d.minLines !== undefined ? 'minLines' : 'maxLines']);
-      if (d.kind !== 'photo' && d.kind !== 'chart')
-        errors.push(
-          new InputError(
-            `frame "${d.id}": only photo and chart frames can flex (minLines/maxLines)`,
-            p,
-            'remove minLines and maxLines',
-          ),
-        );
+      if (d.kind !== 'photo' && d.kind !== 'chart') errors.push(msg.flexKind(p, d.id));
       else if (d.minLines === undefined || d.maxLines === undefined || d.minLines > d.lines || d.maxLines < d.lines) {
-        errors.push(
-          new InputError(
-            `frame "${d.id}": needs minLines ≤ lines (${d.lines}) ≤ maxLines`,
-            p,
-            'give both minLines and maxLines around its lines',
-          ),
-        );
+        errors.push(msg.flexRange(p, d.id, d.lines));
       }
     }
     if (d.kind === 'text' && d.style !== 'lead') {
@@ -162,22 +148,9 @@ export function layoutPage(ed: Edition): PageLayout {
         t.kind === 'text' && t.top === f.top + f.lines && t.columns[0] >= f.columns[0] && t.columns[1] <= f.columns[1],
     );
     const place = { file: ed.layout.file };
-    if (below.length === 0)
-      errors.push(
-        new InputError(
-          `flexible ${f.kind} "${f.id}" has no text frame directly below it to give and take lines`,
-          place,
-          'put a text frame right under it, or remove minLines/maxLines',
-        ),
-      );
+    if (below.length === 0) errors.push(msg.flexNothingBelow(place, f.kind, f.id));
     else if (below.some((t) => t.lines - (f.maxLines! - f.lines) < 1))
-      errors.push(
-        new InputError(
-          `flexible ${f.kind} "${f.id}": at maxLines the text below it would vanish`,
-          place,
-          'lower maxLines',
-        ),
-      );
+      errors.push(msg.flexTextVanishes(place, f.kind, f.id));
     f.followers = below.map((t) => t.id);
   }
 
@@ -189,13 +162,7 @@ export function layoutPage(ed: Edition): PageLayout {
       const colsMeet = A.columns[0] <= B.columns[1] && B.columns[0] <= A.columns[1];
       const linesMeet = A.top < B.top + B.lines && B.top < A.top + A.lines;
       if (colsMeet && linesMeet) {
-        errors.push(
-          new InputError(
-            `frames "${A.id}" and "${B.id}" overlap`,
-            { file: ed.layout.file },
-            'move one of them or make it smaller',
-          ),
-        );
+        errors.push(msg.framesOverlap({ file: ed.layout.file }, A.id, B.id));
       }
     }
   }
@@ -210,6 +177,6 @@ export function layoutPage(ed: Edition): PageLayout {
   for (const cap of [...ed.story.photos]) if (!ed.photos.has(cap.id)) errors.push(msg.unknownPhoto(cap.place, cap.id));
   for (const cap of [...ed.story.charts]) if (!ed.charts.has(cap.id)) errors.push(msg.unknownChart(cap.place, cap.id));
 
-  if (errors.length) throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
+  if (errors.length) throw inputErrors(errors);
   return { grid, frames, chains };
 }

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'n
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { imageSize } from 'image-size';
-import { InputError, msg, type Place } from '../messages.js';
+import { msg, type Place } from '../messages.js';
 import { PRESETS } from '../layout/presets.js';
 import { readText } from './read.js';
 import { parseJson, parseYaml, schemaValidator, validate, type Located } from './structured.js';
@@ -122,7 +122,7 @@ export function loadEdition(dirArg: string): Edition {
     try {
       real = realpathSync(abs);
     } catch {
-      throw new InputError(`file "${ref}" not found`, place, `put the file at ${rel(ref)} or correct the path`);
+      throw msg.fileNotFound(place, ref, rel(ref));
     }
     if (real !== root && !real.startsWith(root + path.sep)) throw msg.pathEscapes(place, ref);
     return real;

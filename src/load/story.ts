@@ -56,11 +56,7 @@ const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 export function parseStory(text: string, file: string): Story {
   const fm = /^---\n([\s\S]*?)\n---[ \t]*\n/.exec(text);
   if (!fm) {
-    throw msg.schema(
-      { file, line: 1 },
-      'story.md must start with front matter between two "---" lines',
-      'add the headline group: ---\\nheadline: …\\n---',
-    );
+    throw msg.noFrontMatter(file);
   }
   // the front matter's text starts on the file's line 2
   const front = validate<Headline>(
@@ -78,11 +74,7 @@ export function parseStory(text: string, file: string): Story {
     if (tok.type !== 'paragraph_open' && tok.type !== 'heading_open') {
       if (tok.block && tok.nesting === 1 && !['paragraph_open', 'heading_open'].includes(tok.type)) {
         const place = { file, line: bodyStart + (tok.map?.[0] ?? 0) + 1 };
-        throw msg.schema(
-          place,
-          `unsupported Markdown block (${tok.type.replace('_open', '')})`,
-          'write plain paragraphs, "## " heads and "::" directives',
-        );
+        throw msg.unsupportedBlock(place, tok.type.replace('_open', ''));
       }
       continue;
     }
@@ -104,12 +96,7 @@ export function parseStory(text: string, file: string): Story {
     }
     if (!chain) throw msg.textOutsideChain(place);
     const level = tok.type === 'heading_open' ? Number(tok.tag.slice(1)) : 0;
-    if (level && level !== 2)
-      throw msg.schema(
-        place,
-        `heading level ${level}: only "## " section heads are used in a story`,
-        'write section heads as "## head"',
-      );
+    if (level && level !== 2) throw msg.headingLevel(place, level);
     chain.blocks.push({ kind: level ? 'head' : 'para', runs: runsOf(inline.children ?? [], place), place });
   }
   if (!story.chains.some((c) => c.blocks.some((b) => b.kind === 'para'))) throw msg.emptyStory(file);
@@ -142,11 +129,7 @@ function runsOf(children: Token[], place: Place): Run[] {
       case 'link_close':
         break;
       case 'image':
-        throw msg.schema(
-          place,
-          'a Markdown image in the story',
-          'place photos with "::photo <id> <caption>" and a frame in layout.yaml',
-        );
+        throw msg.markdownImage(place);
       default:
         break;
     }

@@ -13,7 +13,7 @@ import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { InputError, InputErrors, msg, type Place } from '../messages.js';
+import { inputErrors, msg, type InputError, type Place } from '../messages.js';
 import { ROOT } from '../paths.js';
 
 export interface Located<T> {
@@ -179,7 +179,7 @@ export function schemaValidator(name: string): ValidateFunction {
 export function validate<T>(loc: Located<unknown>, validator: ValidateFunction, what: string): Located<T> {
   if (validator(loc.data)) return loc as Located<T>;
   const errors = dedupe(validator.errors ?? []).map((e) => schemaError(loc, e, what));
-  throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
+  throw inputErrors(errors);
 }
 
 function dedupe(errs: ErrorObject[]): ErrorObject[] {
