@@ -17,7 +17,7 @@ import path from 'node:path';
 import { buildEdition } from '../src/pipeline.js';
 import { CHROME_FLAGS, findBrowser, launchBrowser } from '../src/print/browser.js';
 import { isHeadlessShell } from '../src/print/spawn.js';
-import { PrintSession } from '../src/print/render.js';
+import { PrintSession } from '../src/print/session.js';
 import { prepare } from '../src/pipeline.js';
 import { ROOT } from '../src/paths.js';
 import { subsetBytes } from '../src/fonts/subset.js';

@@ -61,6 +61,25 @@ if (!(existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp))) {
   }
 }
 
+// Where Puppeteer's installer puts the browsers it downloads, relative to its cache folder (the
+// build this Puppeteer pins, this platform), asked of Puppeteer's public executablePath(): the
+// browser is started before Puppeteer loads (src/print/spawn.ts). Puppeteer reads its settings
+// from the environment when it loads: a placeholder cache folder, and no browser set.
+{
+  const token = path.join(path.sep, 'broadsheet-cache-dir');
+  const keys = ['PUPPETEER_CACHE_DIR', 'PUPPETEER_EXECUTABLE_PATH'];
+  const saved = keys.map((k) => process.env[k]);
+  process.env.PUPPETEER_CACHE_DIR = token;
+  delete process.env.PUPPETEER_EXECUTABLE_PATH;
+  const { default: puppeteer } = await import('puppeteer');
+  keys.forEach((k, i) => (saved[i] === undefined ? delete process.env[k] : (process.env[k] = saved[i])));
+  const where = (headless) => path.relative(token, puppeteer.executablePath({ headless }));
+  writeFileSync(
+    'dist/generated/downloaded-browsers.json',
+    JSON.stringify({ shell: where('shell'), chrome: where(true) }),
+  );
+}
+
 // The code points each face has a glyph for (src/fonts/faces.ts reads this instead of opening
 // 15 MB font files on every build); made again when a font package changes.
 const { FACES, FONT_TABLES, faceKey, fontFile, toRanges } = await import('../dist/src/fonts/faces.js');

@@ -49,7 +49,7 @@ try {
     writeFileSync(file, html);
     await tab.setViewport({ width: w, height: h, deviceScaleFactor: 1 });
     await tab.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    await tab.evaluate(() => document.fonts.ready);
+    await tab.evaluate('document.fonts.ready.then(() => true)'); // (page code: Node's types have no DOM)
     const out = path.join(dir, edition.photos[f.ref]!.file);
     await tab.screenshot({ path: out, type: 'jpeg', quality: 82 });
     console.log(`${out}: ${w} × ${h} px for ${box.w.toFixed(1)} × ${hMm.toFixed(1)} mm`);

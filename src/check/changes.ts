@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { PNG } from 'pngjs';
 import type { Report } from './report.js';
-import type { ChainLayout } from '../print/render.js';
+import type { ChainLayout } from '../layout/page/protocol.js';
 
 export interface Snapshot {
   figures: Record<string, { printed: string; places: string[] }>;

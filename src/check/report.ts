@@ -8,7 +8,7 @@ import type { ChangeReport } from './changes.js';
 import type { Bound } from '../bind/figures.js';
 import { coverPpi, type PlacedPhoto } from '../compose/compose.js';
 import type { PageLayout } from '../layout/frames.js';
-import type { ChainLayout, PhotoBox } from '../print/render.js';
+import type { ChainLayout, PhotoBox } from '../layout/page/protocol.js';
 import type { RenderedChart } from '../charts/render.js';
 import type { FaceUse } from '../fonts/coverage.js';
 

@@ -13,7 +13,8 @@ import type { RenderedChart } from '../charts/render.js';
 import { planFonts, type FaceText, type FontPlan } from '../fonts/coverage.js';
 import type { FaceName } from '../fonts/faces.js';
 import type { SubsetJob } from '../fonts/subset.js';
-import { PAGE_SCRIPTS, ROOT, STYLES, TEMPLATES } from '../paths.js';
+import { PAGE_SCRIPT, ROOT, STYLES, TEMPLATES } from '../paths.js';
+import { msg } from '../messages.js';
 
 /** A file the page may load: on disk, in memory, or a font subset made on demand (fonts/subset.ts). */
 export interface Asset {
@@ -47,13 +48,6 @@ export interface ComposedPage {
   photos: PlacedPhoto[];
 }
 
-/** Chart frame: the title line above, the source line below, the chart between. */
-export function chartArea(f: Frame, pitch: number, hasSource: boolean): { widthPx: number; heightPx: number } {
-  const mmToPx = 96 / 25.4;
-  const h = f.box.h - pitch * (1 + (hasSource ? 1 : 0));
-  return { widthPx: Math.floor(f.box.w * mmToPx), heightPx: Math.floor(h * mmToPx) };
-}
-
 /** Caption lines under a photo: ▲ + caption in 8 pt sans, wrapped to the frame width. */
 export const CAPTION_PT = 8;
 export function captionLines(caption: string, widthMm: number): number {
@@ -75,7 +69,7 @@ function template(name: string): Handlebars.TemplateDelegate {
     for (const [n, spec] of Object.entries(specs)) templates.set(n, hb.template(spec));
   }
   const t = templates.get(name);
-  if (!t) throw new Error(`template "${name}" missing from ${TEMPLATES} (run "npm run compile" after adding one)`);
+  if (!t) throw msg.templateMissing(name, TEMPLATES);
   return t;
 }
 
@@ -289,8 +283,7 @@ export function compose(
   assets.set('/styles/fonts.css', { body: fonts.css, type: 'text/css' });
   assets.set('/styles/frames.css', { body: `:root{${vars}}\n${css}`, type: 'text/css' });
   assets.set('/styles/page.css', { file: path.join(STYLES, 'page.css'), type: 'text/css' });
-  assets.set('/scripts/layout.js', { file: path.join(PAGE_SCRIPTS, 'in-page.js'), type: 'text/javascript' });
-  assets.set('/scripts/linebreak.js', { file: path.join(PAGE_SCRIPTS, 'linebreak.js'), type: 'text/javascript' });
+  assets.set('/scripts/layout.js', { file: PAGE_SCRIPT, type: 'text/javascript' });
 
   const frameHtml = new Map(frames.map((f) => [f.id, template(f.partial)(f)]));
   const sourceHtml = new Map(sources.map((c) => [c.id, template('chain-source')(c)]));
