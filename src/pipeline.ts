@@ -127,6 +127,7 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
   log.progress('printing');
   const printer = await ahead.printer;
   lap('print.ahead');
+  build.signal.throwIfAborted(); // a build past its deadline goes no further
   const size = pageSize(layout);
   const printed = await printer.print(page, size, opts.proof ? proofGrid(layout) : undefined);
   for (const [k, v] of Object.entries(printed.ms)) ms[`print.${k}`] = Math.round(v);

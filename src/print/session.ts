@@ -180,9 +180,11 @@ export class PrintSession {
   }
 
   private async open(): Promise<Page> {
-    // the browser's first tab (about:blank, its renderer already running) if no one uses it yet
-    const first = PrintSession.claimed.has(this.browser) ? undefined : (await this.browser.pages())[0];
+    // the browser's first tab (about:blank, its renderer already running) if no one uses it yet:
+    // claimed before the first await, so two sessions opening at once never share it
+    const claim = !PrintSession.claimed.has(this.browser);
     PrintSession.claimed.add(this.browser);
+    const first = claim ? (await this.browser.pages())[0] : undefined;
     const tab = first ?? (await this.browser.newPage());
     const cdp = await tab.createCDPSession();
     await confine(tab, cdp, () => this.current, this.log);
