@@ -16,6 +16,7 @@ import { launchBrowser } from '../src/print/browser.js';
 import { PrintSession } from '../src/print/session.js';
 import { MachineError } from '../src/messages.js';
 import { copyEdition, edit } from './helpers.js';
+import { browserOf } from './processes.js';
 
 const BIN = path.join(ROOT, 'bin/broadsheet.js');
 const cli = (args: string[], env: Record<string, string> = {}) => {
@@ -148,20 +149,5 @@ test('the browser killed during a build: exit 4, saying the browser stopped (not
   noStack(err);
   assert.not.ok(existsSync(path.join(out, 'broadsheet.pdf')));
 });
-
-/** The browser a process started (a child of it with a profile folder): its process id. */
-export function browserOf(parent: number): number | undefined {
-  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent && readFileSync(`/proc/${p}/cmdline`, 'latin1').includes('--user-data-dir='))
-        return Number(p);
-    } catch {
-      /* gone */
-    }
-  }
-  return undefined;
-}
 
 test.run();

@@ -64,8 +64,11 @@ export async function startWatch(edition: string, o: WatchOptions): Promise<Watc
   let again = false;
   let building = false;
 
-  /** One build; whatever goes wrong in it is reported here and ends it, not the watch. */
-  const once = async (): Promise<BuildResult | undefined> => {
+  /**
+   * One build; whatever goes wrong in it is reported here and ends it, not the watch. A build
+   * whose browser stopped under it is run once more, with a new browser.
+   */
+  const once = async (retry = true): Promise<BuildResult | undefined> => {
     const t0 = performance.now();
     try {
       const { launched, session } = await browser.ready(o.log);
@@ -89,6 +92,7 @@ export async function startWatch(edition: string, o: WatchOptions): Promise<Watc
       }
       // the page may be left half-updated: the next build loads it afresh (in a new browser if need be)
       await browser.reset();
+      if (retry && !browser.alive()) return once(false);
       if (e instanceof MachineError) o.log.info(`error: ${e.describe()}\n${msg.keptLastGood()}`);
       else {
         o.log.info(`${msg.internal(e)}\n${msg.keptLastGood()}`);
@@ -164,6 +168,10 @@ class WarmBrowser {
   private session: PrintSession;
   constructor(private launched: Launched) {
     this.session = new PrintSession(launched.browser);
+  }
+
+  alive(): boolean {
+    return this.launched.alive();
   }
 
   /** The browser and session for the next build: a browser that has stopped is replaced. */

@@ -41,6 +41,8 @@ export async function launchBrowser(): Promise<Launched> {
   const s: Spawned = takeAhead(exe) ?? spawnBrowser(exe);
   const browser = await connectTo(s);
   let closed = false;
+  // the process's exit is known first (Node reaps it at once); its pipe may close later
+  const exited = () => s.proc.exitCode !== null || s.proc.signalCode !== null;
   const lost = () => {
     const { exitCode, signalCode } = s.proc;
     return signalCode
@@ -52,9 +54,9 @@ export async function launchBrowser(): Promise<Launched> {
   return {
     browser,
     exe: exe.path,
-    alive: () => !closed && browser.connected,
+    alive: () => !closed && browser.connected && !exited(),
     explain(e) {
-      if (closed || browser.connected || isOurs(e)) return e;
+      if (closed || (browser.connected && !exited()) || isOurs(e)) return e;
       return msg.browserLost(exe.path, lost());
     },
     /** Nothing of a print browser's state is kept: it is killed, not shut down (that takes ~200 ms). */
