@@ -5,7 +5,9 @@
 #      chromium-headless-shell (the same PDF in about half the time) unless a browser is set;
 #   2. the PDF tools the tests read the PDF back with (poppler-utils, mupdf-tools);
 #   3. the node modules (Puppeteer's own browser download is skipped: it cannot work here);
-#   4. compiles, then builds data/yuhu-2025 into out/yuhu-2025/.
+#   4. the fonts: the six TrueType files the page uses, out of two npm packages whose integrity
+#      is checked against fonts/package-lock.json (scripts/fonts.mjs);
+#   5. compiles, then builds data/yuhu-2025 into out/yuhu-2025/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,5 +47,6 @@ fi
 
 export PUPPETEER_SKIP_DOWNLOAD=1
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+node scripts/fonts.mjs
 npm run compile --silent
 node bin/broadsheet.js build data/yuhu-2025

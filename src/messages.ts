@@ -394,6 +394,11 @@ export const msg = {
   usage: (detail: string) => new UsageError(`${detail}\nRun "broadsheet --help" for the options.`),
   timeoutTooLong: (value: string) =>
     msg.usage(`--timeout ${value} is longer than a build can wait (at most ${MAX_TIMEOUT_S} s)`),
+  fontMissing: (file: string) =>
+    new MachineError(
+      `the font file ${file} is not installed`,
+      'run "npm run setup" (or "npm run fonts", which installs the fonts alone)',
+    ),
   pageErrors: (errors: string[]) => new InternalError(`the page reported errors: ${errors.join('; ')}`),
   fontsNotLoaded: (faces: string[], pageErrors: string[]) =>
     new InternalError(
