@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { PNG } from 'pngjs';
-import type { Report } from './report.js';
 import type { ChainLayout } from '../layout/page/protocol.js';
 
 export interface Snapshot {
@@ -35,7 +34,18 @@ export interface ChangeReport {
 const place = (p: { where: string; file: string; line?: number }) =>
   `${p.where} (${p.file}${p.line !== undefined ? `:${p.line}` : ''})`;
 
-export function snapshotOf(report: Report, chains: ChainLayout[], chartSvgs: Map<string, string>): Snapshot {
+/** A figure as the report lists it: its printed form and every place it is printed. */
+export interface PrintedFigure {
+  name: string;
+  printed: string;
+  places: { where: string; file: string; line?: number }[];
+}
+
+export function snapshotOf(
+  report: { figures: PrintedFigure[] },
+  chains: ChainLayout[],
+  chartSvgs: Map<string, string>,
+): Snapshot {
   return {
     figures: Object.fromEntries(
       report.figures.map((f) => [f.name, { printed: f.printed, places: f.places.map(place) }]),

@@ -4,7 +4,7 @@
  */
 import { InputError, msg } from '../messages.js';
 import type { CheckResult } from '../bind/consistency.js';
-import type { ChangeReport } from './changes.js';
+import type { ChangeReport, PrintedFigure } from './changes.js';
 import type { Bound } from '../bind/figures.js';
 import { coverPpi, type PlacedPhoto } from '../compose/compose.js';
 import type { PageLayout } from '../layout/frames.js';
@@ -24,7 +24,7 @@ export interface Report {
   preset: string;
   output: { pdf: string; report: string; proof?: string; bytes: number; pages: number };
   chains: Omit<ChainReport, 'texts'>[];
-  figures: { name: string; printed: string; places: { where: string; file: string; line?: number }[] }[];
+  figures: PrintedFigure[];
   charts: { id: string; widthPx: number; heightPx: number; texts: string[] }[];
   photos: PlacedPhoto[];
   /** face → the file served to the page, the font it is cut from, the characters it keeps */

@@ -37,10 +37,9 @@ export interface PageLayout {
 
 export function layoutPage(ed: Edition): PageLayout {
   const size = ed.meta.data.house?.bodySize;
-  const grid = gridOf(
-    PRESETS[ed.meta.data.preset]!,
-    size === undefined ? undefined : typeof size === 'number' ? size : HAO[size],
-  );
+  const preset = PRESETS[ed.meta.data.preset];
+  if (!preset) throw msg.unknownPreset(ed.meta.locate(['preset']), ed.meta.data.preset, Object.keys(PRESETS));
+  const grid = gridOf(preset, size === undefined ? undefined : typeof size === 'number' ? size : HAO[size]);
   const defs = ed.layout.data.frames;
   const errors: InputError[] = [];
   const frames: Frame[] = [];

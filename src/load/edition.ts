@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { imageSize } from 'image-size';
 import { msg, type Place } from '../messages.js';
-import { PRESETS } from '../layout/presets.js';
+import { SCHEMAS } from '../paths.js';
 import { readText } from './read.js';
 import { parseJson, parseYaml, schemaValidator, validate, type Located } from './structured.js';
 import { parseStory, type Story } from './story.js';
@@ -128,13 +128,12 @@ export function loadEdition(dirArg: string): Edition {
     return real;
   };
 
-  const meta = validate<EditionMeta>(
-    parseYaml(readText(path.join(dir, 'edition.yaml'), rel('edition.yaml'), 'edition.yaml'), rel('edition.yaml')),
-    schemaValidator('edition.schema.json'),
-    'edition.yaml',
+  const metaYaml = parseYaml(
+    readText(path.join(dir, 'edition.yaml'), rel('edition.yaml'), 'edition.yaml'),
+    rel('edition.yaml'),
   );
-  if (!PRESETS[meta.data.preset])
-    throw msg.unknownPreset(meta.locate(['preset']), meta.data.preset, Object.keys(PRESETS));
+  checkPreset(metaYaml);
+  const meta = validate<EditionMeta>(metaYaml, schemaValidator('edition.schema.json'), 'edition.yaml');
 
   const story = parseStory(readText(path.join(dir, 'story.md'), rel('story.md'), 'story.md'), rel('story.md'));
   const figures = validate<Record<string, FigureDef>>(
@@ -184,6 +183,20 @@ export function loadEdition(dirArg: string): Edition {
   }
 
   return { dir, name: path.basename(dir), meta, story, figures, layout, tables, charts, photos };
+}
+
+/** The page presets an edition may name: the edition schema's list (the layout stage defines each). */
+let presets: string[] | undefined;
+function checkPreset(meta: Located<unknown>): void {
+  presets ??= (
+    JSON.parse(readFileSync(path.join(SCHEMAS, 'edition.schema.json'), 'utf8')) as {
+      properties: { preset: { enum: string[] } };
+    }
+  ).properties.preset.enum;
+  const data = meta.data;
+  const name = data && typeof data === 'object' && 'preset' in data ? data.preset : undefined;
+  if (typeof name === 'string' && !presets.includes(name))
+    throw msg.unknownPreset(meta.locate(['preset']), name, presets);
 }
 
 function parseTable(text: string, file: string, name: string): Table {

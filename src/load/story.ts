@@ -4,8 +4,7 @@
  * "::chart <id> <caption>" attach captions to the photos and charts the layout places.
  * Figures are referenced as {name} (value and unit) or {name:num} (the number alone).
  */
-import MarkdownIt from 'markdown-it';
-import type Token from 'markdown-it/lib/token.mjs';
+import MarkdownIt, { type Token } from 'markdown-it';
 import { msg, type Place } from '../messages.js';
 import { parseYaml, schemaValidator, validate, type Located } from './structured.js';
 
