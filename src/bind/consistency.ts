@@ -2,7 +2,7 @@
  * Consistency (pure): derived figures stated in the text compared with what their inputs give,
  * and numbers written literally in the text that equal a figure and should be bound to it.
  */
-import { msg, type InputError } from '../messages.js';
+import { inputErrors, msg, type InputError } from '../messages.js';
 import type { Edition, FigureDef } from '../load/edition.js';
 import type { Bound } from './figures.js';
 import { formatFigure } from './figures.js';
@@ -86,7 +86,7 @@ export function checkConsistency(ed: Edition, bound: Bound): Consistency {
       else warnings.push(text);
     }
   }
-  if (errors.length) throw errors[0]!;
+  if (errors.length) throw inputErrors(errors);
 
   // numbers written out that equal a figure's printed form
   const printed = new Map<string, string>();

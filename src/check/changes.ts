@@ -68,7 +68,7 @@ export function compareSnapshots(prev: Snapshot, next: Snapshot): Omit<ChangeRep
     const a = prev.figures[name];
     const b = next.figures[name];
     if (a?.printed !== b?.printed)
-      figures.push({ name, old: a?.printed ?? null, new: b?.printed ?? null, places: (b ?? a)!.places });
+      figures.push({ name, old: a?.printed ?? null, new: b?.printed ?? null, places: (b ?? a)?.places ?? [] });
   }
   const charts = [...new Set([...Object.keys(prev.charts), ...Object.keys(next.charts)])].filter(
     (id) => prev.charts[id] !== next.charts[id],
@@ -146,8 +146,7 @@ export function diffPages(
     const stack = [k];
     seen[k] = 1;
     const box = { x0: cols, y0: rows, x1: 0, y1: 0 };
-    while (stack.length) {
-      const c = stack.pop()!;
+    for (let c = stack.pop(); c !== undefined; c = stack.pop()) {
       const cx = c % cols;
       const cy = Math.floor(c / cols);
       box.x0 = Math.min(box.x0, cx);

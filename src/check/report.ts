@@ -70,7 +70,8 @@ export function checkPage(c: CheckInput): {
       h: r2(f.box.h),
     }));
     if (ch.status === 'overset') {
-      const names = frames.length > 1 ? `${frames[0]!.id}…${frames[frames.length - 1]!.id}` : (frames[0]?.id ?? '');
+      const [first, last] = [frames[0], frames[frames.length - 1]];
+      const names = first && last && first !== last ? `${first.id}…${last.id}` : (first?.id ?? '');
       const e = msg.overset({ file: c.layoutFile }, ch.id, ch.oversetChars, ch.oversetLines, names);
       if (c.allowOverset) warnings.push(e.message);
       else errors.push(e);

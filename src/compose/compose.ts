@@ -92,7 +92,7 @@ export function segsHtml(segs: Segment[]): string {
 /** Copy-fit data for the page: a flexible frame's range and the text frames that follow it. */
 function flexAttrs(f: Frame): string | undefined {
   if (f.minLines === undefined || f.maxLines === undefined) return undefined;
-  return `${f.minLines} ${f.maxLines} ${f.followers!.join(' ')}`;
+  return `${f.minLines} ${f.maxLines} ${(f.followers ?? []).join(' ')}`;
 }
 
 const flat = (segs: Segment[] | undefined) => (segs ?? []).map((s) => s.s).join('');
@@ -132,7 +132,7 @@ export function compose(
   const photos: PlacedPhoto[] = [];
 
   const [y, m, d] = meta.date.split('-').map(Number) as [number, number, number];
-  const weekday = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]!;
+  const weekday = WEEKDAYS.charAt(new Date(Date.UTC(y, m - 1, d)).getUTCDay());
   const folio = {
     page: String(meta.page),
     section: meta.section,
@@ -178,8 +178,7 @@ export function compose(
         return { ...base, chain: f.chain, seq: f.seq };
       }
       case 'head': {
-        const chain = bound.chains.find((c) => c.id === f.chain)!;
-        const head = chain.blocks.find((b) => b.kind === 'head');
+        const head = bound.chains.find((c) => c.id === f.chain)?.blocks.find((b) => b.kind === 'head');
         const len = [...flat(head?.segs)].length || 1;
         const sizeMm = Math.min(15 * PT, (f.box.w - 6) / len);
         css += `${sel} h2{font-size:${mm(sizeMm)}}\n`;
@@ -281,7 +280,8 @@ export function compose(
   const fonts = planFonts(texts);
   for (const [url, font] of fonts.files) assets.set(url, { font, type: 'font/ttf' });
   assets.set('/styles/fonts.css', { body: fonts.css, type: 'text/css' });
-  assets.set('/styles/frames.css', { body: `:root{${vars}}\n${css}`, type: 'text/css' });
+  const framesCss = `:root{${vars}}\n${css}`;
+  assets.set('/styles/frames.css', { body: framesCss, type: 'text/css' });
   assets.set('/styles/page.css', { file: path.join(STYLES, 'page.css'), type: 'text/css' });
   assets.set('/scripts/layout.js', { file: PAGE_SCRIPT, type: 'text/javascript' });
 
@@ -296,7 +296,7 @@ export function compose(
   });
   return {
     html,
-    parts: { frames: frameHtml, sources: sourceHtml, framesCss: assets.get('/styles/frames.css')!.body as string },
+    parts: { frames: frameHtml, sources: sourceHtml, framesCss },
     assets,
     fonts,
     photos,

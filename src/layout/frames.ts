@@ -104,10 +104,16 @@ export function layoutPage(ed: Edition): PageLayout {
         errors.push(msg.flexRange(p, d.id, d.lines));
       }
     }
+    /** a text frame's place in its chain (checked above: a text frame has a chain of the story) */
+    const chainOf = (chain = '') => {
+      const list = chains.get(chain) ?? [];
+      chains.set(chain, list);
+      return list;
+    };
     if (d.kind === 'text' && d.style !== 'lead') {
       // one box per column, threaded top to bottom, left to right
       for (let c = c1; c <= c2; c++) {
-        const list = chains.get(d.chain!) ?? [];
+        const list = chainOf(d.chain);
         const f: Frame = {
           ...base,
           id: c1 === c2 ? d.id : `${d.id}.${c - c1 + 1}`,
@@ -118,7 +124,6 @@ export function layoutPage(ed: Edition): PageLayout {
           seq: list.length,
         };
         list.push(f);
-        chains.set(d.chain!, list);
         frames.push(f);
       }
     } else {
@@ -131,33 +136,31 @@ export function layoutPage(ed: Edition): PageLayout {
         lines: d.lines,
       };
       if (d.kind === 'text') {
-        const list = chains.get(d.chain!) ?? [];
+        const list = chainOf(d.chain);
         f.seq = list.length;
         list.push(f);
-        chains.set(d.chain!, list);
       }
       frames.push(f);
     }
   });
 
   // copy-fit: the text frames directly below a flexible photo or chart give and take its lines
-  for (const f of frames.filter((x) => x.minLines !== undefined && x.maxLines !== undefined)) {
+  for (const f of frames) {
+    if (f.minLines === undefined || f.maxLines === undefined) continue;
+    const grows = f.maxLines - f.lines;
     const below = frames.filter(
       (t) =>
         t.kind === 'text' && t.top === f.top + f.lines && t.columns[0] >= f.columns[0] && t.columns[1] <= f.columns[1],
     );
     const place = { file: ed.layout.file };
     if (below.length === 0) errors.push(msg.flexNothingBelow(place, f.kind, f.id));
-    else if (below.some((t) => t.lines - (f.maxLines! - f.lines) < 1))
-      errors.push(msg.flexTextVanishes(place, f.kind, f.id));
+    else if (below.some((t) => t.lines - grows < 1)) errors.push(msg.flexTextVanishes(place, f.kind, f.id));
     f.followers = below.map((t) => t.id);
   }
 
   // overlaps: two frames sharing a grid cell
-  for (let a = 0; a < frames.length; a++) {
-    for (let b = a + 1; b < frames.length; b++) {
-      const A = frames[a]!;
-      const B = frames[b]!;
+  for (const [a, A] of frames.entries()) {
+    for (const B of frames.slice(a + 1)) {
       const colsMeet = A.columns[0] <= B.columns[1] && B.columns[0] <= A.columns[1];
       const linesMeet = A.top < B.top + B.lines && B.top < A.top + A.lines;
       if (colsMeet && linesMeet) {

@@ -84,12 +84,12 @@ export function parseStory(text: string, file: string): Story {
     if (tok.type === 'paragraph_open' && content.startsWith('::')) {
       const m = /^::(chain|photo|chart)\s+([A-Za-z0-9_-]+)\s*(.*)$/s.exec(content);
       if (!m) throw msg.unknownDirective(place, content.split('\n')[0]!);
-      const [, kind, id, rest] = m;
+      const [, kind, id = '', rest = ''] = m; // every group takes part in a match
       if (kind === 'chain') {
-        chain = { id: id!, place, blocks: [] };
+        chain = { id, place, blocks: [] };
         story.chains.push(chain);
       } else {
-        (kind === 'photo' ? story.photos : story.charts).push({ id: id!, text: rest!.replace(/\n/g, ''), place });
+        (kind === 'photo' ? story.photos : story.charts).push({ id, text: rest.replace(/\n/g, ''), place });
       }
       continue;
     }
