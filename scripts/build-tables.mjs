@@ -1,6 +1,6 @@
 // Build-time tables, kept in dist/generated and made by `npm run compile` (after tsc), so no
 // build pays for them: vega-lite's own JSON schema compiled to a standalone validator (ajv takes
-// about 3 s) and its V8 code cache; the edition's schemas compiled the same way; the font files
+// seconds) and its V8 code cache; the edition's schemas compiled the same way; the font files
 // of each face and the code points they serve; the page templates precompiled; chart text widths.
 // Compiles vega-lite's schema only when vega-lite's version changes.
 import AjvModule from 'ajv';
@@ -31,8 +31,8 @@ if (!(existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp))) {
   writeFileSync(out, stamp + standalone(ajv, validate));
 }
 
-// V8's code cache of that validator, made by running it on the sample's charts: loading and
-// first use drop from about 0.5 s to 0.06 s per build (src/code-cache.ts).
+// V8's code cache of that validator, made by running it on the sample's charts: a build loads
+// and first uses it in a fraction of the time (src/code-cache.ts).
 {
   const { makeCodeCache } = await import('../dist/src/code-cache.js');
   const { readdirSync } = await import('node:fs');

@@ -36,7 +36,8 @@ try {
     const hMm = box.h - captionLines(caption, box.w) * grid.pitch;
     const px = (mm: number) => Math.round((mm / 25.4) * 300);
     const [w, h] = [px(box.w), px(hMm)];
-    const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><style>@font-face{font-family:'Noto Sans SC';font-weight:700;src:url(${sansTtf}) format('truetype')}
+    const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><style>
+      @font-face{font-family:'Noto Sans SC';font-weight:700;src:url(${sansTtf}) format('truetype')}
       html,body{margin:0} body{width:${w}px;height:${h}px;font-family:'Noto Sans SC';color:#fff;
       background:repeating-linear-gradient(45deg,#8a8f96 0 ${w / 40}px,#7d828a ${w / 40}px ${w / 20}px);
       display:flex;flex-direction:column;align-items:center;justify-content:center;text-align:center}
@@ -44,7 +45,8 @@ try {
       .t{font-size:${w / 14}px;font-weight:700;letter-spacing:.1em}.c{font-size:${w / 34}px;margin-top:${w / 60}px}
       .s{font-size:${w / 45}px;margin-top:${w / 80}px;opacity:.9}</style></head><body><div class="box">
       <div class="t">照片占位 PLACEHOLDER</div><div class="c">${caption}</div>
-      <div class="s">${box.w.toFixed(1)} × ${hMm.toFixed(1)} mm · ${w} × ${h} px · 300 ppi · ${f.ref}</div></div></body></html>`;
+      <div class="s">${box.w.toFixed(1)} × ${hMm.toFixed(1)} mm · ${w} × ${h} px · 300 ppi · ${f.ref}</div>
+      </div></body></html>`;
     const file = path.join(tmp, `${f.ref}.html`);
     writeFileSync(file, html);
     await tab.setViewport({ width: w, height: h, deviceScaleFactor: 1 });

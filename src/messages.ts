@@ -326,7 +326,7 @@ export const msg = {
     ),
   glyphMissing: (place: Place, ch: string, face: string) =>
     new InputError(
-      `character "${ch}" (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is in no font of the ${face} face`,
+      `character "${ch}" (U+${codePoint(ch)}) is in no font of the ${face} face`,
       place,
       'replace the character, or add a font that covers it in src/fonts/faces.ts',
     ),
@@ -410,7 +410,8 @@ export const msg = {
   chartWorkerStopped: (code: number) => new InternalError(`the chart worker stopped (exit code ${code})`),
   /** the text of an internal error (exit 3) */
   internal: (e: unknown) =>
-    `Internal error (a bug in Broadsheet, not in your edition): ${e instanceof Error ? e.message : String(e)}\n  Run again with --debug for the stack trace and report it.`,
+    `Internal error (a bug in Broadsheet, not in your edition): ${e instanceof Error ? e.message : String(e)}\n` +
+    '  Run again with --debug for the stack trace and report it.',
   warnUnderset: (chain: string, lines: number) => `story "${chain}": ${lines} empty lines at the end of its last frame`,
   copyFitted: (chain: string, frame: string, from: number, to: number) =>
     `story "${chain}": copy-fit set "${frame}" to ${to} lines (layout: ${from}) so the text fits`,
@@ -441,12 +442,24 @@ export const msg = {
   browserRestarted: () => 'the browser had stopped; a new one is started for this build',
   watching: (dir: string) => `watching ${dir} for changes (Ctrl-C to stop)`,
   warnOrphans: (chain: string, n: number) =>
-    `story "${chain}": ${n} paragraph${n > 1 ? 's end' : ' ends'} on a line of a single character; add or cut a few characters`,
+    `story "${chain}": ${n} paragraph${n > 1 ? 's end' : ' ends'} on a line of a single character; ` +
+    'add or cut a few characters',
   warnLowPpi: (photo: string, ppi: number) =>
     `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
-    `wrote ${pdf} (${pages} page${pages === 1 ? '' : 's'}) in ${seconds.toFixed(2)} s${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
+    `wrote ${pdf} (${plural(pages, 'page')}) in ${seconds.toFixed(2)} s` +
+    (warnings ? `, ${plural(warnings, 'warning')}` : ''),
 };
+
+/** "1 page", "2 pages". */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** U+4E2D */
+function codePoint(ch: string): string {
+  return (ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+}
 
 /** Levenshtein-close names, for "did you mean". */
 export function nearNames(name: string, known: Iterable<string>, max = 2): string[] {

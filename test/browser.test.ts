@@ -22,7 +22,9 @@ test('a set CHROME_PATH wins; one that does not exist is said so', () => {
 
 /** Where Puppeteer itself (its public executablePath, in a process of its own) puts a browser in this cache. */
 function puppeteerPath(cache: string, headless: 'shell' | true): string {
-  const script = `import('puppeteer').then((p) => process.stdout.write(p.executablePath({ headless: ${JSON.stringify(headless)} })))`;
+  const script =
+    "import('puppeteer').then((p) => " +
+    `process.stdout.write(p.executablePath({ headless: ${JSON.stringify(headless)} })))`;
   const env: NodeJS.ProcessEnv = { ...process.env, PUPPETEER_CACHE_DIR: cache };
   delete env.PUPPETEER_EXECUTABLE_PATH;
   return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env, cwd: ROOT });

@@ -1,6 +1,6 @@
 /**
  * Compose (pure): edition + bound text + page layout + charts → one HTML string and the exact
- * set of files the page may load. Nothing else will be served to the page (print/render.ts).
+ * set of files the page may load. Nothing else will be served to the page (print/serve.ts).
  */
 import Handlebars from 'handlebars';
 import { createRequire } from 'node:module';
@@ -140,7 +140,7 @@ export function compose(
     publication: meta.publication,
     editor: meta.editor ? `责任编辑 ${meta.editor}` : '',
   };
-  // ▶ marks the overset point when a build is allowed to overset (in-page.ts)
+  // ▶ marks the overset point when a build is allowed to overset (layout/page/thread.ts)
   use('sansBold', folio.page + folio.section + folio.publication + '▶', ed.meta.locate([]));
   use('sans', folio.date + folio.editor, ed.meta.locate([]));
 

@@ -75,7 +75,9 @@ export function planFonts(texts: FaceText[]): FontPlan {
     const url = `/fonts/${face.pkg.split('/').pop()}-${face.weight}-${subsetKey(job).slice(0, 12)}.ttf`;
     files.set(url, job);
     used.set(name, { url, font: `${face.pkg}/${face.ttf}`, chars: set.size });
-    css += `@font-face{font-family:'${face.family}';font-weight:${face.weight};font-style:normal;font-display:block;src:url(${url}) format('truetype')}\n`;
+    css +=
+      `@font-face{font-family:'${face.family}';font-weight:${face.weight};font-style:normal;` +
+      `font-display:block;src:url(${url}) format('truetype')}\n`;
   }
   return { files, css, used };
 }

@@ -65,7 +65,10 @@ export function faceKey(face: FaceSpec): string {
   return `${face.pkg}/${face.weight}`;
 }
 
-/** The code points each face has a glyph for, as flat inclusive ranges (first, last, …), made by scripts/build-tables.mjs. */
+/**
+ * The code points each face has a glyph for, as flat inclusive ranges (first, last, …), made by
+ * scripts/build-tables.mjs.
+ */
 export const FONT_TABLES = path.join(ROOT, 'dist/generated/font-coverage.json');
 let tables: Record<string, number[]> | undefined;
 

@@ -59,7 +59,7 @@ export async function launchBrowser(): Promise<Launched> {
       if (closed || (browser.connected && !exited()) || isOurs(e)) return e;
       return msg.browserLost(exe.path, lost());
     },
-    /** Nothing of a print browser's state is kept: it is killed, not shut down (that takes ~200 ms). */
+    /** Nothing of a print browser's state is kept: it is killed, not shut down (which is slower). */
     close() {
       if (closed) return Promise.resolve();
       closed = true;
