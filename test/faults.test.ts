@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +62,21 @@ test('an output folder that cannot be written: exit 4, the file and the fix name
   assert.match(r.err, /fix: give a folder you can write to with --out/);
   noStack(r.err);
   assert.is(readFileSync(file, 'utf8'), 'not a folder');
+});
+
+test('a full disk: exit 4, saying to free space, nothing half-written left (a 64 KB tmpfs; root mounts it)', () => {
+  const disk = tmp('fault-full-');
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]);
+  try {
+    const r = cli(['build', 'data/yuhu-2025', '--out', path.join(disk, 'out')]);
+    assert.is(r.code, 4, r.err);
+    assert.match(r.err, /error: the disk is full: .*\/out\/broadsheet\.pdf could not be written \(ENOSPC\)/);
+    assert.match(r.err, /fix: free space on that disk, or give a folder on another disk with --out/);
+    noStack(r.err);
+    assert.equal(readdirSync(path.join(disk, 'out')), []);
+  } finally {
+    execFileSync('umount', [disk]);
+  }
 });
 
 test('a timeout: exit 4, and nothing is written', () => {
