@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ROOT } from '../paths.js';
 import { terminalLogger } from '../log.js';
 import { startWatch } from './watch.js';
+import { makePlaceholders } from './placeholders.js';
 import type { ChainReport } from '../check/report.js';
 import { removePendingWrites } from '../output/write.js';
 import { endEarlySignals, killAllBrowsers } from '../print/browser.js';
@@ -19,6 +20,7 @@ export const HELP = `broadsheet: an edition folder → a print-ready newspaper p
 Usage:
   broadsheet build <edition-folder> [options]
   broadsheet watch <edition-folder> [options]
+  broadsheet placeholders <edition-folder> [--force]
   broadsheet --help | --version
 
 build writes broadsheet.pdf and report.json into the output folder; after the first build it
@@ -26,6 +28,9 @@ also compares with the previous build there and reports what changed (changes.pn
 page regions that differ).
 watch builds, then keeps the browser warm and rebuilds on every change to the edition's files;
 a bad edit prints its error and the last good PDF stays in place.
+placeholders makes a marked 300 ppi placeholder JPEG, at the size the page prints it, for
+every photo in edition.yaml that has no file yet; --force also makes again every placeholder
+(placeholder: true) whose frame now needs another size. Real photos are never replaced.
 
 Options:
   --out <folder>     output folder (default: out/<edition-folder-name>/)
@@ -59,6 +64,7 @@ export async function main(
         out: { type: 'string' },
         'allow-overset': { type: 'boolean', default: false },
         proof: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
         timeout: { type: 'string' },
         debug: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -78,9 +84,11 @@ export async function main(
     }
     const [command, edition, ...extra] = positionals;
     if (!command) throw msg.usage('no command given');
-    if (command !== 'build' && command !== 'watch') throw msg.usage(`unknown command "${command}"`);
+    if (command !== 'build' && command !== 'watch' && command !== 'placeholders')
+      throw msg.usage(`unknown command "${command}"`);
     if (!edition) throw msg.usage(`${command} needs an edition folder, e.g. broadsheet ${command} data/yuhu-2025`);
     if (extra.length) throw msg.usage(`unexpected argument "${extra[0]}"`);
+    if (values.force && command !== 'placeholders') throw msg.usage('--force is an option of placeholders');
     let timeoutMs: number | undefined;
     if (values.timeout !== undefined) {
       const s = Number(values.timeout);
@@ -112,6 +120,10 @@ export async function main(
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     endEarlySignals(); // after ours are in place: a signal already on its way is not lost
+    if (command === 'placeholders') {
+      await makePlaceholders(edition, { force: values.force === true, log });
+      return 0;
+    }
     const r = await buildEdition(edition, {
       outDir,
       allowOverset: values['allow-overset'] === true,
