@@ -106,8 +106,8 @@ export function placeholderHtml(p: PlaceholderPlan, font: string): string {
   const [w, h] = p.px;
   const t = placeholderTexts(p);
   const s = Math.min(w, h);
-  // 照片占位 across at most three quarters of the width, and a fifth of a short side
-  const big = Math.min((w * 0.75) / 4.4, s / 5);
+  // 照片占位 (4.4 em with its spacing, 5.2 em in its box) within the box's 86 % of the width
+  const big = Math.min(w * 0.15, s / 5);
   const stripe = Math.max(8, Math.round(s / 24));
   const px = (v: number) => `${v.toFixed(1)}px`;
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><style>
@@ -119,7 +119,7 @@ svg{position:absolute;left:0;top:0}
 .box{position:absolute;left:50%;top:50%;transform:translate(-50%,-50%);width:max-content;max-width:${Math.round(w * 0.86)}px;
 box-sizing:border-box;padding:${px(big * 0.3)} ${px(big * 0.4)};text-align:center;
 background:#2c3038;border:${Math.max(2, Math.round(s / 250))}px solid #fff}
-.t{font-size:${px(big)};line-height:1.15;letter-spacing:.1em;margin-right:-.1em}
+.t{font-size:${px(big)};line-height:1.15;letter-spacing:.1em;margin-right:-.1em;white-space:nowrap}
 .e{font-size:${px(big * 0.4)};line-height:1.2;letter-spacing:.12em}
 .c{font-size:${px(big * 0.3)};line-height:1.35;margin-top:${px(big * 0.25)}}
 .s{font-size:${px(big * 0.2)};line-height:1.35;margin-top:${px(big * 0.2)};opacity:.85}
