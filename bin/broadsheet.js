@@ -10,7 +10,7 @@ if (!existsSync(bundle('cli'))) {
 const args = process.argv.slice(2);
 // the commands that print (src/cli/main.ts lists them all) need Chromium: it is started now, so
 // it boots while Node loads the command line
-const PRINTING = ['build', 'watch'];
+const PRINTING = ['build', 'watch', 'placeholders'];
 if (PRINTING.includes(args[0]) && !args.includes('--help') && !args.includes('-h')) {
   createRequire(import.meta.url)(bundle('spawn')).spawnAhead();
 }

@@ -122,6 +122,7 @@ export const HELP = `broadsheet: an edition folder → a print-ready newspaper p
 Usage:
   broadsheet build <edition-folder> [options]
   broadsheet watch <edition-folder> [options]
+  broadsheet placeholders <edition-folder> [--force]
   broadsheet --help | --version
 
 build writes broadsheet.pdf and report.json into the output folder; after the first build it
@@ -130,6 +131,9 @@ page regions that differ).
 watch builds, then keeps the browser warm and rebuilds on every change to the edition's files;
 a bad edit prints its error and the last good PDF stays in place; a browser that stopped is
 started again.
+placeholders makes a marked 300 ppi placeholder JPEG, at the size the page prints it, for
+every photo in edition.yaml that has no file yet; --force also makes again every placeholder
+(placeholder: true) whose frame now needs another size. Real photos are never replaced.
 
 Options:
   --out <folder>     output folder (default: out/<edition-folder-name>/)
@@ -446,6 +450,24 @@ export const msg = {
     'add or cut a few characters',
   warnLowPpi: (photo: string, ppi: number) =>
     `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
+  placeholderMade: (file: string, px: [number, number], w: number, h: number, again: boolean) =>
+    `${file}: ${again ? 'made again' : 'made'}, ${px[0]} × ${px[1]} px for ${w.toFixed(1)} × ${h.toFixed(1)} mm at 300 ppi`,
+  placeholderKept: (file: string, placeholder: boolean) =>
+    `${file}: kept (${placeholder ? 'a placeholder of the right size' : 'a real photo; the build checks its resolution'})`,
+  placeholderStale: (file: string, has: [number, number], px: [number, number]) =>
+    `${file} is a placeholder of ${has[0]} × ${has[1]} px, but its frame now needs ${px[0]} × ${px[1]} px: run "broadsheet placeholders" with --force to make it again`,
+  placeholderNotMarked: (place: Place, id: string) =>
+    `${placeText(place)}: photo "${id}" now has a placeholder: mark it "placeholder: true" until the real photo is in`,
+  placeholderNotJpeg: (place: Place, ref: string) =>
+    new InputError(
+      `placeholders are JPEG files, but "${ref}" is not named .jpg or .jpeg`,
+      place,
+      'name the file with .jpg (the real photo may be a JPEG or PNG later)',
+    ),
+  placeholdersDone: (made: number, stale: number) =>
+    made
+      ? `made ${made} placeholder${made === 1 ? '' : 's'}${stale ? `; ${stale} out of date (--force makes them again)` : ''}`
+      : `no placeholder to make${stale ? `; ${stale} out of date (--force makes them again)` : ''}`,
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
     `wrote ${pdf} (${plural(pages, 'page')}) in ${seconds.toFixed(2)} s` +
     (warnings ? `, ${plural(warnings, 'warning')}` : ''),

@@ -15,6 +15,15 @@ import type { FaceUse } from '../fonts/coverage.js';
 export const PPI_WANTED = 300;
 export const PPI_MIN = 150;
 
+/**
+ * A photo's effective resolution judged as printers state it, in whole ppi: rounded to 1 ppi
+ * first (a 299.9 ppi photo is 300 ppi, not below it), then below 300 is low and below 150 too low.
+ */
+export function ppiVerdict(ppi: number): 'ok' | 'low' | 'too low' {
+  const whole = Math.round(ppi);
+  return whole < PPI_MIN ? 'too low' : whole < PPI_WANTED ? 'low' : 'ok';
+}
+
 export interface ChainReport extends ChainLayout {
   frameBoxes: { id: string; x: number; y: number; w: number; h: number }[];
 }
@@ -92,8 +101,9 @@ export function checkPage(c: CheckInput): {
       : p;
   });
   for (const p of photos) {
-    if (p.ppi < PPI_MIN) errors.push(msg.imageLowResolution({ file: p.file }, p.ppi));
-    else if (p.ppi < PPI_WANTED - 0.5) warnings.push(msg.warnLowPpi(p.id, p.ppi));
+    const verdict = ppiVerdict(p.ppi);
+    if (verdict === 'too low') errors.push(msg.imageLowResolution({ file: p.file }, p.ppi));
+    else if (verdict === 'low') warnings.push(msg.warnLowPpi(p.id, p.ppi));
   }
   for (const u of c.refused) warnings.push(msg.requestRefused(u));
   return { warnings, errors, chains, photos };

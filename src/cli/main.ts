@@ -13,9 +13,10 @@ import { terminalLogger } from '../log.js';
 import type { Command, CommonOptions } from './command.js';
 import { build } from './build.js';
 import { watch } from './watch.js';
+import { placeholders } from './placeholders.js';
 
 /** Every command, by the name typed after `broadsheet`. */
-const COMMANDS: Record<string, Command> = { build, watch };
+const COMMANDS: Record<string, Command> = { build, watch, placeholders };
 
 /** The options every command takes. */
 const COMMON = {

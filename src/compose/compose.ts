@@ -55,6 +55,16 @@ export function captionLines(caption: string, widthMm: number): number {
   return Math.max(1, Math.ceil((chars * CAPTION_PT * PT) / widthMm));
 }
 
+/** A photo frame's image area: the frame box less its caption's whole lines. */
+export function photoArea(
+  box: { w: number; h: number },
+  caption: string,
+  pitch: number,
+): { capLines: number; imgH: number } {
+  const capLines = caption ? captionLines(caption, box.w) : 0;
+  return { capLines, imgH: box.h - capLines * pitch };
+}
+
 const hb = Handlebars.create();
 let templates: Map<string, Handlebars.TemplateDelegate> | undefined;
 /** templates/ precompiled by `npm run compile` (scripts/build-tables.mjs): page.hbs and partials/*.hbs */
@@ -187,8 +197,7 @@ export function compose(
       case 'photo': {
         const p = ed.photos.get(f.ref!)!;
         const caption = bound.captions.photos.get(f.ref!) ?? '';
-        const capLines = caption ? captionLines(caption, f.box.w) : 0;
-        const imgH = f.box.h - capLines * g.pitch;
+        const { capLines, imgH } = photoArea(f.box, caption, g.pitch);
         const url = `/images/${p.id}${p.type === 'image/png' ? '.png' : '.jpg'}`;
         assets.set(url, { body: p.bytes, type: p.type });
         const px: [number, number] = [p.width, p.height];

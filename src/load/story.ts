@@ -82,14 +82,21 @@ export function parseStory(text: string, file: string): Story {
     const place: Place = { file, line };
     const content = inline.content.trim();
     if (tok.type === 'paragraph_open' && content.startsWith('::')) {
-      const m = /^::(chain|photo|chart)\s+([A-Za-z0-9_-]+)\s*(.*)$/s.exec(content);
-      if (!m) throw msg.unknownDirective(place, content.split('\n')[0]!);
-      const [, kind, id = '', rest = ''] = m; // every group takes part in a match
-      if (kind === 'chain') {
-        chain = { id, place, blocks: [] };
-        story.chains.push(chain);
-      } else {
-        (kind === 'photo' ? story.photos : story.charts).push({ id, text: rest.replace(/\n/g, ''), place });
+      // directives on consecutive lines are one Markdown paragraph: each "::" line starts its
+      // own directive; a line that does not continues the caption above it
+      let at = line;
+      for (const piece of content.split(/\n(?=::)/)) {
+        const here = { file, line: at };
+        at += piece.split('\n').length;
+        const m = /^::(chain|photo|chart)\s+([A-Za-z0-9_-]+)\s*(.*)$/s.exec(piece);
+        if (!m) throw msg.unknownDirective(here, piece.split('\n')[0]!);
+        const [, kind, id = '', rest = ''] = m; // every group takes part in a match
+        if (kind === 'chain') {
+          chain = { id, place: here, blocks: [] };
+          story.chains.push(chain);
+        } else {
+          (kind === 'photo' ? story.photos : story.charts).push({ id, text: rest.replace(/\n/g, ''), place: here });
+        }
       }
       continue;
     }
