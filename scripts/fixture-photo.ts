@@ -34,7 +34,8 @@ try {
   writeFileSync(file, html);
   await tab.setViewport({ width: w, height: h, deviceScaleFactor: 1 });
   await tab.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  await tab.evaluate(() => document.fonts.ready);
+  // the page's own terms (this script is compiled without DOM types)
+  await tab.evaluate('document.fonts.ready.then(() => true)');
   writeFileSync(out, await tab.screenshot({ type: 'jpeg', quality: 70 }));
   console.log(`${out}: ${w} × ${h} px`);
 } finally {

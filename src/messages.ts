@@ -1,10 +1,18 @@
 /**
  * Every message a user sees comes from here, so that wording stays consistent and tests can
- * match on it. An InputError is the user's to fix (exit 1); a UsageError is a wrong command
- * line (exit 2); anything else escaping the pipeline is an internal error.
+ * match on it. Each kind of failure has its own class and exit code (EXIT):
+ *
+ *   InputError    1  a problem in the user's edition: file, place, what is wrong, the fix
+ *   UsageError    2  a wrong command line
+ *   InternalError 3  a bug in Broadsheet (so is any other exception that escapes a build)
+ *   MachineError  4  a fault of the machine, not of the edition: no browser, a browser that
+ *                    crashed or was killed, a timeout, a full disk, an output folder that
+ *                    cannot be written; the message says what to install, set or free
+ *
+ * This module imports nothing from the stages: the stages depend on it, never the reverse.
  */
 
-import type { ChangeReport } from './check/changes.js';
+export const EXIT = { ok: 0, input: 1, usage: 2, internal: 3, machine: 4 } as const;
 
 /** Where in the user's files a problem is. */
 export interface Place {
@@ -24,6 +32,7 @@ export function placeText(p: Place): string {
 }
 
 export class InputError extends Error {
+  readonly exitCode: number = EXIT.input;
   readonly place: Place | undefined;
   readonly fix: string | undefined;
   constructor(message: string, place?: Place, fix?: string, options?: { cause?: unknown }) {
@@ -39,13 +48,6 @@ export class InputError extends Error {
   }
 }
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
 /** Several input errors found in one pass (all of them are reported, not just the first). */
 export class InputErrors extends InputError {
   readonly errors: InputError[];
@@ -57,6 +59,109 @@ export class InputErrors extends InputError {
     return this.errors.map((e) => e.describe()).join('\n');
   }
 }
+
+/** One error for one or several: what a stage throws after collecting every problem it found. */
+export function inputErrors(errors: InputError[]): InputError {
+  const [first] = errors;
+  return errors.length === 1 && first ? first : new InputErrors(errors);
+}
+
+export class UsageError extends Error {
+  readonly exitCode: number = EXIT.usage;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A fault of Broadsheet found by Broadsheet itself (any other unexpected exception is one too). */
+export class InternalError extends Error {
+  readonly exitCode: number = EXIT.internal;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InternalError';
+  }
+}
+
+/** A fault of the machine: the edition is fine, the machine needs something installed, set or freed. */
+export class MachineError extends Error {
+  readonly exitCode: number = EXIT.machine;
+  readonly fix: string;
+  constructor(message: string, fix: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MachineError';
+    this.fix = fix;
+  }
+  describe(): string {
+    return `${this.message}\n  fix: ${this.fix}`;
+  }
+}
+
+/** The exit code for an error that ended a command. */
+export function exitCodeOf(e: unknown): number {
+  return e instanceof InputError || e instanceof UsageError || e instanceof InternalError || e instanceof MachineError
+    ? e.exitCode
+    : EXIT.internal;
+}
+
+/** What the one-line change summary needs of a change report (check/changes.ts makes the report). */
+export interface ChangeSummary {
+  figures: { name: string; old: string | null; new: string | null; places: unknown[] }[];
+  charts: string[];
+  chains: { id: string; status: [string, string]; reflowedFrames: string[] }[];
+  regions: unknown[];
+  image?: string;
+}
+
+/** setTimeout's limit: 2^31 − 1 ms. */
+export const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
+
+/** broadsheet --help */
+export const HELP = `broadsheet: an edition folder → a print-ready newspaper page (PDF)
+
+Usage:
+  broadsheet build <edition-folder> [options]
+  broadsheet watch <edition-folder> [options]
+  broadsheet placeholders <edition-folder> [--force]
+  broadsheet compose <edition-folder> [--write] [--variants <n>] [--fresh]
+  broadsheet --help | --version
+
+build writes broadsheet.pdf and report.json into the output folder; after the first build it
+also compares with the previous build there and reports what changed (changes.png boxes the
+page regions that differ).
+watch builds, then keeps the browser warm and rebuilds on every change to the edition's files;
+a bad edit prints its error and the last good PDF stays in place; a browser that stopped is
+started again.
+placeholders makes a marked 300 ppi placeholder JPEG, at the size the page prints it, for
+every photo in edition.yaml that has no file yet; --force also makes again every placeholder
+(placeholder: true) whose frame now needs another size. Real photos are never replaced.
+compose proposes layout.yaml from the story, photos, charts and fact boxes (README: "Composing
+a page"): it prints the layout and its score and builds a proof into <out>/compose/variant-<n>/;
+with --write it writes layout.yaml instead (the previous one kept as layout.yaml.bak). Frames
+marked pinned: true, and ad frames, stay where they are; an existing arrangement is kept and
+resized (--fresh searches anew). --variants <n> proposes n different arrangements (1 to 9).
+
+Options:
+  --out <folder>     output folder (default: out/<edition-folder-name>/)
+  --allow-overset    build even when a story does not fit its frames; the overset point is
+                     marked on the page and recorded in report.json (default: fail)
+  --proof            also write proof.png: the page at screen resolution with the column and
+                     baseline grid, frame outlines and names, and overset markers drawn over it
+  --timeout <s>      give up a build after this many seconds, writing nothing (default: 120)
+  --debug            show stack traces of errors
+  -h, --help         this text
+  -v, --version      the version
+
+The browser is found in this order: $CHROME_PATH or $PUPPETEER_EXECUTABLE_PATH, Puppeteer's own
+download, a system Chromium or Chrome. "npm run setup" installs Debian's chromium where none is found.
+
+Exit codes:
+  0  success
+  1  a problem in the edition (the message names the file, the place and the fix)
+  2  a wrong command line
+  3  an internal error (a bug in Broadsheet; --debug shows the stack trace)
+  4  a fault of the machine: no browser, a browser that crashed or was killed, a timeout, a full
+     disk or an output folder that cannot be written (the message says what to install, set or free)`;
 
 export const msg = {
   editionMissing: (dir: string) =>
@@ -71,7 +176,64 @@ export const msg = {
     new InputError(`JSON syntax error: ${detail}`, { file, line, column }, 'correct the JSON at that place'),
   csvSyntax: (file: string, line: number | undefined, detail: string) =>
     new InputError(`CSV error: ${detail}`, { file, line }, 'every row needs as many cells as the header'),
+  /** a value that breaks its file's JSON Schema (load/structured.ts words the detail and fix) */
   schema: (place: Place, detail: string, fix: string) => new InputError(detail, place, fix),
+  fileNotFound: (place: Place, ref: string, at: string) =>
+    new InputError(`file "${ref}" not found`, place, `put the file at ${at} or correct the path`),
+  noFrontMatter: (file: string) =>
+    new InputError(
+      'story.md must start with front matter between two "---" lines',
+      { file, line: 1 },
+      'add the headline group: ---\\nheadline: …\\n---',
+    ),
+  unsupportedBlock: (place: Place, kind: string) =>
+    new InputError(
+      `unsupported Markdown block (${kind})`,
+      place,
+      'write plain paragraphs, "## " heads and "::" directives',
+    ),
+  headingLevel: (place: Place, level: number) =>
+    new InputError(
+      `heading level ${level}: only "## " section heads are used in a story`,
+      place,
+      'write section heads as "## head"',
+    ),
+  markdownImage: (place: Place) =>
+    new InputError(
+      'a Markdown image in the story',
+      place,
+      'place photos with "::photo <id> <caption>" and a frame in layout.yaml',
+    ),
+  checkNeedsYears: (place: Place, name: string) =>
+    new InputError(
+      `figure "${name}": a cagr check needs "years"`,
+      place,
+      'add years: 5 (the span between the two figures)',
+    ),
+  frameTwice: (place: Place, id: string) =>
+    new InputError(`frame id "${id}" is used twice`, place, 'give every frame its own id'),
+  flexKind: (place: Place, id: string) =>
+    new InputError(
+      `frame "${id}": only photo and chart frames can flex (minLines/maxLines)`,
+      place,
+      'remove minLines and maxLines',
+    ),
+  flexRange: (place: Place, id: string, lines: number) =>
+    new InputError(
+      `frame "${id}": needs minLines ≤ lines (${lines}) ≤ maxLines`,
+      place,
+      'give both minLines and maxLines around its lines',
+    ),
+  flexNothingBelow: (place: Place, kind: string, id: string) =>
+    new InputError(
+      `flexible ${kind} "${id}" has no text frame directly below it to give and take lines`,
+      place,
+      'put a text frame right under it, or remove minLines/maxLines',
+    ),
+  flexTextVanishes: (place: Place, kind: string, id: string) =>
+    new InputError(`flexible ${kind} "${id}": at maxLines the text below it would vanish`, place, 'lower maxLines'),
+  framesOverlap: (place: Place, a: string, b: string) =>
+    new InputError(`frames "${a}" and "${b}" overlap`, place, 'move one of them or make it smaller'),
   unknownFigure: (place: Place, name: string, near: string[]) =>
     new InputError(
       `figure {${name}} is not defined in figures.yaml`,
@@ -174,7 +336,7 @@ export const msg = {
     ),
   glyphMissing: (place: Place, ch: string, face: string) =>
     new InputError(
-      `character "${ch}" (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is in no font of the ${face} face`,
+      `character "${ch}" (U+${codePoint(ch)}) is in no font of the ${face} face`,
       place,
       'replace the character, or add a font that covers it in src/fonts/faces.ts',
     ),
@@ -200,28 +362,67 @@ export const msg = {
     ),
   requestRefused: (url: string) => `refused a request the page made for ${url} (only the build's own files may load)`,
   browserMissing: () =>
-    new InputError(
-      'no Chromium or Chrome found',
-      undefined,
-      'run "npm run setup" (installs Debian\'s chromium), or set CHROME_PATH to a Chrome/Chromium binary',
+    new MachineError(
+      'no Chromium or Chrome found on this machine',
+      'run "npm run setup" (it installs Debian\'s chromium-headless-shell or chromium), ' +
+        'or set CHROME_PATH to a Chrome/Chromium binary',
+    ),
+  browserPathMissing: (key: string, value: string) =>
+    new MachineError(
+      `${key} points to ${value}, which does not exist`,
+      `unset ${key}, or set it to a Chrome/Chromium binary that exists`,
     ),
   browserFailed: (exe: string, how: string, detail: string) =>
-    new InputError(
+    new MachineError(
       `the browser ${exe} (found via ${how}) did not start: ${detail}`,
-      undefined,
       'run "npm run setup", or set CHROME_PATH to a working Chrome/Chromium',
+    ),
+  browserLost: (exe: string, detail: string) =>
+    new MachineError(
+      `the browser ${exe} stopped during the build (${detail}): it was killed or it crashed`,
+      'build again; if it happens again, free memory (the system may have ended it) ' +
+        'or reinstall the browser with "npm run setup"',
     ),
   /** Ctrl-C: the same text before and after the command line has loaded (print/spawn.ts) */
   interrupted: (sig: string) => `\ninterrupted (${sig}); the previous output is unchanged\n`,
   timeout: (seconds: number) =>
-    new InputError(
-      `the build did not finish within ${seconds} s`,
-      undefined,
-      'check the page for a runaway chart, or raise --timeout',
+    new MachineError(
+      `the build did not finish within ${seconds} s; nothing was written`,
+      'free the machine (other builds or programs are using its processors or memory) and build again, ' +
+        'or raise --timeout',
+    ),
+  diskFull: (file: string, code: string) =>
+    new MachineError(
+      `the disk is full: ${file} could not be written (${code})`,
+      'free space on that disk, or give a folder on another disk with --out',
+    ),
+  outputUnwritable: (file: string, code: string, detail: string) =>
+    new MachineError(
+      `${file} cannot be written (${code}: ${detail})`,
+      'give a folder you can write to with --out, or make this one writable',
     ),
   usage: (detail: string) => new UsageError(`${detail}\nRun "broadsheet --help" for the options.`),
+  composeVariants: (value: string) => msg.usage(`--variants takes a number from 1 to 9, not "${value}"`),
+  timeoutTooLong: (value: string) =>
+    msg.usage(`--timeout ${value} is longer than a build can wait (at most ${MAX_TIMEOUT_S} s)`),
+  fontMissing: (file: string) =>
+    new MachineError(
+      `the font file ${file} is not installed`,
+      'run "npm run setup" (or "npm run fonts", which installs the fonts alone)',
+    ),
+  pageErrors: (errors: string[]) => new InternalError(`the page reported errors: ${errors.join('; ')}`),
+  fontsNotLoaded: (faces: string[], pageErrors: string[]) =>
+    new InternalError(
+      `fonts did not load: ${faces.join(', ')}${pageErrors.length ? ` (${pageErrors.join('; ')})` : ''}`,
+    ),
+  pageScriptMissing: () => new InternalError('the page script (/scripts/layout.js) did not run'),
+  templateMissing: (name: string, dir: string) =>
+    new InternalError(`template "${name}" missing from ${dir} (run "npm run compile" after adding one)`),
+  chartWorkerStopped: (code: number) => new InternalError(`the chart worker stopped (exit code ${code})`),
+  /** the text of an internal error (exit 3) */
   internal: (e: unknown) =>
-    `Internal error (a bug in Broadsheet, not in your edition): ${e instanceof Error ? e.message : String(e)}\n  Run again with --debug for the stack trace and report it.`,
+    `Internal error (a bug in Broadsheet, not in your edition): ${e instanceof Error ? e.message : String(e)}\n` +
+    '  Run again with --debug for the stack trace and report it.',
   warnUnderset: (chain: string, lines: number) => `story "${chain}": ${lines} empty lines at the end of its last frame`,
   copyFitted: (chain: string, frame: string, from: number, to: number) =>
     `story "${chain}": copy-fit set "${frame}" to ${to} lines (layout: ${from}) so the text fits`,
@@ -229,7 +430,7 @@ export const msg = {
     `figure {${name}} states ${atLeast ? 'at least ' : ''}${stated}, but its inputs give ${computed}${unit} (${kind})`,
   literalFigure: (place: Place, form: string, name: string) =>
     `${placeText(place)}: "${form}" is written out; it equals {${name}}: write {${name}} so a correction reaches it`,
-  changes: (c: ChangeReport): string => {
+  changes: (c: ChangeSummary): string => {
     const reflowed = c.chains.filter((x) => x.reflowedFrames.length).map((x) => x.id);
     const status = c.chains
       .filter((x) => x.status[0] !== x.status[1])
@@ -249,9 +450,11 @@ export const msg = {
   },
   rebuilt: (ms: number, pdf: string) => `rebuilt ${pdf} in ${ms} ms`,
   keptLastGood: () => 'the last good PDF is unchanged; watching for the next change',
+  browserRestarted: () => 'the browser had stopped; a new one is started for this build',
   watching: (dir: string) => `watching ${dir} for changes (Ctrl-C to stop)`,
   warnOrphans: (chain: string, n: number) =>
-    `story "${chain}": ${n} paragraph${n > 1 ? 's end' : ' ends'} on a line of a single character; add or cut a few characters`,
+    `story "${chain}": ${n} paragraph${n > 1 ? 's end' : ' ends'} on a line of a single character; ` +
+    'add or cut a few characters',
   warnLowPpi: (photo: string, ppi: number) =>
     `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
   composeNothing: (file: string) =>
@@ -292,9 +495,38 @@ export const msg = {
     b: { emptyLines: number; oversetLines: number },
   ) =>
     `story "${chain}": predicted ${p.oversetLines ? `${p.oversetLines} lines over` : `${p.emptyLines} empty lines`}, the build has ${b.oversetLines ? `${b.oversetLines} lines over` : `${b.emptyLines} empty lines`}`,
+  placeholderMade: (file: string, px: [number, number], w: number, h: number, again: boolean) =>
+    `${file}: ${again ? 'made again' : 'made'}, ${px[0]} × ${px[1]} px for ${w.toFixed(1)} × ${h.toFixed(1)} mm at 300 ppi`,
+  placeholderKept: (file: string, placeholder: boolean) =>
+    `${file}: kept (${placeholder ? 'a placeholder of the right size' : 'a real photo; the build checks its resolution'})`,
+  placeholderStale: (file: string, has: [number, number], px: [number, number]) =>
+    `${file} is a placeholder of ${has[0]} × ${has[1]} px, but its frame now needs ${px[0]} × ${px[1]} px: run "broadsheet placeholders" with --force to make it again`,
+  placeholderNotMarked: (place: Place, id: string) =>
+    `${placeText(place)}: photo "${id}" now has a placeholder: mark it "placeholder: true" until the real photo is in`,
+  placeholderNotJpeg: (place: Place, ref: string) =>
+    new InputError(
+      `placeholders are JPEG files, but "${ref}" is not named .jpg or .jpeg`,
+      place,
+      'name the file with .jpg (the real photo may be a JPEG or PNG later)',
+    ),
+  placeholdersDone: (made: number, stale: number) =>
+    made
+      ? `made ${made} placeholder${made === 1 ? '' : 's'}${stale ? `; ${stale} out of date (--force makes them again)` : ''}`
+      : `no placeholder to make${stale ? `; ${stale} out of date (--force makes them again)` : ''}`,
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
-    `wrote ${pdf} (${pages} page${pages === 1 ? '' : 's'}) in ${seconds.toFixed(2)} s${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
+    `wrote ${pdf} (${plural(pages, 'page')}) in ${seconds.toFixed(2)} s` +
+    (warnings ? `, ${plural(warnings, 'warning')}` : ''),
 };
+
+/** "1 page", "2 pages". */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** U+4E2D */
+function codePoint(ch: string): string {
+  return (ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+}
 
 /** Levenshtein-close names, for "did you mean". */
 export function nearNames(name: string, known: Iterable<string>, max = 2): string[] {

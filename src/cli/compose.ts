@@ -1,12 +1,11 @@
 /**
  * `broadsheet compose <edition> [--write] [--variants n] [--fresh]`: proposes layout.yaml.
  * Without --write: prints the proposed layout(s) on stdout and builds each into
- * out/<edition>/compose/variant-<n>/ with a proof (proof.png, broadsheet.pdf, report.json),
- * then says whether every chain fits as the composer predicted. With --write: writes
- * layout.yaml (the previous one kept as layout.yaml.bak).
+ * <out>/compose/variant-<n>/ with a proof (proof.png, broadsheet.pdf, report.json), then says
+ * whether every chain fits as the composer predicted. With --write: writes layout.yaml (the
+ * previous one kept as layout.yaml.bak); no browser is started.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadEdition } from '../load/edition.js';
 import { bind } from '../bind/figures.js';
@@ -14,10 +13,42 @@ import { composeLayout, type Composed, type Variant } from '../composer/composer
 import { layoutYaml, scoreLine } from '../composer/emit.js';
 import { RULES } from '../composer/rules.js';
 import { msg } from '../messages.js';
-import { writeAtomic } from '../output/write.js';
+import { machineFault, writeAtomic } from '../output/write.js';
 import { buildEdition, defaultOutDir } from '../pipeline.js';
 import { launchBrowser } from '../print/browser.js';
 import { silentLogger, type Logger } from '../log.js';
+import type { Command } from './command.js';
+import { onInterrupt } from './interrupt.js';
+
+export const compose: Command = {
+  options: {
+    write: { type: 'boolean', default: false },
+    variants: { type: 'string' },
+    fresh: { type: 'boolean', default: false },
+  },
+  async run({ edition, common, values, log, out, err }) {
+    const n = values.variants === undefined ? 1 : Number(values.variants);
+    if (!Number.isInteger(n) || n < 1 || n > 9) throw msg.composeVariants(String(values.variants));
+    const handled = onInterrupt(err);
+    try {
+      await runCompose(
+        {
+          edition,
+          write: values.write === true,
+          variants: n,
+          fresh: values.fresh === true,
+          outDir: common.outDir,
+          log,
+          ...(common.timeoutMs ? { timeoutMs: common.timeoutMs } : {}),
+        },
+        out,
+      );
+      return 0;
+    } finally {
+      handled();
+    }
+  },
+};
 
 export interface ComposeArgs {
   edition: string;
@@ -25,6 +56,8 @@ export interface ComposeArgs {
   variants: number;
   fresh: boolean;
   outDir?: string;
+  /** each proof build's deadline (--timeout) */
+  timeoutMs?: number;
   log: Logger;
 }
 
@@ -58,30 +91,36 @@ export async function runCompose(a: ComposeArgs, out: NodeJS.WritableStream): Pr
   const ed = loadEdition(a.edition, { layoutOptional: true });
   const bound = bind(ed);
   const composed = composeLayout(ed, bound, { variants: a.variants, fresh: a.fresh });
-  if (!composed.variants.length) throw msg.composeNothing(ed.story.file);
+  const [best] = composed.variants;
+  if (!best) throw msg.composeNothing(ed.story.file);
   printScores(composed, a.log);
   const target = path.join(ed.dir, 'layout.yaml');
   if (a.write) {
-    const best = composed.variants[0]!;
     if (existsSync(target)) writeAtomic(`${target}.bak`, readFileSync(target));
     writeAtomic(target, layoutYaml(best.frames, best.score, ed.name));
     a.log.info(msg.composeWrote(target, existsSync(`${target}.bak`)));
     return { composed, proofs: [], wrote: target };
   }
-  const texts = composed.variants.map((v) => layoutYaml(v.frames, v.score, ed.name));
-  out.write(texts.join('---\n'));
+  const proposed = composed.variants.map((v) => ({ v, text: layoutYaml(v.frames, v.score, ed.name) }));
+  out.write(proposed.map((p) => p.text).join('---\n'));
 
-  // a proof of each variant: the edition copied with the proposed layout, built
-  const outRoot = path.join(a.outDir ?? defaultOutDir(a.edition), 'compose');
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-compose-'));
+  // a proof of each variant: the edition copied with the proposed layout (beside the proofs, so a
+  // disk that cannot take it is the output's fault, as for the proofs), built
+  const outRoot = path.resolve(a.outDir ?? defaultOutDir(a.edition), 'compose');
+  const scratch = path.join(outRoot, `.edition-${process.pid}`);
+  const copy = path.join(scratch, ed.name);
   const proofs: ComposeOutcome['proofs'] = [];
   const launched = await launchBrowser();
   try {
-    for (const [i, v] of composed.variants.entries()) {
-      const copy = path.join(scratch, ed.name);
-      rmSync(copy, { recursive: true, force: true });
-      cpSync(ed.dir, copy, { recursive: true });
-      writeFileSync(path.join(copy, 'layout.yaml'), texts[i]!);
+    for (const [i, { v, text }] of proposed.entries()) {
+      try {
+        rmSync(copy, { recursive: true, force: true });
+        // (an output folder inside the edition is not copied into itself)
+        cpSync(ed.dir, copy, { recursive: true, filter: (f) => !inside(path.resolve(f), outRoot) });
+      } catch (e) {
+        throw machineFault(e, copy) ?? e;
+      }
+      writeAtomic(path.join(copy, 'layout.yaml'), text);
       const dir = path.join(outRoot, `variant-${i + 1}`);
       a.log.progress(`proof of variant ${i + 1}`);
       const r = await buildEdition(copy, {
@@ -91,8 +130,9 @@ export async function runCompose(a: ComposeArgs, out: NodeJS.WritableStream): Pr
         changes: false,
         browser: launched,
         log: silentLogger,
+        ...(a.timeoutMs ? { timeoutMs: a.timeoutMs } : {}),
       });
-      writeAtomic(path.join(dir, 'layout.yaml'), texts[i]!);
+      writeAtomic(path.join(dir, 'layout.yaml'), text);
       const agreement = agree(v, r.report.chains);
       proofs.push({ dir, agreement, warnings: r.report.warnings });
       const off = agreement.filter((x) => !x.agree);
@@ -131,4 +171,8 @@ export function agree(
       agree: p.emptyLines === c.emptyLines && p.oversetLines === c.oversetLines && !c.copyFit,
     };
   });
+}
+
+function inside(file: string, dir: string): boolean {
+  return file === dir || file.startsWith(dir + path.sep);
 }

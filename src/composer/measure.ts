@@ -1,14 +1,14 @@
 /**
- * Text measured in Node exactly as the page fits it: the same line fitter (layout/linebreak.ts),
- * the same measure in em (a column's width in whole CSS px over the font size, as the page reads
- * clientWidth), Latin runs measured with fontkit on the same font file the page prints the body
- * with (the page measures them with canvas measureText, which shapes with the font's kerning;
- * fontkit's layout does too).
+ * Text measured in Node exactly as the page fits it: the same line fitter
+ * (layout/page/linebreak.ts), the same measure in em (a column's width in whole CSS px over the
+ * font size, as the page reads clientWidth), Latin runs measured with fontkit on the same font
+ * file the page prints the body with (the page measures them with canvas measureText, which
+ * shapes with the font's kerning; fontkit's layout does too).
  */
 import type * as Fontkit from 'fontkit';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { breakLines, tokenize } from '../layout/linebreak.js';
+import { breakLines, tokenize } from '../layout/page/linebreak.js';
 import { FACES, fontFile } from '../fonts/faces.js';
 import type { Grid } from '../layout/presets.js';
 

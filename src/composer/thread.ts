@@ -1,6 +1,6 @@
 /**
  * A chain threaded through its frames in Node, block by block as the page does it
- * (layout/in-page.ts layoutChain): paragraphs are split at a line; an inline head (3 lines) is
+ * (layout/page/thread.ts): paragraphs are split at a line; an inline head (3 lines) is
  * never split, and never ends a frame; what is left over is overset. Used to predict what the
  * build will report, and to find single lines of a paragraph left at a column's top or foot.
  */
