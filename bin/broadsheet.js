@@ -9,9 +9,10 @@ if (!existsSync(bundle('cli'))) {
 }
 const args = process.argv.slice(2);
 // the commands that print (src/cli/main.ts lists them all) need Chromium: it is started now, so
-// it boots while Node loads the command line
-const PRINTING = ['build', 'watch', 'placeholders'];
-if (PRINTING.includes(args[0]) && !args.includes('--help') && !args.includes('-h')) {
+// it boots while Node loads the command line (compose --write only writes layout.yaml)
+const PRINTING = ['build', 'watch', 'placeholders', 'compose'];
+const prints = PRINTING.includes(args[0]) && !(args[0] === 'compose' && args.includes('--write'));
+if (prints && !args.includes('--help') && !args.includes('-h')) {
   createRequire(import.meta.url)(bundle('spawn')).spawnAhead();
 }
 // the command line, run from V8's code cache (src/code-cache.ts)

@@ -123,6 +123,7 @@ Usage:
   broadsheet build <edition-folder> [options]
   broadsheet watch <edition-folder> [options]
   broadsheet placeholders <edition-folder> [--force]
+  broadsheet compose <edition-folder> [--write] [--variants <n>] [--fresh]
   broadsheet --help | --version
 
 build writes broadsheet.pdf and report.json into the output folder; after the first build it
@@ -134,6 +135,11 @@ started again.
 placeholders makes a marked 300 ppi placeholder JPEG, at the size the page prints it, for
 every photo in edition.yaml that has no file yet; --force also makes again every placeholder
 (placeholder: true) whose frame now needs another size. Real photos are never replaced.
+compose proposes layout.yaml from the story, photos, charts and fact boxes (README: "Composing
+a page"): it prints the layout and its score and builds a proof into <out>/compose/variant-<n>/;
+with --write it writes layout.yaml instead (the previous one kept as layout.yaml.bak). Frames
+marked pinned: true, and ad frames, stay where they are; an existing arrangement is kept and
+resized (--fresh searches anew). --variants <n> proposes n different arrangements (1 to 9).
 
 Options:
   --out <folder>     output folder (default: out/<edition-folder-name>/)
@@ -396,6 +402,7 @@ export const msg = {
       'give a folder you can write to with --out, or make this one writable',
     ),
   usage: (detail: string) => new UsageError(`${detail}\nRun "broadsheet --help" for the options.`),
+  composeVariants: (value: string) => msg.usage(`--variants takes a number from 1 to 9, not "${value}"`),
   timeoutTooLong: (value: string) =>
     msg.usage(`--timeout ${value} is longer than a build can wait (at most ${MAX_TIMEOUT_S} s)`),
   fontMissing: (file: string) =>
@@ -450,6 +457,44 @@ export const msg = {
     'add or cut a few characters',
   warnLowPpi: (photo: string, ppi: number) =>
     `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
+  composeNothing: (file: string) =>
+    new InputError('the story has no text chain to compose', { file }, 'start the story with a line "::chain lead"'),
+  composeNoFit: (file: string, need: number, area: number, charsPerLine: number) =>
+    new InputError(
+      need > area
+        ? `no arrangement fits: the story and its visuals need about ${need} column-lines, the page has ${area} (about ${(need - area) * charsPerLine} 字 too many)`
+        : `no arrangement fits the page exactly (the story and its visuals need about ${need} of the page's ${area} column-lines)`,
+      { file },
+      need > area
+        ? `cut about ${(need - area) * charsPerLine} 字, or leave out a visual`
+        : 'add or cut a few lines of text, or unpin a frame; "compose --fresh" ignores the earlier arrangement',
+    ),
+  composePinned: (file: string) =>
+    new InputError(
+      'the pinned frames cannot be composed around: they overlap the headline band at the top, or no straight cut across or down the page separates them',
+      { file },
+      'pin frames below the headline band that line up on the grid, or unpin one',
+    ),
+  composeScore: (n: number, total: number, parts: string) =>
+    `variant ${n}: score ${(Math.round(total * 10) / 10).toFixed(1)} (lower is better): ${parts}`,
+  composeRelaxed: (level: number) =>
+    level === 1
+      ? 'nothing fitted at the sizes that read best: charts and fact boxes were allowed a little smaller or larger, the lead picture narrower (the score says what it cost)'
+      : 'nothing fitted exactly: some chains end a few lines short (the score names them; add text there, or pin less)',
+  composeTime: (ms: number) => `composed in ${(ms / 1000).toFixed(2)} s`,
+  composeKept: () => 'kept the arrangement of the existing layout.yaml and resized it (--fresh searches anew)',
+  composeNotKept: (why: string) =>
+    `the arrangement of the existing layout.yaml could not be kept (${why}); searched anew`,
+  composeWrote: (file: string, bak: boolean) =>
+    `wrote ${file}${bak ? ' (the previous one kept as layout.yaml.bak)' : ''}`,
+  composeProof: (n: number, dir: string, agree: number, chains: number) =>
+    `variant ${n}: proof in ${dir}/ (proof.png, broadsheet.pdf); ${agree} of ${chains} chains fit as predicted`,
+  composeDisagree: (
+    chain: string,
+    p: { emptyLines: number; oversetLines: number },
+    b: { emptyLines: number; oversetLines: number },
+  ) =>
+    `story "${chain}": predicted ${p.oversetLines ? `${p.oversetLines} lines over` : `${p.emptyLines} empty lines`}, the build has ${b.oversetLines ? `${b.oversetLines} lines over` : `${b.emptyLines} empty lines`}`,
   placeholderMade: (file: string, px: [number, number], w: number, h: number, again: boolean) =>
     `${file}: ${again ? 'made again' : 'made'}, ${px[0]} × ${px[1]} px for ${w.toFixed(1)} × ${h.toFixed(1)} mm at 300 ppi`,
   placeholderKept: (file: string, placeholder: boolean) =>
@@ -509,3 +554,46 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length]!;
 }
+
+/** What the score of a composed page found, rule by rule (composer/score.ts), and why an arrangement could not be kept (composer/keep.ts). */
+export const composeNotes = {
+  noText: (chain: string) => `${chain}: no text frame`,
+  over: (chain: string, n: number) => `${chain}: ${n} lines over`,
+  empty: (chain: string, n: number) => `${chain}: ${n} empty lines`,
+  widows: (chain: string, n: number) => `${chain}: ${n} single lines at a column's top or foot`,
+  leg: (frame: string, n: number) => `${frame}: legs of ${n} lines`,
+  headSize: (frame: string, pt: number, cols: number) => `${frame}: head set at ${pt.toFixed(1)} pt in ${cols} columns`,
+  headNotAbove: (chain: string) => `${chain}: the head is not above the start of its text`,
+  backwards: (chain: string, frame: string, before: string) =>
+    `${chain}: ${frame} is read after ${before} but is not right of or below it`,
+  jumps: (chain: string, other: string, from: string, to: string) =>
+    `${chain}: jumps over ${other} from ${from} to ${to}`,
+  leadNotFirst: (chain: string) => `${chain}: the lead is not read first, right under the headline`,
+  leadUnderPicture: (chain: string) => `${chain}: set under a picture`,
+  leadNarrow: (chain: string) => `${chain}: the lead is narrower than half the page`,
+  foreign: (chain: string, frames: string[]) => `${chain}: its module holds ${frames.join(', ')}`,
+  far: (id: string, steps: number, home: string) => `${id}: ${steps} grid steps from its section ${home}`,
+  cropped: (id: string, dev: number) => `${id}: cropped ${(dev * 100).toFixed(0)} % off its aspect ratio`,
+  share: (id: string, share: number, max: number) =>
+    `${id}: ${(share * 100).toFixed(0)} % of the page (at most ${max * 100} %)`,
+  ppi: (id: string, ppi: number) => `${id}: ${ppi.toFixed(0)} ppi`,
+  chartWidth: (id: string, cols: number, min: number, max: number) =>
+    `${id}: ${cols} columns wide (reads well at ${min}–${max})`,
+  chartHeight: (id: string, mm: number, min: number, max: number) =>
+    `${id}: plot ${mm.toFixed(0)} mm tall (reads well at ${min.toFixed(0)}–${max.toFixed(0)} mm)`,
+  factbox: (id: string, lines: number, min: number, max: number) =>
+    `${id}: ${lines} lines (holds its items in ${min}–${max})`,
+  overLead: (id: string, lead: string) => `${id} is larger than ${lead}, the lead picture`,
+  leadNotDominant: (lead: string, other: string) => `${lead}, the lead picture, is not 1.5 times the size of ${other}`,
+  ranked: (id: string, above: string) => `${id} is larger than ${above}, which ranks above it`,
+  banner: () => 'the series banner is not across the top of the page',
+  headline: () => 'the headline group is not across the top of the page',
+  twins: (a: string, b: string) => `${a} and ${b} side by side at the same size`,
+  bump: (a: string, b: string) => `${a} and ${b} side by side`,
+  whitespace: (cells: number) => `${cells} grid cells (column × line) hold nothing`,
+  keepNoFrame: (chain: string) => `the story's chain "${chain}" had no frame in the earlier layout`,
+  keepNotModular: () =>
+    'the earlier layout is not made of rectangular sections cut straight across the page in story order',
+  keepNoHeights: (first: number, last: number) =>
+    `the sections in columns ${first}–${last} no longer fit in their place at any height`,
+};

@@ -21,7 +21,18 @@ const noStack = (s: string) => assert.not.match(s, /\n\s+at .+\(.*:\d+:\d+\)/, '
 test('--help explains every option; a wrong command line exits 2', () => {
   const h = cli('--help');
   assert.is(h.code, 0);
-  for (const o of ['build <edition-folder>', '--out', '--allow-overset', '--timeout', '--debug', 'CHROME_PATH'])
+  for (const o of [
+    'build <edition-folder>',
+    'compose <edition-folder>',
+    '--out',
+    '--allow-overset',
+    '--timeout',
+    '--debug',
+    '--write',
+    '--variants',
+    '--fresh',
+    'CHROME_PATH',
+  ])
     assert.ok(h.out.includes(o), o);
   const none = cli();
   assert.is(none.code, 2);
@@ -30,6 +41,10 @@ test('--help explains every option; a wrong command line exits 2', () => {
   assert.is(bad.code, 2);
   assert.match(bad.err, /--colour/);
   noStack(bad.err);
+  // each command takes its own options
+  const other = cli('build', 'data/yuhu-2025', '--write');
+  assert.is(other.code, 2);
+  assert.match(other.err, /--write/);
 });
 
 test('a folder that does not exist: exit 1, the folder named, no stack trace', () => {

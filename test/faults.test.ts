@@ -2,7 +2,7 @@
  * Faults through the command line as users run it (bin/broadsheet.js): the machine's (exit 4,
  * with what to install, set or free), a flexible chart with a missing table (exit 1, no stack),
  * a --timeout no timer can wait for (exit 2); and a cancelled build writes nothing, even when
- * its browser lives on.
+ * its browser lives on. compose's proof as well: no browser, a full disk.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,7 +15,7 @@ import { buildEdition } from '../src/pipeline.js';
 import { launchBrowser } from '../src/print/browser.js';
 import { PrintSession } from '../src/print/session.js';
 import { MachineError } from '../src/messages.js';
-import { copyEdition, edit } from './helpers.js';
+import { copyEdition, edit, FIXTURES } from './helpers.js';
 import { browserOf } from './processes.js';
 
 const BIN = path.join(ROOT, 'bin/broadsheet.js');
@@ -38,6 +38,22 @@ test('no browser where CHROME_PATH points: exit 4, saying what to set', () => {
   assert.match(r.err, /fix: unset CHROME_PATH, or set it to a Chrome\/Chromium binary that exists/);
   noStack(r.err);
   assert.equal(readdirSync(out), []);
+});
+
+test('compose: its proof needs a browser (none: exit 4, the layout untouched); compose --write needs none', () => {
+  const dir = copyEdition(path.join(FIXTURES, 'compose', 'ad'));
+  const before = readFileSync(path.join(dir, 'layout.yaml'), 'utf8');
+  const out = tmp('fault-compose-nobrowser-');
+  const r = cli(['compose', dir, '--out', out], { CHROME_PATH: '/nonexistent/chrome' });
+  assert.is(r.code, 4, r.err);
+  assert.match(r.err, /error: CHROME_PATH points to \/nonexistent\/chrome, which does not exist/);
+  noStack(r.err);
+  assert.is(readFileSync(path.join(dir, 'layout.yaml'), 'utf8'), before);
+  assert.equal(readdirSync(out), []);
+  const w = cli(['compose', dir, '--write'], { CHROME_PATH: '/nonexistent/chrome' });
+  assert.is(w.code, 0, w.err);
+  assert.is(readFileSync(path.join(dir, 'layout.yaml.bak'), 'utf8'), before);
+  assert.match(readFileSync(path.join(dir, 'layout.yaml'), 'utf8'), /proposed by "broadsheet compose"/);
 });
 
 test('a browser that cannot run: exit 4, naming it', () => {
@@ -74,6 +90,22 @@ test('a full disk: exit 4, saying to free space, nothing half-written left (a 64
     assert.match(r.err, /fix: free space on that disk, or give a folder on another disk with --out/);
     noStack(r.err);
     assert.equal(readdirSync(path.join(disk, 'out')), []);
+  } finally {
+    execFileSync('umount', [disk]);
+  }
+});
+
+test('compose on a full disk: the edition copied for its proof does not fit, exit 4, nothing left behind', () => {
+  const disk = tmp('fault-compose-full-');
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]);
+  try {
+    // the ad edition holds 280 KB of photos
+    const r = cli(['compose', path.join(FIXTURES, 'compose', 'ad'), '--out', path.join(disk, 'out')]);
+    assert.is(r.code, 4, r.err);
+    assert.match(r.err, /error: the disk is full: .*\/out\/compose\/\.edition-\d+\/ad could not be written \(ENOSPC\)/);
+    assert.match(r.err, /fix: free space on that disk, or give a folder on another disk with --out/);
+    noStack(r.err);
+    assert.equal(readdirSync(path.join(disk, 'out', 'compose')), []);
   } finally {
     execFileSync('umount', [disk]);
   }

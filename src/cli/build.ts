@@ -3,9 +3,8 @@ import path from 'node:path';
 import { buildEdition } from '../pipeline.js';
 import type { ChainReport } from '../check/report.js';
 import { msg } from '../messages.js';
-import { removePendingWrites } from '../output/write.js';
-import { endEarlySignals, killAllBrowsers } from '../print/browser.js';
 import type { Command } from './command.js';
+import { onInterrupt } from './interrupt.js';
 
 export const build: Command = {
   options: {
@@ -14,15 +13,7 @@ export const build: Command = {
   },
   async run({ edition, common, values, log, err }) {
     // Ctrl-C: the browser and its profile go, no temporary file stays, the previous output is kept
-    const onSignal = (sig: NodeJS.Signals) => {
-      killAllBrowsers();
-      removePendingWrites();
-      err.write(msg.interrupted(sig));
-      process.exit(130);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    endEarlySignals(); // after ours are in place: a signal already on its way is not lost
+    const handled = onInterrupt(err);
     try {
       const r = await buildEdition(edition, {
         outDir: common.outDir,
@@ -40,8 +31,7 @@ export const build: Command = {
       );
       return 0;
     } finally {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
+      handled();
     }
   },
 };

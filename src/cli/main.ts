@@ -1,5 +1,5 @@
 /**
- * The command line: parse, dispatch to the command's module (build.ts, watch.ts), and turn what
+ * The command line: parse, dispatch to the command's module (build.ts, watch.ts, …), and turn what
  * ends it into an exit code and a message (messages.ts: one error class per exit code). No
  * stack trace reaches a user unless --debug asks for it.
  */
@@ -14,9 +14,10 @@ import type { Command, CommonOptions } from './command.js';
 import { build } from './build.js';
 import { watch } from './watch.js';
 import { placeholders } from './placeholders.js';
+import { compose } from './compose.js';
 
 /** Every command, by the name typed after `broadsheet`. */
-const COMMANDS: Record<string, Command> = { build, watch, placeholders };
+const COMMANDS: Record<string, Command> = { build, watch, placeholders, compose };
 
 /** The options every command takes. */
 const COMMON = {

@@ -242,6 +242,12 @@ export function compose(
           flex: flexAttrs(f),
         };
       }
+      case 'ad': {
+        // an ad space: a marked box, with its size, that the advertiser's material replaces
+        const size = `${f.box.w.toFixed(1)} × ${f.box.h.toFixed(1)} mm`;
+        use('sansBold', '广告' + (f.label ?? '') + size, { file: ed.layout.file });
+        return { ...base, label: f.label, size };
+      }
       case 'factbox': {
         const fb = bound.factboxes.get(f.ref!)!;
         use('sansHeavy', fb.items.map((i) => flat(i.value)).join(''));

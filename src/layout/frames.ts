@@ -26,6 +26,8 @@ export interface Frame {
   maxLines?: number;
   /** ids of the text frames right below a flexible photo, which give and take its lines */
   followers?: string[];
+  /** ad frames: what the marked box says */
+  label?: string;
 }
 
 export interface PageLayout {
@@ -35,11 +37,16 @@ export interface PageLayout {
   chains: Map<string, Frame[]>;
 }
 
-export function layoutPage(ed: Edition): PageLayout {
+/** The grid of an edition: its preset at its house body size. */
+export function editionGrid(ed: Edition): Grid {
   const size = ed.meta.data.house?.bodySize;
   const preset = PRESETS[ed.meta.data.preset];
   if (!preset) throw msg.unknownPreset(ed.meta.locate(['preset']), ed.meta.data.preset, Object.keys(PRESETS));
-  const grid = gridOf(preset, size === undefined ? undefined : typeof size === 'number' ? size : HAO[size]);
+  return gridOf(preset, size === undefined ? undefined : typeof size === 'number' ? size : HAO[size]);
+}
+
+export function layoutPage(ed: Edition): PageLayout {
+  const grid = editionGrid(ed);
   const defs = ed.layout.data.frames;
   const errors: InputError[] = [];
   const frames: Frame[] = [];
@@ -96,6 +103,7 @@ export function layoutPage(ed: Edition): PageLayout {
       ...(d.ref ? { ref: d.ref } : {}),
       ...(d.minLines !== undefined ? { minLines: d.minLines } : {}),
       ...(d.maxLines !== undefined ? { maxLines: d.maxLines } : {}),
+      ...(d.label !== undefined ? { label: d.label } : {}),
     };
     if (d.minLines !== undefined || d.maxLines !== undefined) {
       const p = ed.layout.locate(['frames', i, d.minLines !== undefined ? 'minLines' : 'maxLines']);

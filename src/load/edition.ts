@@ -28,9 +28,16 @@ export interface EditionMeta {
     indent?: 0 | 1 | 2;
     bodySize?: '五号' | '小五' | '六号' | number;
   };
-  photos?: Record<string, { file: string; placeholder?: boolean }>;
-  charts?: Record<string, { spec: string; source?: string }>;
-  factboxes?: Record<string, { title: string; items: { figure: string; label: string }[] }>;
+  /** priority, minColumns, aspect, section: hints for broadsheet compose */
+  photos?: Record<
+    string,
+    { file: string; placeholder?: boolean; priority?: number; minColumns?: number; section?: string }
+  >;
+  charts?: Record<
+    string,
+    { spec: string; source?: string; aspect?: number; minColumns?: number; maxColumns?: number; section?: string }
+  >;
+  factboxes?: Record<string, { title: string; section?: string; items: { figure: string; label: string }[] }>;
   notes?: string[];
 }
 
@@ -56,7 +63,7 @@ export interface FigureCheck {
   intended?: string;
 }
 
-export type FrameKind = 'banner' | 'headline' | 'text' | 'head' | 'photo' | 'chart' | 'factbox';
+export type FrameKind = 'banner' | 'headline' | 'text' | 'head' | 'photo' | 'chart' | 'factbox' | 'ad';
 export interface FrameDef {
   id: string;
   kind: FrameKind;
@@ -69,6 +76,10 @@ export interface FrameDef {
   rule?: 'left' | 'top' | 'none';
   minLines?: number;
   maxLines?: number;
+  /** broadsheet compose keeps this frame where it is (an ad frame always stays) */
+  pinned?: boolean;
+  /** ad frames: what the marked box says */
+  label?: string;
 }
 
 export interface Table {
@@ -114,6 +125,11 @@ export const LIMITS = { imageBytes: 40_000_000, imageSide: 12_000, tableRows: 10
 export interface LoadOptions {
   /** a photo whose file does not exist yet is loaded as `missing` instead of refused (placeholders) */
   photosMayBeMissing?: boolean;
+  /**
+   * an edition without layout.yaml loads with no frames (broadsheet compose proposes them); a
+   * build still needs the file
+   */
+  layoutOptional?: boolean;
 }
 
 export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
@@ -148,11 +164,14 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
     schemaValidator('figures.schema.json'),
     'figures.yaml',
   );
-  const layout = validate<{ frames: FrameDef[] }>(
-    parseYaml(readText(path.join(dir, 'layout.yaml'), rel('layout.yaml'), 'layout.yaml'), rel('layout.yaml')),
-    schemaValidator('layout.schema.json'),
-    'layout.yaml',
-  );
+  const layout =
+    opts.layoutOptional && !existsSync(path.join(dir, 'layout.yaml'))
+      ? { data: { frames: [] }, file: rel('layout.yaml'), locate: () => ({ file: rel('layout.yaml') }) }
+      : validate<{ frames: FrameDef[] }>(
+          parseYaml(readText(path.join(dir, 'layout.yaml'), rel('layout.yaml'), 'layout.yaml'), rel('layout.yaml')),
+          schemaValidator('layout.schema.json'),
+          'layout.yaml',
+        );
 
   const tables = new Map<string, Table>();
   const tdir = path.join(dir, 'tables');

@@ -43,7 +43,7 @@ export function writeAtomic(file: string, data: Uint8Array | string, signal?: Ab
 }
 
 /** A write error that is the machine's fault, as the message the user sees; undefined for others. */
-function machineFault(e: unknown, file: string): Error | undefined {
+export function machineFault(e: unknown, file: string): Error | undefined {
   const code = (e as NodeJS.ErrnoException).code ?? '';
   if (FULL.has(code)) return msg.diskFull(file, code);
   if (UNWRITABLE.has(code)) return msg.outputUnwritable(file, code, (e as Error).message.replace(/^\w+: /, ''));

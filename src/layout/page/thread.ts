@@ -104,7 +104,7 @@ function overflows(frame: HTMLElement): boolean {
   return frame.scrollHeight > frame.clientHeight + 0.5;
 }
 
-/** The first character (over the paragraph's text) that lies below the frame bottom. */
+/** The first character (over the paragraph's text) that lies below the frame bottom, if some lie above it. */
 function firstOverflowingChar(p: HTMLElement, bottom: number): { node: Text; offset: number } | undefined {
   const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
   const chars: { node: Text; offset: number }[] = [];
@@ -125,7 +125,10 @@ function firstOverflowingChar(p: HTMLElement, bottom: number): { node: Text; off
     if (c && below(c)) hi = mid;
     else lo = mid + 1;
   }
-  return chars[lo];
+  // none below, or all of it: nothing to split (a paragraph cut before its first character would
+  // leave the empty shells of its first line's spans behind, and a marked opening quote's margin
+  // keeps such a line: an empty line at the top of the next column)
+  return lo > 0 ? chars[lo] : undefined;
 }
 
 /** Splits `p` at the first line that leaves the frame; returns the rest as a new paragraph. */
