@@ -46,6 +46,22 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A fault of the machine, not of the edition (exit 4): a tool that is missing or failed, a
+ * file Broadsheet needs that was never made. The fix says what to install, run or free.
+ */
+export class MachineError extends Error {
+  readonly fix: string;
+  constructor(message: string, fix: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MachineError';
+    this.fix = fix;
+  }
+  describe(): string {
+    return `${this.message}\n  fix: ${this.fix}`;
+  }
+}
+
 /** Several input errors found in one pass (all of them are reported, not just the first). */
 export class InputErrors extends InputError {
   readonly errors: InputError[];
@@ -284,3 +300,141 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length]!;
 }
+
+/** Press output (src/press/): its machine faults, refusals, preflight findings and summaries. */
+const pct = (v: number) => `${v.toFixed(0)} %`;
+export const pressMsg = {
+  toolMissing: (tool: string, pkg: string, purpose: string) =>
+    new MachineError(
+      `${tool} is not installed (it is needed ${purpose})`,
+      `install Debian's ${pkg} (apt-get install ${pkg}), or run "npm run setup"`,
+    ),
+  toolTimeout: (tool: string, seconds: number) =>
+    new MachineError(
+      `${tool} did not finish within ${seconds} s`,
+      'the machine may be overloaded: free CPU and memory and build again',
+    ),
+  toolFailed: (tool: string, detail: string) =>
+    new MachineError(
+      `${tool} failed: ${detail}`,
+      'check that it is installed completely ("npm run setup") and that the disk is not full',
+    ),
+  gsProfilesMissing: () =>
+    new MachineError(
+      "Ghostscript's own ICC profiles (default_gray.icc, …) were not found",
+      "reinstall Debian's ghostscript (apt-get install --reinstall ghostscript)",
+    ),
+  characterizationMissing: (file: string) =>
+    new MachineError(
+      `the newsprint characterization data (TR002) is missing: ${file}`,
+      'install Debian\'s icc-profiles-free (apt-get install icc-profiles-free), or run "npm run setup"',
+    ),
+  profileMissing: (file: string) =>
+    new MachineError(
+      `the newsprint press profile has not been made (${file} is missing)`,
+      'run "npm run press-profiles" once (it takes about a minute; "npm run setup" does it too)',
+    ),
+  linkMissing: (file: string, command: string) =>
+    new MachineError(
+      `the colour link for press output has not been made (${file} is missing)`,
+      `run "${command}" once (it takes about half a minute; "npm run setup" makes the default one)`,
+    ),
+  makingLink: (profile: string, intent: string) =>
+    `press: making the sRGB → ${profile} colour link (${intent} intent), once; about half a minute`,
+  badProfile: (place: Place, detail: string) =>
+    new InputError(
+      `not a CMYK printer profile: ${detail}`,
+      place,
+      "give the printing plant's ICC profile for its press (a CMYK output profile, .icc or .icm)",
+    ),
+  refused: (reportFile: string, errors: number) =>
+    new InputError(
+      `press.pdf was not written: the preflight found ${errors} error${errors === 1 ? '' : 's'} (listed above)`,
+      { file: reportFile, path: '/preflight' },
+      'correct what the table lists; broadsheet.pdf and report.json were written',
+    ),
+  staleRemoved: (file: string) => `removed the previous ${file}: it no longer matches the page`,
+  written: (file: string, seconds: number, maxInk: number | undefined, warnings: number) =>
+    `wrote ${file} (CMYK, PDF/X-3) in ${seconds.toFixed(2)} s${maxInk !== undefined ? `, ink at most ${pct(maxInk)}` : ''}${warnings ? `, ${warnings} preflight warning${warnings === 1 ? '' : 's'}` : ''}`,
+  preflightSummary: (file: string, profile: string, errors: number, warnings: number) =>
+    `preflight of ${file} for ${profile}: ${errors ? `FAILED, ${errors} error${errors === 1 ? '' : 's'}` : 'passed'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
+  notAPdf: (file: string, detail: string) =>
+    new InputError(`not a PDF that can be read: ${detail}`, { file }, 'give the path of a PDF file'),
+  unknownProfile: (name: string, known: string[]) =>
+    new UsageError(
+      `unknown preflight profile "${name}" (known: ${known.join(', ')})\nRun "broadsheet --help" for the options.`,
+    ),
+  /** the preflight's findings: what is wrong, and the fix */
+  rule: {
+    type3: () => ({
+      message: 'a Type 3 font (printing plants reject them)',
+      fix: 'use a TrueType or OpenType font with TrueType outlines',
+    }),
+    notEmbedded: () => ({ message: 'font not embedded', fix: 'embed the font (and subset it)' }),
+    noTrim: () => ({ message: 'no TrimBox', fix: 'the page needs a TrimBox giving the trimmed page size' }),
+    noBleed: () => ({ message: 'no BleedBox', fix: 'give the page a BleedBox: the trim plus the bleed' }),
+    trimSize: (got: { w: number; h: number }, want: { w: number; h: number }) => ({
+      message: `trim is ${got.w.toFixed(2)} × ${got.h.toFixed(2)} mm, not ${want.w} × ${want.h} mm`,
+      fix: 'set the TrimBox to the page preset',
+    }),
+    bleedInsideTrim: () => ({
+      message: 'the BleedBox lies inside the TrimBox',
+      fix: 'the BleedBox must contain the TrimBox',
+    }),
+    bleedOutsideMedia: () => ({ message: 'the BleedBox reaches outside the MediaBox', fix: 'enlarge the MediaBox' }),
+    smallBleed: (mm: number, want: number) => ({
+      message: `bleed of ${mm.toFixed(2)} mm (${want} mm wanted on every side)`,
+      fix: `extend the BleedBox by ${want} mm around the trim`,
+    }),
+    rgb: (n: number, first: string) => ({
+      message: `RGB colour left in a press PDF (${n === 1 ? '' : 'the first: '}${first})`,
+      fix: 'convert the PDF to CMYK for the press: "broadsheet build <edition> --press" writes press.pdf',
+    }),
+    spot: (name: string) => ({
+      message: `spot colour "${name}" (a separate plate)`,
+      fix: 'convert the spot colour to CMYK, or ask the plant for the extra plate',
+    }),
+    textOnCmy: (c: number[]) => ({
+      message: `black or grey text built with C, M or Y (C ${pct(c[0]! * 100)} M ${pct(c[1]! * 100)} Y ${pct(c[2]! * 100)} K ${pct(c[3]! * 100)}): it misregisters on newsprint`,
+      fix: 'set neutral text in black only (K)',
+    }),
+    textSize: (size: number, min: number) => ({
+      message: `text of ${size.toFixed(2)} pt, under the house minimum of ${min} pt`,
+      fix: `set it at ${min} pt or larger (press.minTextPt in edition.yaml sets the house minimum)`,
+    }),
+    missingGlyph: (chars: string[]) => ({
+      message: `${chars.length} character${chars.length === 1 ? '' : 's'} without a glyph in the font (${[
+        ...new Set(chars),
+      ]
+        .slice(0, 5)
+        .map((c) => (c ? `“${c}”` : '?'))
+        .join(' ')})`,
+      fix: 'use a font that has the character, or replace it',
+    }),
+    hairline: (pt: number, min: number) => ({
+      message: `line ${pt.toFixed(2)} pt wide, under ${min} pt: it may not print`,
+      fix: `make it at least ${min} pt`,
+    }),
+    lowPpi: (ppi: number, want: number, error: boolean) => ({
+      message: `image at ${ppi.toFixed(0)} ppi at its placed size (${error ? `${want} is the minimum` : `${want} wanted`})`,
+      fix: 'supply a larger image or place it smaller',
+    }),
+    ink: (max: number, limit: number) => ({
+      message: `total ink ${pct(max)}, over the paper's limit of ${pct(limit)}`,
+      fix: 'lighten the colour (or let press output convert it through the profile)',
+    }),
+    transparency: (detail: string) => ({
+      message: `transparency (${detail}): PDF/X-3 has none, and a RIP would flatten the page`,
+      fix: 'use opaque colours (a lighter colour instead of opacity), and photos without an alpha channel',
+    }),
+    outputIntent: (detail: string) => ({
+      message: `not a PDF/X file for the press: ${detail}`,
+      fix: 'write it with "broadsheet build <edition> --press" (press.pdf)',
+    }),
+    overset: (chain: string, chars: number, lines: number) => ({
+      message: `story "${chain}" is overset: ${chars} 字 (${lines} lines) do not fit`,
+      fix: `cut ${chars} characters or enlarge a frame`,
+    }),
+    more: (n: number) => ({ message: `${n} more of the same on this page (not listed)`, fix: 'see the ones above' }),
+  },
+};

@@ -30,10 +30,12 @@ import { finishPdf } from './print/postprocess.js';
 import { chartReport, checkPage, figureReport, type Report } from './check/report.js';
 import { writeAtomic } from './output/write.js';
 import { compareSnapshots, decodePng, diffPages, snapshotOf, type Raster, type Snapshot } from './check/changes.js';
-import { InputErrors, msg } from './messages.js';
+import { InputErrors, msg, type InputError } from './messages.js';
 import { silentLogger, type Logger } from './log.js';
 import { ROOT } from './paths.js';
 import { subsetBytes } from './fonts/subset.js';
+import { pressSettings } from './press/options.js';
+import { runPress, writePress } from './press/stage.js';
 
 export interface BuildOptions {
   outDir?: string;
@@ -48,6 +50,8 @@ export interface BuildOptions {
   /** a warm print session (watch mode): the page stays loaded and only changes are replaced */
   session?: PrintSession;
   timeoutMs?: number;
+  /** also write press.pdf (CMYK PDF/X-3 with marks, preflighted); edition.yaml's `press:` can ask for it too */
+  press?: boolean;
 }
 
 export interface BuildResult {
@@ -203,6 +207,8 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
   log.progress('reading the edition');
   const stage = laps(ms);
   const { ed, bound, consistency, layout } = prepareText(editionDir, stage);
+  // press output: its settings and profiles are checked before anything is printed
+  const press = pressSettings(ed, opts.press === true);
   // A fresh browser tab loads the page while the charts are drawn: fonts, styles, text; the
   // charts come in when they are ready (a warm session updates in place instead).
   const ahead = opts.session && !opts.session.blank ? undefined : compose(ed, bound, layout);
@@ -280,6 +286,11 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
     preset.bleed,
   );
   stage('finish');
+  // the press copy (CMYK, marks, preflight) is made while the RGB page is written and compared
+  const pressing = press
+    ? runPress(finished.bytes, press, { ed, layout, chains: printed.chains, log, timeoutMs: opts.timeoutMs })
+    : undefined;
+  pressing?.catch(() => undefined);
 
   // 8. write, atomically: the PDF first, then what changed since the last build, then the report
   const pdfPath = path.join(outDir, 'broadsheet.pdf');
@@ -326,8 +337,16 @@ async function run(editionDir: string, opts: BuildOptions, printerP: Promise<Pri
     writeState(outDir, snap, snapshotPng);
     stage('changes');
   }
+  let refused: InputError | undefined;
+  if (pressing) {
+    const written = writePress(outDir, await pressing, log, reportPath);
+    Object.assign(report, written.sections);
+    refused = written.refused;
+    stage('press');
+  }
   writeAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
   if (printed.proofPng) writeAtomic(path.join(outDir, 'proof.png'), printed.proofPng);
   stage('write');
+  if (refused) throw refused;
   return { pdfPath, reportPath, report, pdf: finished.bytes, seconds: (performance.now() - t0) / 1000 };
 }

@@ -11,6 +11,7 @@ import type { PageLayout } from '../layout/frames.js';
 import type { ChainLayout, PhotoBox } from '../print/render.js';
 import type { RenderedChart } from '../charts/render.js';
 import type { FaceUse } from '../fonts/coverage.js';
+import type { PressSections } from '../press/stage.js';
 
 export const PPI_WANTED = 300;
 export const PPI_MIN = 150;
@@ -37,6 +38,10 @@ export interface Report {
   changes?: ChangeReport;
   warnings: string[];
   timingsMs: Record<string, number>;
+  /** press.pdf: profile, intents, ink, boxes, times (a --press build) */
+  press?: PressSections['press'];
+  /** the preflight of press.pdf: every finding with its page, object and place */
+  preflight?: PressSections['preflight'];
 }
 
 export interface CheckInput {

@@ -1,11 +1,12 @@
 /**
  * The command line: parse → run → one-line summary. Exit 0 on success, 1 on an input error
- * (the user's edition), 2 on a usage error; a bug in Broadsheet says "Internal error" (exit 3).
+ * (the user's edition), 2 on a usage error; a bug in Broadsheet says "Internal error" (exit 3);
+ * a fault of the machine (a missing tool or profile) exits 4.
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { buildEdition, defaultOutDir } from '../pipeline.js';
-import { InputError, msg, UsageError } from '../messages.js';
+import { InputError, MachineError, msg, pressMsg, UsageError } from '../messages.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { ROOT } from '../paths.js';
 import { terminalLogger } from '../log.js';
@@ -13,12 +14,14 @@ import { startWatch } from './watch.js';
 import type { ChainReport } from '../check/report.js';
 import { removePendingWrites } from '../output/write.js';
 import { endEarlySignals, killAllBrowsers } from '../print/browser.js';
+import { preflightCommand } from './preflight.js';
 
 export const HELP = `broadsheet: an edition folder → a print-ready newspaper page (PDF)
 
 Usage:
   broadsheet build <edition-folder> [options]
   broadsheet watch <edition-folder> [options]
+  broadsheet preflight <pdf> [--profile newsprint] [--json]
   broadsheet --help | --version
 
 build writes broadsheet.pdf and report.json into the output folder; after the first build it
@@ -26,6 +29,9 @@ also compares with the previous build there and reports what changed (changes.pn
 page regions that differ).
 watch builds, then keeps the browser warm and rebuilds on every change to the edition's files;
 a bad edit prints its error and the last good PDF stays in place.
+preflight checks a PDF as a newspaper plant would (fonts, image resolution, page boxes, RGB or
+spot colour, text on C/M/Y, hairlines, small text, ink over the limit, missing glyphs, overset)
+and exits 1 when it fails.
 
 Options:
   --out <folder>     output folder (default: out/<edition-folder-name>/)
@@ -33,6 +39,11 @@ Options:
                      marked on the page and recorded in report.json (default: fail)
   --proof            also write proof.png: the page at screen resolution with the column and
                      baseline grid, frame outlines and names, and overset markers drawn over it
+  --press            also write press.pdf: CMYK PDF/X-3 for the newsprint press (or the
+                     printer's profile), with crop and registration marks and a slug line,
+                     preflighted; errors stop it (exit 1). edition.yaml's "press:" does the same
+  --profile <name>   preflight: the printing condition to check for (default: newsprint)
+  --json             preflight: the findings as JSON
   --timeout <s>      give up after this many seconds (default: 120)
   --debug            show stack traces of errors
   -h, --help         this text
@@ -41,8 +52,9 @@ Options:
 The browser is found in this order: $CHROME_PATH or $PUPPETEER_EXECUTABLE_PATH, Puppeteer's own
 download, a system Chromium or Chrome. "npm run setup" installs Debian's chromium where none is found.
 
-Exit codes: 0 success, 1 a problem in the edition (the message names file, place and fix),
-2 a wrong command line, 3 an internal error.`;
+Exit codes: 0 success, 1 a problem in the edition (the message names file, place and fix) or
+a PDF that fails preflight, 2 a wrong command line, 3 an internal error, 4 a fault of the
+machine (a missing tool or press profile: the message says what to install or run).`;
 
 export async function main(
   argv: string[],
@@ -59,6 +71,9 @@ export async function main(
         out: { type: 'string' },
         'allow-overset': { type: 'boolean', default: false },
         proof: { type: 'boolean', default: false },
+        press: { type: 'boolean', default: false },
+        profile: { type: 'string' },
+        json: { type: 'boolean', default: false },
         timeout: { type: 'string' },
         debug: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -78,7 +93,18 @@ export async function main(
     }
     const [command, edition, ...extra] = positionals;
     if (!command) throw msg.usage('no command given');
-    if (command !== 'build' && command !== 'watch') throw msg.usage(`unknown command "${command}"`);
+    if (command !== 'build' && command !== 'watch' && command !== 'preflight')
+      throw msg.usage(`unknown command "${command}"`);
+    if (command === 'preflight') {
+      if (!edition) throw msg.usage('preflight needs a PDF, e.g. broadsheet preflight out/yuhu-2025/press.pdf');
+      if (extra.length) throw msg.usage(`unexpected argument "${extra[0]}"`);
+      return await preflightCommand(
+        edition,
+        { ...(typeof values.profile === 'string' ? { profile: values.profile } : {}), json: values.json === true },
+        out,
+      );
+    }
+    if (values.profile !== undefined || values.json) throw msg.usage('--profile and --json are options of preflight');
     if (!edition) throw msg.usage(`${command} needs an edition folder, e.g. broadsheet ${command} data/yuhu-2025`);
     if (extra.length) throw msg.usage(`unexpected argument "${extra[0]}"`);
     let timeoutMs: number | undefined;
@@ -116,6 +142,7 @@ export async function main(
       outDir,
       allowOverset: values['allow-overset'] === true,
       proof: values.proof === true,
+      press: values.press === true,
       log,
       ...(timeoutMs ? { timeoutMs } : {}),
     });
@@ -123,6 +150,15 @@ export async function main(
     process.removeListener('SIGTERM', onSignal);
     printChains(r.report.chains, err);
     if (r.report.changes) log.info(msg.changes(r.report.changes));
+    if (r.report.press?.pdf)
+      log.info(
+        pressMsg.written(
+          path.relative(process.cwd(), r.report.press.pdf) || r.report.press.pdf,
+          r.report.press.ms.convert / 1000,
+          r.report.press.maxInk,
+          r.report.preflight?.warnings ?? 0,
+        ),
+      );
     const rel = path.relative(process.cwd(), r.pdfPath) || r.pdfPath;
     log.info(
       msg.summary(rel, r.report.output.pages, r.seconds, r.report.warnings.length) +
@@ -142,6 +178,11 @@ export async function main(
       err.write(`\nerror: ${e.describe()}\n`);
       if (debug && e.stack) err.write(e.stack + '\n');
       return 1;
+    }
+    if (e instanceof MachineError) {
+      err.write(`\nerror: ${e.describe()}\n`);
+      if (debug && e.stack) err.write(e.stack + '\n');
+      return 4;
     }
     err.write(`\n${msg.internal(e)}\n`);
     if (debug && e instanceof Error && e.stack) err.write(e.stack + '\n');
