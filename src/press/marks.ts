@@ -144,6 +144,9 @@ export function marksContent(page: PressPage, slug: Slug): string {
 
 const N = (s: string) => PDFName.of(s);
 const PDF_VERSION_HEADER = '%PDF-1.4';
+/** A PDF text string: plain ASCII as it is, anything else as UTF-16. */
+const pdfText = (s: string) =>
+  /^[\x20-\x27\x2a-\x5b\x5d-\x7e]*$/.test(s) ? PDFString.of(s) : PDFHexString.fromText(s);
 
 export interface FinishOptions {
   page: PressPage;
@@ -189,8 +192,8 @@ export async function finishPress(doc: PDFDocument, o: FinishOptions): Promise<U
     Type: 'OutputIntent',
     S: 'GTS_PDFX',
     OutputConditionIdentifier: PDFString.of(c.identifier),
-    OutputCondition: PDFHexString.fromText(c.condition),
-    Info: PDFHexString.fromText(o.profile.description),
+    OutputCondition: pdfText(c.condition),
+    Info: pdfText(o.profile.description),
     ...(c.registry ? { RegistryName: PDFString.of(c.registry) } : {}),
     DestOutputProfile: ctx.register(icc),
   });

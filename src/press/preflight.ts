@@ -355,7 +355,7 @@ export function checkPdf(
             object: label,
             at: place(g, o.bbox),
           }));
-        const missing = o.glyphs.filter((x) => x.gid === 0);
+        const missing = o.glyphs.filter((x) => x.glyph === '0' || x.glyph === '.notdef');
         if (missing.length && !/T3$|Type3/.test(o.font))
           capped('missing-glyph', () => ({
             ...pressMsg.rule.missingGlyph(missing.map((x) => x.unicode)),

@@ -29,7 +29,8 @@ export interface PathObject extends Painted {
 
 export interface Glyph {
   unicode: string;
-  gid: number;
+  /** the glyph id (CID fonts) or glyph name (simple fonts) MuPDF drew */
+  glyph: string;
   x: number;
   y: number;
 }
@@ -225,7 +226,7 @@ export function parseTrace(xml: string): TracedPage[] {
         const x = Number(a.x);
         const y = Number(a.y);
         const obj = open.obj;
-        obj.glyphs.push({ unicode: a.unicode ?? '', gid: Number(a.glyph ?? -1), x, y });
+        obj.glyphs.push({ unicode: a.unicode ?? '', glyph: a.glyph ?? '', x, y });
         // the glyph's em box: origin to advance, descent to ascent, through the span's matrix
         const adv = Number(a.adv ?? 1);
         const t = span.trm;
