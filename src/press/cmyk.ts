@@ -15,7 +15,8 @@
  * measured machine), and its default CMYK profile is the output profile (gsIccDir: pdfwrite
  * ignores -sOutputICCProfile).
  *
- * Results are kept in the cache (disk-cache.ts) by what made them: a converted photo by its
+ * Two Ghostscript processes share the work (two cores; the photos divided by pixels). Results
+ * are kept in the cache (disk-cache.ts) by what made them: a converted photo by its
  * bytes, the profile, the link, the intent and Ghostscript; a colour by its value and the same.
  * A rebuild with the same photos and colours does not start Ghostscript.
  */
@@ -184,18 +185,68 @@ export async function convertThroughGhostscript(doc: PDFDocument, colours: Rgb[]
   }
   if (!newColours.length && !newImages.length) return out;
 
-  // the input: page 1 one swatch per colour, then one page per image at its pixel size
+  // two Ghostscript processes (two cores), the photos shared out by pixels; the colours go with the first
+  const batches: { colours: Rgb[]; images: typeof newImages; pixels: number }[] = [
+    { colours: newColours, images: [], pixels: 0 },
+    { colours: [], images: [], pixels: 0 },
+  ];
+  const pixelsOf = (x: PDFRawStream) =>
+    ['Width', 'Height'].map((k) => (x.dict.lookup(PDFName.of(k)) as PDFNumber).asNumber()).reduce((a, b) => a * b);
+  for (const img of [...newImages].sort((a, b) => pixelsOf(b.stream) - pixelsOf(a.stream))) {
+    const to = batches[0]!.pixels <= batches[1]!.pixels ? batches[0]! : batches[1]!;
+    to.images.push(img);
+    to.pixels += pixelsOf(img.stream);
+  }
+  const active = batches.filter((b) => b.colours.length || b.images.length);
+  const results = await Promise.all(
+    active.map((b) =>
+      runGhostscript(
+        gs,
+        doc,
+        b.colours,
+        b.images.map((x) => x.stream),
+        o,
+      ),
+    ),
+  );
+  for (const [n, b] of active.entries()) {
+    const r = results[n]!;
+    b.colours.forEach((c, i) => {
+      out.colours.set(colourKey(c), r.colours[i]!);
+      known.set(colourKey(c), r.colours[i]!);
+    });
+    b.images.forEach((img, i) => {
+      out.images.set(img.ref, r.images[i]!);
+      writeCached('press', `image-${img.key}`, packImage(r.images[i]!));
+    });
+  }
+  if (newColours.length) writeCached('press', colourFile, JSON.stringify(Object.fromEntries(known)));
+  out.ran = { colours: newColours.length, images: newImages.length };
+  return out;
+}
+
+/**
+ * One Ghostscript run: page 1 holds a swatch per colour, each following page one image at its
+ * pixel size. Returns the CMYK of each swatch (the fill colour in effect at each fill, in
+ * drawing order) and each converted image, in the order given.
+ */
+async function runGhostscript(
+  gs: string,
+  doc: PDFDocument,
+  colours: Rgb[],
+  images: PDFRawStream[],
+  o: CmykOptions,
+): Promise<{ colours: Cmyk[]; images: ConvertedImage[] }> {
   const input = await PDFDocument.create({ updateMetadata: false });
-  const ops: string[] = [];
-  newColours.forEach((c, i) => ops.push(`${c.join(' ')} rg ${(i % 64) * 2} ${Math.floor(i / 64) * 2} 1 1 re f`));
+  const ops = colours.map((c, i) => `${c.join(' ')} rg ${(i % 64) * 2} ${Math.floor(i / 64) * 2} 1 1 re f`);
   const swatches = input.addPage([200, 200]);
   swatches.node.set(PDFName.of('Contents'), input.context.register(input.context.stream(ops.join('\n') || '%')));
   const copier = PDFObjectCopier.for(doc.context, input.context);
-  for (const img of newImages) {
-    const w = (img.stream.dict.lookup(PDFName.of('Width')) as PDFNumber).asNumber();
-    const h = (img.stream.dict.lookup(PDFName.of('Height')) as PDFNumber).asNumber();
+  for (const img of images) {
+    const w = (img.dict.lookup(PDFName.of('Width')) as PDFNumber).asNumber();
+    const h = (img.dict.lookup(PDFName.of('Height')) as PDFNumber).asNumber();
     const page = input.addPage([w, h]);
-    const copy = input.context.register(copier.copy(img.stream));
+    const copy = input.context.register(copier.copy(img));
     page.node.set(PDFName.of('Resources'), input.context.obj({ XObject: { Im: copy } }));
     page.node.set(
       PDFName.of('Contents'),
@@ -241,7 +292,6 @@ export async function convertThroughGhostscript(doc: PDFDocument, colours: Rgb[]
     });
     const pages = result.getPages();
 
-    // colours: the fill colour in effect at each fill of page 1, in drawing order
     const fills: Cmyk[] = [];
     let current: Cmyk = [0, 0, 0, 1];
     const contents = pages[0]!.node.Contents();
@@ -257,28 +307,18 @@ export async function convertThroughGhostscript(doc: PDFDocument, colours: Rgb[]
         else if (op === 'f' || op === 'f*') fills.push(current);
       });
     }
-    if (fills.length !== newColours.length)
-      throw new Error(`Ghostscript returned ${fills.length} colours for ${newColours.length} swatches`);
-    newColours.forEach((c, i) => {
-      const cmyk = fills[i]!.map((v) => Math.round(v * 10000) / 10000) as unknown as Cmyk;
-      out.colours.set(colourKey(c), cmyk);
-      known.set(colourKey(c), cmyk);
-    });
-    if (newColours.length) writeCached('press', colourFile, JSON.stringify(Object.fromEntries(known)));
-
-    // images: the one image on each following page
-    newImages.forEach((img, i) => {
-      const page = pages[i + 1];
-      const xobjects = page?.node.Resources()?.lookup(PDFName.of('XObject'));
-      const first = xobjects instanceof PDFDict ? xobjects.values()[0] : undefined;
-      const s = first ? result.context.lookup(first) : undefined;
-      if (!(s instanceof PDFRawStream)) throw new Error(`Ghostscript returned no image for image ${i + 1}`);
-      const converted = toConverted(result, s);
-      out.images.set(img.ref, converted);
-      writeCached('press', `image-${img.key}`, packImage(converted));
-    });
-    out.ran = { colours: newColours.length, images: newImages.length };
-    return out;
+    if (fills.length !== colours.length)
+      throw new Error(`Ghostscript returned ${fills.length} colours for ${colours.length} swatches`);
+    return {
+      colours: fills.map((c) => c.map((v) => Math.round(v * 10000) / 10000) as unknown as Cmyk),
+      images: images.map((_, i) => {
+        const xobjects = pages[i + 1]?.node.Resources()?.lookup(PDFName.of('XObject'));
+        const first = xobjects instanceof PDFDict ? xobjects.values()[0] : undefined;
+        const s = first ? result.context.lookup(first) : undefined;
+        if (!(s instanceof PDFRawStream)) throw new Error(`Ghostscript returned no image for image ${i + 1}`);
+        return toConverted(result, s);
+      }),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

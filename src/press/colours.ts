@@ -172,8 +172,14 @@ function contentStreams(doc: PDFDocument): { ref: PDFRef; resources: PDFObject |
   return out;
 }
 
-const decoded = (s: PDFObject | undefined): Uint8Array | undefined =>
-  s instanceof PDFRawStream ? decodePDFRawStream(s).decode() : undefined;
+/** Decoded content streams, so that finding the colours and rewriting them decode each once. */
+const decodedStreams = new WeakMap<PDFRawStream, Uint8Array>();
+function decoded(s: PDFObject | undefined): Uint8Array | undefined {
+  if (!(s instanceof PDFRawStream)) return undefined;
+  let d = decodedStreams.get(s);
+  if (!d) decodedStreams.set(s, (d = decodePDFRawStream(s).decode()));
+  return d;
+}
 
 /** Every RGB colour the document's content streams set. */
 export function documentColours(doc: PDFDocument): Rgb[] {

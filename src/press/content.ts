@@ -37,7 +37,20 @@ const isDelim = (c: number) =>
   c === 0x7d ||
   c === 0x2f ||
   c === 0x25;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+/** A PDF number: an optional sign, digits with at most one point, at least one digit. */
+function isNumber(b: Buffer, start: number, end: number): boolean {
+  let i = start;
+  if (b[i] === 0x2b || b[i] === 0x2d) i++;
+  let digits = 0;
+  let points = 0;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c === 0x2e && ++points === 1) continue;
+    else return false;
+  }
+  return digits > 0;
+}
 
 /** The end of a literal string starting at i (nesting and escapes). */
 function stringEnd(b: Buffer, i: number): number {
@@ -103,11 +116,11 @@ export function editContent(src: Uint8Array, onOperator: OnOperator): { bytes: U
         operands.push({ start, end: i, kind: 'name' });
         continue;
       }
-      const tok = b.toString('latin1', start, i);
-      if (NUMBER.test(tok)) {
+      if (isNumber(b, start, i)) {
         operands.push({ start, end: i, kind: 'number' });
         continue;
       }
+      const tok = b.toString('latin1', start, i);
       if (tok === 'BI') {
         // an inline image: its data runs from ID to EI
         const id = b.indexOf('ID', i);

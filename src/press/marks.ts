@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { FACES, fontFile } from '../fonts/faces.js';
+import { cacheKey, fileStamp, readCached, writeCached } from '../disk-cache.js';
 import type { OutputProfile } from './profiles.js';
 
 export const PT_PER_MM = 72 / 25.4;
@@ -68,23 +69,61 @@ function circle(cx: number, cy: number, r: number): string {
   ].join('\n');
 }
 
-let slugFont: fontkit.Font | undefined;
+/** A glyph's outline in font units (y up) and its advance: what the slug needs of the font. */
+interface Outline {
+  adv: number;
+  commands: { command: string; args: number[] }[];
+}
 
-/** A line of text as filled glyph outlines (Noto Sans SC), baseline at (x, y) in pt. */
+const outlines = new Map<string, Outline>();
+/**
+ * Outlines of the slug's characters (Noto Sans SC Regular): from memory, else from the cache
+ * (disk-cache.ts, by the font file), else from the font with fontkit (about a quarter of a
+ * second to open and read it, so it is opened only for characters never seen before).
+ */
+function outlinesFor(text: string): Map<string, Outline> {
+  const file = fontFile(FACES.sans);
+  const name = `slug-glyphs-${cacheKey(fileStamp(file))}.json`;
+  const chars = [...new Set(text)];
+  if (chars.some((c) => !outlines.has(c))) {
+    try {
+      const cached = JSON.parse(readCached('press', name)?.toString('utf8') ?? '{}') as Record<string, Outline>;
+      for (const [c, o] of Object.entries(cached)) outlines.set(c, o);
+    } catch {
+      /* made again below */
+    }
+  }
+  const missing = chars.filter((c) => !outlines.has(c));
+  if (missing.length) {
+    const font = fontkit.create(readFileSync(file));
+    const scale = 1000 / font.unitsPerEm;
+    for (const c of missing) {
+      const g = font.glyphForCodePoint(c.codePointAt(0)!);
+      outlines.set(c, {
+        adv: g.advanceWidth * scale,
+        commands: g.path.commands.map((x) => ({
+          command: x.command,
+          args: x.args.map((v) => Math.round(v * scale * 100) / 100),
+        })),
+      });
+    }
+    writeCached('press', name, JSON.stringify(Object.fromEntries(outlines)));
+  }
+  return outlines;
+}
+
+/** A line of text as filled glyph outlines (Noto Sans SC), baseline at (x, y) in pt; no kerning. */
 export function outlineText(text: string, x: number, y: number, sizePt: number): string {
-  slugFont ??= fontkit.create(readFileSync(fontFile(FACES.sans)));
-  const font = slugFont;
-  const run = font.layout(text);
-  const s = sizePt / font.unitsPerEm;
+  const table = outlinesFor(text);
+  const s = sizePt / 1000;
   const ops: string[] = [];
   let pen = x;
-  run.glyphs.forEach((g, i) => {
-    const pos = run.positions[i]!;
-    const ox = pen + pos.xOffset * s;
-    const oy = y + pos.yOffset * s;
-    const P = (px: number, py: number) => `${f(ox + px * s)} ${f(oy + py * s)}`;
+  for (const ch of text) {
+    const g = table.get(ch)!;
+    const ox = pen;
+    const P = (px: number, py: number) => `${f(ox + px * s)} ${f(y + py * s)}`;
     let cur: [number, number] = [0, 0];
-    for (const c of g.path.commands) {
+    for (const c of g.commands) {
       const a = c.args;
       if (c.command === 'moveTo') ops.push(`${P(a[0]!, a[1]!)} m`);
       else if (c.command === 'lineTo') ops.push(`${P(a[0]!, a[1]!)} l`);
@@ -98,8 +137,8 @@ export function outlineText(text: string, x: number, y: number, sizePt: number):
       } else if (c.command === 'closePath') ops.push('h');
       if (a.length >= 2) cur = [a[a.length - 2]!, a[a.length - 1]!];
     }
-    pen += pos.xAdvance * s;
-  });
+    pen += g.adv * s;
+  }
   return ops.length ? `${ops.join('\n')}\nf` : '';
 }
 

@@ -613,36 +613,23 @@ export async function preflightPdf(
   try {
     const file = path.join(dir, 'in.pdf');
     writeFileSync(file, bytes);
-    const structureP = readStructure(bytes);
+    const structure = await readStructure(bytes);
+    const draw = (page: number) =>
+      runTool(
+        mutool,
+        ['draw', '-q', '-r', String(INK_PPI), '-A', '0', '-c', 'cmyk', '-F', 'pam', '-o', '-', file, String(page)],
+        { timeoutMs: 60_000 },
+      );
+    // what the PDF draws, and the first page's inks, read at the same time (two cores)
     const traceP = runTool(mutool, ['trace', file], { timeoutMs: 60_000 });
-    const structure = await structureP;
+    const firstInks = profile.press && structure.pages.length ? draw(1) : undefined;
+    firstInks?.catch(() => undefined);
     const traced = parseTrace((await traceP).toString('utf8'));
     const rasters: InkRaster[] = [];
-    // inks only for a page that has no RGB left (an RGB page is refused before its inks matter)
     for (const t of traced) {
+      // an RGB page is refused before its inks matter
       if (!profile.press || t.objects.some((o) => o.kind !== 'group' && isRgbSpace(o.colorspace))) continue;
-      const pam = parsePam(
-        await runTool(
-          mutool,
-          [
-            'draw',
-            '-q',
-            '-r',
-            String(INK_PPI),
-            '-A',
-            '0',
-            '-c',
-            'cmyk',
-            '-F',
-            'pam',
-            '-o',
-            '-',
-            file,
-            String(t.number),
-          ],
-          { timeoutMs: 60_000 },
-        ),
-      );
+      const pam = parsePam(await (t.number === 1 && firstInks ? firstInks : draw(t.number)));
       if (pam.depth !== 4) throw new Error(`mutool drew ${pam.depth} components, not CMYK`);
       rasters.push({ page: t.number, width: pam.width, height: pam.height, scale: INK_PPI / 72, cmyk: pam.data });
     }

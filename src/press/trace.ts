@@ -109,11 +109,15 @@ export function decodeXml(s: string): string {
   });
 }
 
+const ATTR = /([\w:-]+)="([^"]*)"/g;
 function attrs(tag: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of tag.matchAll(/([\w:-]+)="([^"]*)"/g)) out[m[1]!] = decodeXml(m[2]!);
+  ATTR.lastIndex = 0;
+  for (let m = ATTR.exec(tag); m; m = ATTR.exec(tag)) out[m[1]!] = m[2]!.includes('&') ? decodeXml(m[2]!) : m[2]!;
   return out;
 }
+/** A glyph element's attributes, in the order MuPDF writes them (the bulk of a trace). */
+const GLYPH = /^ unicode="([^"]*)" glyph="([^"]*)" x="([^"]*)" y="([^"]*)" adv="([^"]*)"/;
 
 const emptyBox = (): Rect => ({ x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity });
 function grow(r: Rect, x: number, y: number): void {
@@ -123,6 +127,29 @@ function grow(r: Rect, x: number, y: number): void {
   r.y1 = Math.max(r.y1, y);
 }
 
+/** A glyph added to its text object; the object's box grows by the glyph's em box (origin to advance, descent to ascent). */
+function addGlyph(
+  obj: TextObject,
+  m: Matrix,
+  t: number[],
+  unicode: string,
+  glyph: string,
+  x: number,
+  y: number,
+  adv: number,
+): void {
+  obj.glyphs.push({ unicode, glyph, x, y });
+  const t0 = t[0] ?? 1;
+  const t1 = t[1] ?? 0;
+  const t2 = t[2] ?? 0;
+  const t3 = t[3] ?? 1;
+  for (const u of [0, adv])
+    for (const v of [-0.12, 0.88]) {
+      const [dx, dy] = apply(m, x + t0 * u + t2 * v, y + t1 * u + t3 * v);
+      grow(obj.bbox, dx, dy);
+    }
+}
+
 /** Parses the XML of `mutool trace` into pages of drawn objects. */
 export function parseTrace(xml: string): TracedPage[] {
   const pages: TracedPage[] = [];
@@ -130,9 +157,26 @@ export function parseTrace(xml: string): TracedPage[] {
   // the object being read: its path points or glyphs arrive as child elements
   let open: { obj: PathObject | TextObject; m: Matrix; halfWidth: number } | undefined;
   let span: { font: string; trm: number[] } | undefined;
-  for (const t of xml.matchAll(/<(\/?)([a-z_]+)([^>]*?)(\/?)>/g)) {
+  const TAG = /<(\/?)([a-z_]+)([^>]*)>/g;
+  for (let t = TAG.exec(xml); t; t = TAG.exec(xml)) {
     const closing = t[1] === '/';
     const name = t[2]!;
+    if (name === 'g' && open?.obj.kind === 'text' && span) {
+      const g = GLYPH.exec(t[3]!);
+      if (g) {
+        addGlyph(
+          open.obj,
+          open.m,
+          span.trm,
+          g[1]!.includes('&') ? decodeXml(g[1]!) : g[1]!,
+          g[2]!,
+          Number(g[3]),
+          Number(g[4]),
+          Number(g[5]),
+        );
+        continue;
+      }
+    }
     const a = closing ? {} : attrs(t[3]!);
     if (name === 'page' && !closing) {
       const b = nums(a.mediabox);
@@ -221,28 +265,19 @@ export function parseTrace(xml: string): TracedPage[] {
           obj.size = size;
         }
         break;
-      case 'g': {
-        if (open?.obj.kind !== 'text' || !span) break;
-        const x = Number(a.x);
-        const y = Number(a.y);
-        const obj = open.obj;
-        obj.glyphs.push({ unicode: a.unicode ?? '', glyph: a.glyph ?? '', x, y });
-        // the glyph's em box: origin to advance, descent to ascent, through the span's matrix
-        const adv = Number(a.adv ?? 1);
-        const t = span.trm;
-        for (const [u, v] of [
-          [0, -0.12],
-          [adv, -0.12],
-          [0, 0.88],
-          [adv, 0.88],
-        ] as const) {
-          const ux = x + (t[0] ?? 1) * u + (t[2] ?? 0) * v;
-          const uy = y + (t[1] ?? 0) * u + (t[3] ?? 1) * v;
-          const [dx, dy] = apply(open.m, ux, uy);
-          grow(obj.bbox, dx, dy);
-        }
+      case 'g':
+        if (open?.obj.kind === 'text' && span)
+          addGlyph(
+            open.obj,
+            open.m,
+            span.trm,
+            a.unicode ?? '',
+            a.glyph ?? '',
+            Number(a.x),
+            Number(a.y),
+            Number(a.adv ?? 1),
+          );
         break;
-      }
       case 'fill_image':
       case 'fill_image_mask': {
         const m = matrix(a.transform);
