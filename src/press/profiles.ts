@@ -105,7 +105,10 @@ export function printerProfile(file: string, place: Place): OutputProfile {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    throw pressMsg.badProfile(place, (e as Error).message);
+    throw pressMsg.badProfile(
+      place,
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message,
+    );
   }
   const info = iccInfo(bytes);
   if ('error' in info) throw pressMsg.badProfile(place, info.error);
