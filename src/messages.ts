@@ -356,8 +356,13 @@ export const pressMsg = {
   staleRemoved: (file: string) => `removed the previous ${file}: it no longer matches the page`,
   written: (file: string, seconds: number, maxInk: number | undefined, warnings: number) =>
     `wrote ${file} (CMYK, PDF/X-3) in ${seconds.toFixed(2)} s${maxInk !== undefined ? `, ink at most ${pct(maxInk)}` : ''}${warnings ? `, ${warnings} preflight warning${warnings === 1 ? '' : 's'}` : ''}`,
-  preflightSummary: (file: string, profile: string, errors: number, warnings: number) =>
-    `preflight of ${file} for ${profile}: ${errors ? `FAILED, ${errors} error${errors === 1 ? '' : 's'}` : 'passed'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
+  preflightSummary: (file: string, profile: string, errors: number, warnings: number, maxInk?: number) =>
+    `preflight of ${file} for ${profile}: ${errors ? `FAILED, ${errors} error${errors === 1 ? '' : 's'}` : 'passed'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}${maxInk !== undefined ? `; ink at most ${maxInk} %` : ''}`,
+  preflightOfPress: (profile: string) => `preflight of press.pdf (${profile}):`,
+  /** the findings table's column heads: severity, rule, page, place, frame, object, message and fix */
+  tableHead: ['', 'rule', 'page', 'at (x, y from trim)', 'frame', 'object', 'what, and the fix'],
+  tableSeverity: (error: boolean) => (error ? 'ERROR' : 'warning'),
+  tableMore: (n: number) => `… and ${n} more in report.json (preflight.findings)`,
   notAPdf: (file: string, detail: string) =>
     new InputError(`not a PDF that can be read: ${detail}`, { file }, 'give the path of a PDF file'),
   unknownProfile: (name: string, known: string[]) =>

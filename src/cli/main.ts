@@ -117,6 +117,7 @@ export async function main(
     const log = terminalLogger(err);
     const outDir = typeof values.out === 'string' ? values.out : defaultOutDir(edition);
     if (command === 'watch') {
+      if (values.press) throw msg.usage('--press is an option of build (press: true in edition.yaml works in watch)');
       if (!existsSync(edition)) throw msg.editionMissing(edition);
       const w = await startWatch(edition, { outDir, allowOverset: values['allow-overset'] === true, log });
       await w.ready;

@@ -70,11 +70,7 @@ export async function preflightCommand(
   else {
     const table = findingsTable(r.findings);
     if (table) out.write(table + '\n');
-    out.write(
-      pressMsg.preflightSummary(file, name, r.errors, r.warnings) +
-        (r.maxInk !== undefined ? `; ink at most ${r.maxInk} %` : '') +
-        '\n',
-    );
+    out.write(pressMsg.preflightSummary(file, name, r.errors, r.warnings, r.maxInk) + '\n');
   }
   return r.errors ? 1 : 0;
 }

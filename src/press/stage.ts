@@ -69,7 +69,7 @@ export function writePress(
 ): { sections: PressSections; refused?: InputError } {
   const file = path.join(outDir, 'press.pdf');
   const table = findingsTable(r.preflight.findings);
-  if (table) log.info(`preflight of press.pdf (${r.report.profile.name}):\n${table}`);
+  if (table) log.info(`${pressMsg.preflightOfPress(r.report.profile.name)}\n${table}`);
   const sections: PressSections = {
     press: { ...r.report, status: r.pdf ? 'written' : 'refused', ...(r.pdf ? { pdf: file } : {}) },
     preflight: {
