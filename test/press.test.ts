@@ -265,9 +265,21 @@ test('marks: crop marks and registration targets on all four plates, patches one
   assert.not.match(pdftext(pressOf(sample)), /build [0-9a-f]{12}/);
 });
 
-test('a rebuild gives the same press.pdf, byte for byte', async () => {
+test('a rebuild gives the same press.pdf, byte for byte, with the press cache or without it', async () => {
   const again = await buildEdition(SAMPLE, { outDir: tmp(), press: true });
   assert.ok(Buffer.compare(readFileSync(pressOf(sample)), readFileSync(pressOf(again))) === 0, 'press.pdf differs');
+  // nothing cached: Ghostscript converts the photos and colours again
+  const saved = process.env.BROADSHEET_CACHE;
+  process.env.BROADSHEET_CACHE = tmp();
+  try {
+    const cold = await buildEdition(SAMPLE, { outDir: tmp(), press: true });
+    assert.equal(cold.report.press?.ghostscript, { colours: cold.report.press!.ghostscript.colours, images: 4 });
+    assert.ok(cold.report.press!.ghostscript.colours > 0);
+    assert.ok(Buffer.compare(readFileSync(pressOf(sample)), readFileSync(pressOf(cold))) === 0, 'press.pdf differs');
+  } finally {
+    if (saved === undefined) delete process.env.BROADSHEET_CACHE;
+    else process.env.BROADSHEET_CACHE = saved;
+  }
 });
 
 /** A photo of saturated colours, light to dark: hue across, value down. */
