@@ -9,11 +9,12 @@
  *   output profile at the photo intent (its sRGB profile overridden with that intent), kept at
  *   full resolution as a high-quality JPEG; the converted image replaces the RGB one.
  *
- * So the page's text, fonts and positions are never rewritten (Ghostscript's pdfwrite rounds
- * glyph positions, and pdftotext's reading order follows such rounding). Ghostscript runs with
- * its legacy PDF interpreter (-dNEWPDF=false: the new one garbled Chromium's text on the
- * measured machine), and its default CMYK profile is the output profile (gsIccDir: pdfwrite
- * ignores -sOutputICCProfile).
+ * So the page's text, fonts and positions never pass through Ghostscript (its pdfwrite rounds
+ * glyph positions, and pdftotext's reading order follows such rounding). Ghostscript reads a
+ * PDF of swatches and images that Broadsheet writes, with its legacy PDF interpreter
+ * (-dNEWPDF=false: the measured one; the new one garbled Chromium's text, and gave other photo
+ * bytes here). Its default CMYK profile is the output profile (gsIccDir: pdfwrite ignores
+ * -sOutputICCProfile).
  *
  * Two Ghostscript processes share the work (two cores; the photos divided by pixels). Results
  * are kept in the cache (disk-cache.ts) by what made them: a converted photo by its
@@ -98,9 +99,22 @@ export function isRgbImage(doc: PDFDocument, dict: PDFDict): boolean {
   return dict.lookup(PDFName.of('ImageMask')) === undefined && rgb(dict.get(PDFName.of('ColorSpace')));
 }
 
-/** What a conversion depends on besides its input: Ghostscript, the profile, the link, the intent. */
+/** How Ghostscript is run (besides the files it is given). */
+const GS_OPTIONS = [
+  '-q',
+  '-dBATCH',
+  '-dNOPAUSE',
+  '-dSAFER',
+  '-dNEWPDF=false',
+  '-sDEVICE=pdfwrite',
+  '-sColorConversionStrategy=CMYK',
+  '-sProcessColorModel=DeviceCMYK',
+  '-dAutoRotatePages=/None',
+];
+
+/** What a conversion depends on besides its input: Ghostscript and its options, the profile, the link, the intent. */
 function settingsStamp(gs: string, o: CmykOptions): string {
-  return [fileStamp(gs), o.profile.key, fileStamp(o.link), o.photoIntent, DISTILLER].join('|');
+  return [fileStamp(gs), GS_OPTIONS.join(' '), o.profile.key, fileStamp(o.link), o.photoIntent, DISTILLER].join('|');
 }
 
 /** An image's identity: its stream bytes and the entries that say how to read them. */
@@ -268,17 +282,9 @@ async function runGhostscript(
     await runTool(
       gs,
       [
-        '-q',
-        '-dBATCH',
-        '-dNOPAUSE',
-        '-dSAFER',
-        '-dNEWPDF=false',
-        '-sDEVICE=pdfwrite',
-        '-sColorConversionStrategy=CMYK',
-        '-sProcessColorModel=DeviceCMYK',
+        ...GS_OPTIONS,
         `-sICCProfilesDir=${icc}/`,
         `-sSourceObjectICC=${objects}`,
-        '-dAutoRotatePages=/None',
         ...readable.map((d) => `--permit-file-read=${d}/`),
         `-sOutputFile=${outFile}`,
         prefix,
