@@ -8,7 +8,7 @@ import path from 'node:path';
 import { buildEdition, type BuildResult } from '../pipeline.js';
 import { launchBrowser } from '../print/browser.js';
 import { PrintSession } from '../print/render.js';
-import { InputError, msg } from '../messages.js';
+import { InputError, MachineError, msg } from '../messages.js';
 import type { Logger } from '../log.js';
 
 export interface WatchOptions {
@@ -42,7 +42,8 @@ export async function startWatch(edition: string, o: WatchOptions): Promise<Watc
       );
       return r;
     } catch (e) {
-      if (!(e instanceof InputError)) throw e;
+      // a fault of the edition, or of the machine (a press tool missing): said, and watching goes on
+      if (!(e instanceof InputError) && !(e instanceof MachineError)) throw e;
       o.log.info(`error: ${e.describe()}\n${msg.keptLastGood()}`);
       return undefined;
     }
