@@ -8,8 +8,10 @@ if (!existsSync(bundle('cli'))) {
   process.exit(1);
 }
 const args = process.argv.slice(2);
-// a build needs Chromium: start it now, so it boots while Node loads the command line
-if ((args[0] === 'build' || args[0] === 'watch') && !args.includes('--help') && !args.includes('-h')) {
+// the commands that print (src/cli/main.ts lists them all) need Chromium: it is started now, so
+// it boots while Node loads the command line
+const PRINTING = ['build', 'watch', 'placeholders'];
+if (PRINTING.includes(args[0]) && !args.includes('--help') && !args.includes('-h')) {
   createRequire(import.meta.url)(bundle('spawn')).spawnAhead();
 }
 // the command line, run from V8's code cache (src/code-cache.ts)

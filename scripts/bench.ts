@@ -20,7 +20,7 @@ import path from 'node:path';
 import { buildEdition } from '../src/pipeline.js';
 import { CHROME_FLAGS, findBrowser, launchBrowser } from '../src/print/browser.js';
 import { isHeadlessShell } from '../src/print/spawn.js';
-import { PrintSession } from '../src/print/render.js';
+import { PrintSession } from '../src/print/session.js';
 import { prepare, prepareText } from '../src/pipeline.js';
 import { ROOT } from '../src/paths.js';
 import { subsetBytes } from '../src/fonts/subset.js';
@@ -114,15 +114,28 @@ async function finalPage(): Promise<string> {
     path.join(dir, 'styles', 'fonts.css'),
     readFileSync(path.join(dir, 'styles', 'fonts.css'), 'utf8').replace(/url\(\/fonts\//g, 'url(../fonts/'),
   );
+  const exe = findBrowser().path;
+  const launch = {
+    executablePath: exe,
+    headless: isHeadlessShell(exe) ? 'shell' : true,
+    args: [...CHROME_FLAGS, `--user-data-dir=${path.join(dir, 'profile')}`],
+  };
+  const pdf = {
+    path: path.join(dir, 'floor.pdf'),
+    width: `${p.layout.grid.pageW}mm`,
+    height: `${p.layout.grid.pageH}mm`,
+    printBackground: true,
+  };
+  // (the puppeteer package's public entry, by its file: the script runs outside the project)
+  const entry = path.join(ROOT, 'node_modules/puppeteer/lib/esm/puppeteer/puppeteer.js');
   writeFileSync(
     path.join(dir, 'floor.mjs'),
-    `import puppeteer from ${JSON.stringify(path.join(ROOT, 'node_modules/puppeteer/lib/esm/puppeteer/puppeteer.js'))};
-const browser = await puppeteer.launch({ executablePath: ${JSON.stringify(findBrowser().path)}, headless: ${isHeadlessShell(findBrowser().path) ? "'shell'" : 'true'},
-  args: ${JSON.stringify([...CHROME_FLAGS, `--user-data-dir=${path.join(dir, 'profile')}`])} });
+    `import puppeteer from ${JSON.stringify(entry)};
+const browser = await puppeteer.launch(${JSON.stringify(launch)});
 const page = await browser.newPage();
 await page.goto(${JSON.stringify('file://' + path.join(dir, 'page.html'))}, { waitUntil: 'load' });
 await page.evaluate(() => document.fonts.ready);
-await page.pdf({ path: ${JSON.stringify(path.join(dir, 'floor.pdf'))}, width: '${p.layout.grid.pageW}mm', height: '${p.layout.grid.pageH}mm', printBackground: true });
+await page.pdf(${JSON.stringify(pdf)});
 await browser.close();
 `,
   );
@@ -226,7 +239,8 @@ const rows = [
 ];
 const cpu = os.cpus();
 console.log(
-  `Broadsheet bench: medians of ${RUNS} runs; ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, ${findBrowser().path}`,
+  `Broadsheet bench: medians of ${RUNS} runs; ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ` +
+    `${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, ${findBrowser().path}`,
 );
 const width = Math.max(...rows.map((r) => r[0]!.length));
 for (const [k, v] of rows) console.log(`  ${k!.padEnd(width)}  ${v}`);

@@ -1,6 +1,6 @@
 // Build-time tables, kept in dist/generated and made by `npm run compile` (after tsc), so no
 // build pays for them: vega-lite's own JSON schema compiled to a standalone validator (ajv takes
-// about 3 s) and its V8 code cache; the edition's schemas compiled the same way; the font files
+// seconds) and its V8 code cache; the edition's schemas compiled the same way; the font files
 // of each face and the code points they serve; the page templates precompiled; chart text widths.
 // Compiles vega-lite's schema only when vega-lite's version changes.
 import AjvModule from 'ajv';
@@ -31,8 +31,8 @@ if (!(existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp))) {
   writeFileSync(out, stamp + standalone(ajv, validate));
 }
 
-// V8's code cache of that validator, made by running it on the sample's charts: loading and
-// first use drop from about 0.5 s to 0.06 s per build (src/code-cache.ts).
+// V8's code cache of that validator, made by running it on the sample's charts: a build loads
+// and first uses it in a fraction of the time (src/code-cache.ts).
 {
   const { makeCodeCache } = await import('../dist/src/code-cache.js');
   const { readdirSync } = await import('node:fs');
@@ -59,6 +59,25 @@ if (!(existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp))) {
     const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, code: { source: true } });
     writeFileSync(target, hash + standalone(ajv, ajv.compile(JSON.parse(text))));
   }
+}
+
+// Where Puppeteer's installer puts the browsers it downloads, relative to its cache folder (the
+// build this Puppeteer pins, this platform), asked of Puppeteer's public executablePath(): the
+// browser is started before Puppeteer loads (src/print/spawn.ts). Puppeteer reads its settings
+// from the environment when it loads: a placeholder cache folder, and no browser set.
+{
+  const token = path.join(path.sep, 'broadsheet-cache-dir');
+  const keys = ['PUPPETEER_CACHE_DIR', 'PUPPETEER_EXECUTABLE_PATH'];
+  const saved = keys.map((k) => process.env[k]);
+  process.env.PUPPETEER_CACHE_DIR = token;
+  delete process.env.PUPPETEER_EXECUTABLE_PATH;
+  const { default: puppeteer } = await import('puppeteer');
+  keys.forEach((k, i) => (saved[i] === undefined ? delete process.env[k] : (process.env[k] = saved[i])));
+  const where = (headless) => path.relative(token, puppeteer.executablePath({ headless }));
+  writeFileSync(
+    'dist/generated/downloaded-browsers.json',
+    JSON.stringify({ shell: where('shell'), chrome: where(true) }),
+  );
 }
 
 // The code points each face has a glyph for (src/fonts/faces.ts reads this instead of opening

@@ -1,10 +1,11 @@
 /**
  * Bundles the command line and the chart worker into one CommonJS file each (dist/bundle/), and
  * makes V8's code cache of each (src/code-cache.ts): a cold build then reads and runs two
- * precompiled files instead of resolving, parsing and compiling some 1,500 modules. On these
- * 2-core machines that saves about a second of CPU per build (npm run bench). Tests import the
- * unbundled dist/src.
+ * precompiled files instead of resolving, parsing and compiling some 1,500 modules (the README's
+ * speed section has the figures). Tests import the unbundled dist/src.
  *
+ * - The page script (src/layout/page, run in Chromium) is one ES module of its own,
+ *   dist/bundle/page.js: the page loads one file, not one per module.
  * - The browser process module (src/print/spawn.ts) is a bundle of its own that the CLI bundle
  *   requires, not a copy: bin/broadsheet.js starts Chromium with it before loading the CLI, and
  *   both must see the same processes to kill them.
@@ -25,8 +26,9 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // optional native helpers of ws and the BiDi protocol (we speak CDP) stay out
-  external: ['bufferutil', 'utf-8-validate', 'chromium-bidi', 'chromium-bidi/*'],
+  // optional native helpers of ws and the BiDi protocol (we speak CDP) stay out, and so does
+  // TypeScript, which Puppeteer's settings loader (cosmiconfig) needs only for a .puppeteerrc.ts
+  external: ['bufferutil', 'utf-8-validate', 'chromium-bidi', 'chromium-bidi/*', 'typescript'],
   alias: { 'vega-canvas': path.resolve('node_modules/vega-canvas/build/vega-canvas.browser.js') },
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -42,6 +44,16 @@ await build({
       },
     },
   ],
+});
+
+await build({
+  entryPoints: { page: 'src/layout/page/main.ts' },
+  outdir: 'dist/bundle',
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  logLevel: 'warning',
 });
 
 writeFileSync(

@@ -1,10 +1,10 @@
 /**
- * CommonJS files run from V8's code cache: big files (vega-lite's schema validator is 8 MB of
- * code; the bundled command line and chart worker 5.6 and 1.8 MB) are parsed and compiled
- * once, by `npm run compile`, not on every build. The cache sits beside the file
- * (<file>.v8cache) with the size and time of the file it was made from (<file>.v8cache.json):
- * V8 itself checks only the length of the source, so a changed file must never meet an old
- * cache. Without a valid cache the file is compiled from source: slower, never wrong.
+ * CommonJS files run from V8's code cache: big files (vega-lite's schema validator, the bundled
+ * command line and chart worker, megabytes of code each) are parsed and compiled once, by
+ * `npm run compile`, not on every build. The cache sits beside the file (<file>.v8cache) with
+ * the size and time of the file it was made from (<file>.v8cache.json): V8 itself checks only
+ * the length of the source, so a changed file must never meet an old cache. Without a valid
+ * cache the file is compiled from source: slower, never wrong.
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,10 +1,18 @@
 /**
  * Every message a user sees comes from here, so that wording stays consistent and tests can
- * match on it. An InputError is the user's to fix (exit 1); a UsageError is a wrong command
- * line (exit 2); anything else escaping the pipeline is an internal error.
+ * match on it. Each kind of failure has its own class and exit code (EXIT):
+ *
+ *   InputError    1  a problem in the user's edition: file, place, what is wrong, the fix
+ *   UsageError    2  a wrong command line
+ *   InternalError 3  a bug in Broadsheet (so is any other exception that escapes a build)
+ *   MachineError  4  a fault of the machine, not of the edition: no browser, a browser that
+ *                    crashed or was killed, a timeout, a full disk, an output folder that
+ *                    cannot be written; the message says what to install, set or free
+ *
+ * This module imports nothing from the stages: the stages depend on it, never the reverse.
  */
 
-import type { ChangeReport } from './check/changes.js';
+export const EXIT = { ok: 0, input: 1, usage: 2, internal: 3, machine: 4 } as const;
 
 /** Where in the user's files a problem is. */
 export interface Place {
@@ -24,6 +32,7 @@ export function placeText(p: Place): string {
 }
 
 export class InputError extends Error {
+  readonly exitCode: number = EXIT.input;
   readonly place: Place | undefined;
   readonly fix: string | undefined;
   constructor(message: string, place?: Place, fix?: string, options?: { cause?: unknown }) {
@@ -39,29 +48,6 @@ export class InputError extends Error {
   }
 }
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-/**
- * A fault of the machine, not of the edition (exit 4): a tool that is missing or failed, a
- * file Broadsheet needs that was never made. The fix says what to install, run or free.
- */
-export class MachineError extends Error {
-  readonly fix: string;
-  constructor(message: string, fix: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'MachineError';
-    this.fix = fix;
-  }
-  describe(): string {
-    return `${this.message}\n  fix: ${this.fix}`;
-  }
-}
-
 /** Several input errors found in one pass (all of them are reported, not just the first). */
 export class InputErrors extends InputError {
   readonly errors: InputError[];
@@ -73,6 +59,115 @@ export class InputErrors extends InputError {
     return this.errors.map((e) => e.describe()).join('\n');
   }
 }
+
+/** One error for one or several: what a stage throws after collecting every problem it found. */
+export function inputErrors(errors: InputError[]): InputError {
+  const [first] = errors;
+  return errors.length === 1 && first ? first : new InputErrors(errors);
+}
+
+export class UsageError extends Error {
+  readonly exitCode: number = EXIT.usage;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A fault of Broadsheet found by Broadsheet itself (any other unexpected exception is one too). */
+export class InternalError extends Error {
+  readonly exitCode: number = EXIT.internal;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InternalError';
+  }
+}
+
+/** A fault of the machine: the edition is fine, the machine needs something installed, set or freed. */
+export class MachineError extends Error {
+  readonly exitCode: number = EXIT.machine;
+  readonly fix: string;
+  constructor(message: string, fix: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MachineError';
+    this.fix = fix;
+  }
+  describe(): string {
+    return `${this.message}\n  fix: ${this.fix}`;
+  }
+}
+
+/** The exit code for an error that ended a command. */
+export function exitCodeOf(e: unknown): number {
+  return e instanceof InputError || e instanceof UsageError || e instanceof InternalError || e instanceof MachineError
+    ? e.exitCode
+    : EXIT.internal;
+}
+
+/** What the one-line change summary needs of a change report (check/changes.ts makes the report). */
+export interface ChangeSummary {
+  figures: { name: string; old: string | null; new: string | null; places: unknown[] }[];
+  charts: string[];
+  chains: { id: string; status: [string, string]; reflowedFrames: string[] }[];
+  regions: unknown[];
+  image?: string;
+}
+
+/** setTimeout's limit: 2^31 − 1 ms. */
+export const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
+
+/** broadsheet --help */
+export const HELP = `broadsheet: an edition folder → a print-ready newspaper page (PDF)
+
+Usage:
+  broadsheet build <edition-folder> [options]
+  broadsheet watch <edition-folder> [options]
+  broadsheet placeholders <edition-folder> [--force]
+  broadsheet preflight <pdf> [--profile newsprint] [--json]
+  broadsheet --help | --version
+
+build writes broadsheet.pdf and report.json into the output folder; after the first build it
+also compares with the previous build there and reports what changed (changes.png boxes the
+page regions that differ).
+watch builds, then keeps the browser warm and rebuilds on every change to the edition's files;
+a bad edit prints its error and the last good PDF stays in place; a browser that stopped is
+started again.
+placeholders makes a marked 300 ppi placeholder JPEG, at the size the page prints it, for
+every photo in edition.yaml that has no file yet; --force also makes again every placeholder
+(placeholder: true) whose frame now needs another size. Real photos are never replaced.
+preflight checks a PDF as a newspaper plant would (fonts, image resolution, page boxes, RGB or
+spot colour, text on C/M/Y, hairlines, small text, ink over the limit, missing glyphs, overset)
+and exits 1 when it fails.
+
+Options:
+  --out <folder>     output folder (default: out/<edition-folder-name>/)
+  --allow-overset    build even when a story does not fit its frames; the overset point is
+                     marked on the page and recorded in report.json (default: fail)
+  --proof            also write proof.png: the page at screen resolution with the column and
+                     baseline grid, frame outlines and names, and overset markers drawn over it
+  --press            build: also write press.pdf, CMYK PDF/X-3 for the newsprint press (or the
+                     printer's profile), with crop and registration marks and a slug line,
+                     preflighted; errors stop it (exit 1). edition.yaml's "press:" does the same
+                     (in watch too)
+  --profile <name>   preflight: the printing condition to check for (default: newsprint)
+  --json             preflight: the findings as JSON
+  --timeout <s>      give up a build after this many seconds, writing nothing (default: 120)
+  --debug            show stack traces of errors
+  -h, --help         this text
+  -v, --version      the version
+
+The browser is found in this order: $CHROME_PATH or $PUPPETEER_EXECUTABLE_PATH, Puppeteer's own
+download, a system Chromium or Chrome. "npm run setup" installs Debian's chromium where none is found.
+
+Exit codes:
+  0  success
+  1  a problem in the edition (the message names the file, the place and the fix), or a PDF
+     that fails preflight
+  2  a wrong command line
+  3  an internal error (a bug in Broadsheet; --debug shows the stack trace)
+  4  a fault of the machine: no browser, a browser that crashed or was killed, a timeout, a full
+     disk or an output folder that cannot be written, a missing press tool (Ghostscript, mutool,
+     Argyll) or press profile (the message says what to install, set, run or free)`;
 
 export const msg = {
   editionMissing: (dir: string) =>
@@ -87,7 +182,64 @@ export const msg = {
     new InputError(`JSON syntax error: ${detail}`, { file, line, column }, 'correct the JSON at that place'),
   csvSyntax: (file: string, line: number | undefined, detail: string) =>
     new InputError(`CSV error: ${detail}`, { file, line }, 'every row needs as many cells as the header'),
+  /** a value that breaks its file's JSON Schema (load/structured.ts words the detail and fix) */
   schema: (place: Place, detail: string, fix: string) => new InputError(detail, place, fix),
+  fileNotFound: (place: Place, ref: string, at: string) =>
+    new InputError(`file "${ref}" not found`, place, `put the file at ${at} or correct the path`),
+  noFrontMatter: (file: string) =>
+    new InputError(
+      'story.md must start with front matter between two "---" lines',
+      { file, line: 1 },
+      'add the headline group: ---\\nheadline: …\\n---',
+    ),
+  unsupportedBlock: (place: Place, kind: string) =>
+    new InputError(
+      `unsupported Markdown block (${kind})`,
+      place,
+      'write plain paragraphs, "## " heads and "::" directives',
+    ),
+  headingLevel: (place: Place, level: number) =>
+    new InputError(
+      `heading level ${level}: only "## " section heads are used in a story`,
+      place,
+      'write section heads as "## head"',
+    ),
+  markdownImage: (place: Place) =>
+    new InputError(
+      'a Markdown image in the story',
+      place,
+      'place photos with "::photo <id> <caption>" and a frame in layout.yaml',
+    ),
+  checkNeedsYears: (place: Place, name: string) =>
+    new InputError(
+      `figure "${name}": a cagr check needs "years"`,
+      place,
+      'add years: 5 (the span between the two figures)',
+    ),
+  frameTwice: (place: Place, id: string) =>
+    new InputError(`frame id "${id}" is used twice`, place, 'give every frame its own id'),
+  flexKind: (place: Place, id: string) =>
+    new InputError(
+      `frame "${id}": only photo and chart frames can flex (minLines/maxLines)`,
+      place,
+      'remove minLines and maxLines',
+    ),
+  flexRange: (place: Place, id: string, lines: number) =>
+    new InputError(
+      `frame "${id}": needs minLines ≤ lines (${lines}) ≤ maxLines`,
+      place,
+      'give both minLines and maxLines around its lines',
+    ),
+  flexNothingBelow: (place: Place, kind: string, id: string) =>
+    new InputError(
+      `flexible ${kind} "${id}" has no text frame directly below it to give and take lines`,
+      place,
+      'put a text frame right under it, or remove minLines/maxLines',
+    ),
+  flexTextVanishes: (place: Place, kind: string, id: string) =>
+    new InputError(`flexible ${kind} "${id}": at maxLines the text below it would vanish`, place, 'lower maxLines'),
+  framesOverlap: (place: Place, a: string, b: string) =>
+    new InputError(`frames "${a}" and "${b}" overlap`, place, 'move one of them or make it smaller'),
   unknownFigure: (place: Place, name: string, near: string[]) =>
     new InputError(
       `figure {${name}} is not defined in figures.yaml`,
@@ -190,7 +342,7 @@ export const msg = {
     ),
   glyphMissing: (place: Place, ch: string, face: string) =>
     new InputError(
-      `character "${ch}" (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is in no font of the ${face} face`,
+      `character "${ch}" (U+${codePoint(ch)}) is in no font of the ${face} face`,
       place,
       'replace the character, or add a font that covers it in src/fonts/faces.ts',
     ),
@@ -216,28 +368,68 @@ export const msg = {
     ),
   requestRefused: (url: string) => `refused a request the page made for ${url} (only the build's own files may load)`,
   browserMissing: () =>
-    new InputError(
-      'no Chromium or Chrome found',
-      undefined,
-      'run "npm run setup" (installs Debian\'s chromium), or set CHROME_PATH to a Chrome/Chromium binary',
+    new MachineError(
+      'no Chromium or Chrome found on this machine',
+      'run "npm run setup" (it installs Debian\'s chromium-headless-shell or chromium), ' +
+        'or set CHROME_PATH to a Chrome/Chromium binary',
+    ),
+  browserPathMissing: (key: string, value: string) =>
+    new MachineError(
+      `${key} points to ${value}, which does not exist`,
+      `unset ${key}, or set it to a Chrome/Chromium binary that exists`,
     ),
   browserFailed: (exe: string, how: string, detail: string) =>
-    new InputError(
+    new MachineError(
       `the browser ${exe} (found via ${how}) did not start: ${detail}`,
-      undefined,
       'run "npm run setup", or set CHROME_PATH to a working Chrome/Chromium',
+    ),
+  browserLost: (exe: string, detail: string) =>
+    new MachineError(
+      `the browser ${exe} stopped during the build (${detail}): it was killed or it crashed`,
+      'build again; if it happens again, free memory (the system may have ended it) ' +
+        'or reinstall the browser with "npm run setup"',
     ),
   /** Ctrl-C: the same text before and after the command line has loaded (print/spawn.ts) */
   interrupted: (sig: string) => `\ninterrupted (${sig}); the previous output is unchanged\n`,
   timeout: (seconds: number) =>
-    new InputError(
-      `the build did not finish within ${seconds} s`,
-      undefined,
-      'check the page for a runaway chart, or raise --timeout',
+    new MachineError(
+      `the build did not finish within ${seconds} s; nothing was written`,
+      'free the machine (other builds or programs are using its processors or memory) and build again, ' +
+        'or raise --timeout',
+    ),
+  diskFull: (file: string, code: string) =>
+    new MachineError(
+      `the disk is full: ${file} could not be written (${code})`,
+      'free space on that disk, or give a folder on another disk with --out',
+    ),
+  outputUnwritable: (file: string, code: string, detail: string) =>
+    new MachineError(
+      `${file} cannot be written (${code}: ${detail})`,
+      'give a folder you can write to with --out, or make this one writable',
     ),
   usage: (detail: string) => new UsageError(`${detail}\nRun "broadsheet --help" for the options.`),
+  argumentMissing: (command: string, what: string, example: string) =>
+    msg.usage(`${command} needs ${what}, e.g. broadsheet ${command} ${example}`),
+  timeoutTooLong: (value: string) =>
+    msg.usage(`--timeout ${value} is longer than a build can wait (at most ${MAX_TIMEOUT_S} s)`),
+  fontMissing: (file: string) =>
+    new MachineError(
+      `the font file ${file} is not installed`,
+      'run "npm run setup" (or "npm run fonts", which installs the fonts alone)',
+    ),
+  pageErrors: (errors: string[]) => new InternalError(`the page reported errors: ${errors.join('; ')}`),
+  fontsNotLoaded: (faces: string[], pageErrors: string[]) =>
+    new InternalError(
+      `fonts did not load: ${faces.join(', ')}${pageErrors.length ? ` (${pageErrors.join('; ')})` : ''}`,
+    ),
+  pageScriptMissing: () => new InternalError('the page script (/scripts/layout.js) did not run'),
+  templateMissing: (name: string, dir: string) =>
+    new InternalError(`template "${name}" missing from ${dir} (run "npm run compile" after adding one)`),
+  chartWorkerStopped: (code: number) => new InternalError(`the chart worker stopped (exit code ${code})`),
+  /** the text of an internal error (exit 3) */
   internal: (e: unknown) =>
-    `Internal error (a bug in Broadsheet, not in your edition): ${e instanceof Error ? e.message : String(e)}\n  Run again with --debug for the stack trace and report it.`,
+    `Internal error (a bug in Broadsheet, not in your edition): ${e instanceof Error ? e.message : String(e)}\n` +
+    '  Run again with --debug for the stack trace and report it.',
   warnUnderset: (chain: string, lines: number) => `story "${chain}": ${lines} empty lines at the end of its last frame`,
   copyFitted: (chain: string, frame: string, from: number, to: number) =>
     `story "${chain}": copy-fit set "${frame}" to ${to} lines (layout: ${from}) so the text fits`,
@@ -245,7 +437,7 @@ export const msg = {
     `figure {${name}} states ${atLeast ? 'at least ' : ''}${stated}, but its inputs give ${computed}${unit} (${kind})`,
   literalFigure: (place: Place, form: string, name: string) =>
     `${placeText(place)}: "${form}" is written out; it equals {${name}}: write {${name}} so a correction reaches it`,
-  changes: (c: ChangeReport): string => {
+  changes: (c: ChangeSummary): string => {
     const reflowed = c.chains.filter((x) => x.reflowedFrames.length).map((x) => x.id);
     const status = c.chains
       .filter((x) => x.status[0] !== x.status[1])
@@ -265,14 +457,194 @@ export const msg = {
   },
   rebuilt: (ms: number, pdf: string) => `rebuilt ${pdf} in ${ms} ms`,
   keptLastGood: () => 'the last good PDF is unchanged; watching for the next change',
+  browserRestarted: () => 'the browser had stopped; a new one is started for this build',
   watching: (dir: string) => `watching ${dir} for changes (Ctrl-C to stop)`,
   warnOrphans: (chain: string, n: number) =>
-    `story "${chain}": ${n} paragraph${n > 1 ? 's end' : ' ends'} on a line of a single character; add or cut a few characters`,
+    `story "${chain}": ${n} paragraph${n > 1 ? 's end' : ' ends'} on a line of a single character; ` +
+    'add or cut a few characters',
   warnLowPpi: (photo: string, ppi: number) =>
     `photo "${photo}" is ${ppi.toFixed(0)} ppi at its placed size (300 wanted)`,
+  placeholderMade: (file: string, px: [number, number], w: number, h: number, again: boolean) =>
+    `${file}: ${again ? 'made again' : 'made'}, ${px[0]} × ${px[1]} px for ${w.toFixed(1)} × ${h.toFixed(1)} mm at 300 ppi`,
+  placeholderKept: (file: string, placeholder: boolean) =>
+    `${file}: kept (${placeholder ? 'a placeholder of the right size' : 'a real photo; the build checks its resolution'})`,
+  placeholderStale: (file: string, has: [number, number], px: [number, number]) =>
+    `${file} is a placeholder of ${has[0]} × ${has[1]} px, but its frame now needs ${px[0]} × ${px[1]} px: run "broadsheet placeholders" with --force to make it again`,
+  placeholderNotMarked: (place: Place, id: string) =>
+    `${placeText(place)}: photo "${id}" now has a placeholder: mark it "placeholder: true" until the real photo is in`,
+  placeholderNotJpeg: (place: Place, ref: string) =>
+    new InputError(
+      `placeholders are JPEG files, but "${ref}" is not named .jpg or .jpeg`,
+      place,
+      'name the file with .jpg (the real photo may be a JPEG or PNG later)',
+    ),
+  placeholdersDone: (made: number, stale: number) =>
+    made
+      ? `made ${made} placeholder${made === 1 ? '' : 's'}${stale ? `; ${stale} out of date (--force makes them again)` : ''}`
+      : `no placeholder to make${stale ? `; ${stale} out of date (--force makes them again)` : ''}`,
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
-    `wrote ${pdf} (${pages} page${pages === 1 ? '' : 's'}) in ${seconds.toFixed(2)} s${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
+    `wrote ${pdf} (${plural(pages, 'page')}) in ${seconds.toFixed(2)} s` +
+    (warnings ? `, ${plural(warnings, 'warning')}` : ''),
+
+  /** Press output (src/press/, cli/preflight.ts): its machine faults, refusals, preflight findings and summaries. */
+  press: {
+    toolMissing: (tool: string, pkg: string, purpose: string) =>
+      new MachineError(
+        `${tool} is not installed (it is needed ${purpose})`,
+        `install Debian's ${pkg} (apt-get install ${pkg}), or run "npm run setup"`,
+      ),
+    toolTimeout: (tool: string, seconds: number) =>
+      new MachineError(
+        `${tool} did not finish within ${seconds} s`,
+        'the machine may be overloaded: free CPU and memory and build again',
+      ),
+    toolFailed: (tool: string, detail: string) =>
+      new MachineError(
+        `${tool} failed: ${detail}`,
+        'check that it is installed completely ("npm run setup") and that the disk is not full',
+      ),
+    gsProfilesMissing: () =>
+      new MachineError(
+        "Ghostscript's own ICC profiles (default_gray.icc, …) were not found",
+        "reinstall Debian's ghostscript (apt-get install --reinstall ghostscript)",
+      ),
+    characterizationMissing: (file: string) =>
+      new MachineError(
+        `the newsprint characterization data (TR002) is missing: ${file}`,
+        'install Debian\'s icc-profiles-free (apt-get install icc-profiles-free), or run "npm run setup"',
+      ),
+    profileMissing: (file: string) =>
+      new MachineError(
+        `the newsprint press profile has not been made (${file} is missing)`,
+        'run "npm run press-profiles" once (it takes about a minute; "npm run setup" does it too)',
+      ),
+    linkMissing: (file: string, command: string) =>
+      new MachineError(
+        `the colour link for press output has not been made (${file} is missing)`,
+        `run "${command}" once (it takes about half a minute; "npm run setup" makes the default one)`,
+      ),
+    makingLink: (profile: string, intent: string) =>
+      `press: making the sRGB → ${profile} colour link (${intent} intent), once; about half a minute`,
+    badProfile: (place: Place, detail: string) =>
+      new InputError(
+        `not a CMYK printer profile: ${detail}`,
+        place,
+        "give the printing plant's ICC profile for its press (a CMYK output profile, .icc or .icm)",
+      ),
+    refused: (reportFile: string, errors: number) =>
+      new InputError(
+        `press.pdf was not written: the preflight found ${plural(errors, 'error')} (listed above)`,
+        { file: reportFile, path: '/preflight' },
+        'correct what the table lists; broadsheet.pdf and report.json were written',
+      ),
+    staleRemoved: (file: string) => `removed the previous ${file}: it no longer matches the page`,
+    written: (file: string, seconds: number, maxInk: number | undefined, warnings: number) =>
+      `wrote ${file} (CMYK, PDF/X-3) in ${seconds.toFixed(2)} s` +
+      (maxInk !== undefined ? `, ink at most ${pct(maxInk)}` : '') +
+      (warnings ? `, ${plural(warnings, 'preflight warning')}` : ''),
+    preflightSummary: (file: string, profile: string, errors: number, warnings: number, maxInk?: number) =>
+      `preflight of ${file} for ${profile}: ${errors ? `FAILED, ${plural(errors, 'error')}` : 'passed'}` +
+      (warnings ? `, ${plural(warnings, 'warning')}` : '') +
+      (maxInk !== undefined ? `; ink at most ${maxInk} %` : ''),
+    preflightOfPress: (profile: string) => `preflight of press.pdf (${profile}):`,
+    /** the findings table's column heads: severity, rule, page, place, frame, object, message and fix */
+    tableHead: ['', 'rule', 'page', 'at (x, y from trim)', 'frame', 'object', 'what, and the fix'],
+    tableSeverity: (error: boolean) => (error ? 'ERROR' : 'warning'),
+    tableMore: (n: number) => `… and ${n} more in report.json (preflight.findings)`,
+    notAPdf: (file: string, detail: string) =>
+      new InputError(`not a PDF that can be read: ${detail}`, { file }, 'give the path of a PDF file'),
+    unknownProfile: (name: string, known: string[]) =>
+      msg.usage(`unknown preflight profile "${name}" (known: ${known.join(', ')})`),
+    /** the preflight's findings: what is wrong, and the fix */
+    rule: {
+      type3: () => ({
+        message: 'a Type 3 font (printing plants reject them)',
+        fix: 'use a TrueType or OpenType font with TrueType outlines',
+      }),
+      notEmbedded: () => ({ message: 'font not embedded', fix: 'embed the font (and subset it)' }),
+      noTrim: () => ({ message: 'no TrimBox', fix: 'the page needs a TrimBox giving the trimmed page size' }),
+      noBleed: () => ({ message: 'no BleedBox', fix: 'give the page a BleedBox: the trim plus the bleed' }),
+      trimSize: (got: { w: number; h: number }, want: { w: number; h: number }) => ({
+        message: `trim is ${got.w.toFixed(2)} × ${got.h.toFixed(2)} mm, not ${want.w} × ${want.h} mm`,
+        fix: 'set the TrimBox to the page preset',
+      }),
+      bleedInsideTrim: () => ({
+        message: 'the BleedBox lies inside the TrimBox',
+        fix: 'the BleedBox must contain the TrimBox',
+      }),
+      bleedOutsideMedia: () => ({ message: 'the BleedBox reaches outside the MediaBox', fix: 'enlarge the MediaBox' }),
+      smallBleed: (mm: number, want: number) => ({
+        message: `bleed of ${mm.toFixed(2)} mm (${want} mm wanted on every side)`,
+        fix: `extend the BleedBox by ${want} mm around the trim`,
+      }),
+      rgb: (n: number, first: string) => ({
+        message: `RGB colour left in a press PDF (${n === 1 ? '' : 'the first: '}${first})`,
+        fix: 'convert the PDF to CMYK for the press: "broadsheet build <edition> --press" writes press.pdf',
+      }),
+      spot: (name: string) => ({
+        message: `spot colour "${name}" (a separate plate)`,
+        fix: 'convert the spot colour to CMYK, or ask the plant for the extra plate',
+      }),
+      textOnCmy: ([c, m, y, k]: [number, number, number, number]) => ({
+        message:
+          `black or grey text built with C, M or Y (C ${pct(c * 100)} M ${pct(m * 100)} Y ${pct(y * 100)} ` +
+          `K ${pct(k * 100)}): it misregisters on newsprint`,
+        fix: 'set neutral text in black only (K)',
+      }),
+      textSize: (size: number, min: number) => ({
+        message: `text of ${size.toFixed(2)} pt, under the house minimum of ${min} pt`,
+        fix: `set it at ${min} pt or larger (press.minTextPt in edition.yaml sets the house minimum)`,
+      }),
+      missingGlyph: (chars: string[]) => ({
+        message: `${plural(chars.length, 'character')} without a glyph in the font (${[...new Set(chars)]
+          .slice(0, 5)
+          .map((c) => (c ? `“${c}”` : '?'))
+          .join(' ')})`,
+        fix: 'use a font that has the character, or replace it',
+      }),
+      hairline: (pt: number, min: number) => ({
+        message: `line ${pt.toFixed(2)} pt wide, under ${min} pt: it may not print`,
+        fix: `make it at least ${min} pt`,
+      }),
+      lowPpi: (ppi: number, want: number, error: boolean) => ({
+        message: `image at ${ppi.toFixed(0)} ppi at its placed size (${want} ${error ? 'is the minimum' : 'wanted'})`,
+        fix: 'supply a larger image or place it smaller',
+      }),
+      ink: (max: number, limit: number) => ({
+        message: `total ink ${pct(max)}, over the paper's limit of ${pct(limit)}`,
+        fix: 'lighten the colour (or let press output convert it through the profile)',
+      }),
+      transparency: (detail: string) => ({
+        message: `transparency (${detail}): PDF/X-3 has none, and a RIP would flatten the page`,
+        fix: 'use opaque colours (a lighter colour instead of opacity), and photos without an alpha channel',
+      }),
+      outputIntent: (detail: string) => ({
+        message: `not a PDF/X file for the press: ${detail}`,
+        fix: 'write it with "broadsheet build <edition> --press" (press.pdf)',
+      }),
+      overset: (chain: string, chars: number, lines: number) => ({
+        message: `story "${chain}" is overset: ${chars} 字 (${lines} lines) do not fit`,
+        fix: `cut ${chars} characters or enlarge a frame`,
+      }),
+      more: (n: number) => ({ message: `${n} more of the same on this page (not listed)`, fix: 'see the ones above' }),
+    },
+  },
 };
+
+/** A percentage of ink, "240 %". */
+function pct(v: number): string {
+  return `${v.toFixed(0)} %`;
+}
+
+/** "1 page", "2 pages". */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** U+4E2D */
+function codePoint(ch: string): string {
+  return (ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+}
 
 /** Levenshtein-close names, for "did you mean". */
 export function nearNames(name: string, known: Iterable<string>, max = 2): string[] {
@@ -300,146 +672,3 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length]!;
 }
-
-/** Press output (src/press/): its machine faults, refusals, preflight findings and summaries. */
-const pct = (v: number) => `${v.toFixed(0)} %`;
-export const pressMsg = {
-  toolMissing: (tool: string, pkg: string, purpose: string) =>
-    new MachineError(
-      `${tool} is not installed (it is needed ${purpose})`,
-      `install Debian's ${pkg} (apt-get install ${pkg}), or run "npm run setup"`,
-    ),
-  toolTimeout: (tool: string, seconds: number) =>
-    new MachineError(
-      `${tool} did not finish within ${seconds} s`,
-      'the machine may be overloaded: free CPU and memory and build again',
-    ),
-  toolFailed: (tool: string, detail: string) =>
-    new MachineError(
-      `${tool} failed: ${detail}`,
-      'check that it is installed completely ("npm run setup") and that the disk is not full',
-    ),
-  gsProfilesMissing: () =>
-    new MachineError(
-      "Ghostscript's own ICC profiles (default_gray.icc, …) were not found",
-      "reinstall Debian's ghostscript (apt-get install --reinstall ghostscript)",
-    ),
-  characterizationMissing: (file: string) =>
-    new MachineError(
-      `the newsprint characterization data (TR002) is missing: ${file}`,
-      'install Debian\'s icc-profiles-free (apt-get install icc-profiles-free), or run "npm run setup"',
-    ),
-  profileMissing: (file: string) =>
-    new MachineError(
-      `the newsprint press profile has not been made (${file} is missing)`,
-      'run "npm run press-profiles" once (it takes about a minute; "npm run setup" does it too)',
-    ),
-  linkMissing: (file: string, command: string) =>
-    new MachineError(
-      `the colour link for press output has not been made (${file} is missing)`,
-      `run "${command}" once (it takes about half a minute; "npm run setup" makes the default one)`,
-    ),
-  makingLink: (profile: string, intent: string) =>
-    `press: making the sRGB → ${profile} colour link (${intent} intent), once; about half a minute`,
-  badProfile: (place: Place, detail: string) =>
-    new InputError(
-      `not a CMYK printer profile: ${detail}`,
-      place,
-      "give the printing plant's ICC profile for its press (a CMYK output profile, .icc or .icm)",
-    ),
-  refused: (reportFile: string, errors: number) =>
-    new InputError(
-      `press.pdf was not written: the preflight found ${errors} error${errors === 1 ? '' : 's'} (listed above)`,
-      { file: reportFile, path: '/preflight' },
-      'correct what the table lists; broadsheet.pdf and report.json were written',
-    ),
-  staleRemoved: (file: string) => `removed the previous ${file}: it no longer matches the page`,
-  written: (file: string, seconds: number, maxInk: number | undefined, warnings: number) =>
-    `wrote ${file} (CMYK, PDF/X-3) in ${seconds.toFixed(2)} s${maxInk !== undefined ? `, ink at most ${pct(maxInk)}` : ''}${warnings ? `, ${warnings} preflight warning${warnings === 1 ? '' : 's'}` : ''}`,
-  preflightSummary: (file: string, profile: string, errors: number, warnings: number, maxInk?: number) =>
-    `preflight of ${file} for ${profile}: ${errors ? `FAILED, ${errors} error${errors === 1 ? '' : 's'}` : 'passed'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}${maxInk !== undefined ? `; ink at most ${maxInk} %` : ''}`,
-  preflightOfPress: (profile: string) => `preflight of press.pdf (${profile}):`,
-  /** the findings table's column heads: severity, rule, page, place, frame, object, message and fix */
-  tableHead: ['', 'rule', 'page', 'at (x, y from trim)', 'frame', 'object', 'what, and the fix'],
-  tableSeverity: (error: boolean) => (error ? 'ERROR' : 'warning'),
-  tableMore: (n: number) => `… and ${n} more in report.json (preflight.findings)`,
-  notAPdf: (file: string, detail: string) =>
-    new InputError(`not a PDF that can be read: ${detail}`, { file }, 'give the path of a PDF file'),
-  unknownProfile: (name: string, known: string[]) =>
-    new UsageError(
-      `unknown preflight profile "${name}" (known: ${known.join(', ')})\nRun "broadsheet --help" for the options.`,
-    ),
-  /** the preflight's findings: what is wrong, and the fix */
-  rule: {
-    type3: () => ({
-      message: 'a Type 3 font (printing plants reject them)',
-      fix: 'use a TrueType or OpenType font with TrueType outlines',
-    }),
-    notEmbedded: () => ({ message: 'font not embedded', fix: 'embed the font (and subset it)' }),
-    noTrim: () => ({ message: 'no TrimBox', fix: 'the page needs a TrimBox giving the trimmed page size' }),
-    noBleed: () => ({ message: 'no BleedBox', fix: 'give the page a BleedBox: the trim plus the bleed' }),
-    trimSize: (got: { w: number; h: number }, want: { w: number; h: number }) => ({
-      message: `trim is ${got.w.toFixed(2)} × ${got.h.toFixed(2)} mm, not ${want.w} × ${want.h} mm`,
-      fix: 'set the TrimBox to the page preset',
-    }),
-    bleedInsideTrim: () => ({
-      message: 'the BleedBox lies inside the TrimBox',
-      fix: 'the BleedBox must contain the TrimBox',
-    }),
-    bleedOutsideMedia: () => ({ message: 'the BleedBox reaches outside the MediaBox', fix: 'enlarge the MediaBox' }),
-    smallBleed: (mm: number, want: number) => ({
-      message: `bleed of ${mm.toFixed(2)} mm (${want} mm wanted on every side)`,
-      fix: `extend the BleedBox by ${want} mm around the trim`,
-    }),
-    rgb: (n: number, first: string) => ({
-      message: `RGB colour left in a press PDF (${n === 1 ? '' : 'the first: '}${first})`,
-      fix: 'convert the PDF to CMYK for the press: "broadsheet build <edition> --press" writes press.pdf',
-    }),
-    spot: (name: string) => ({
-      message: `spot colour "${name}" (a separate plate)`,
-      fix: 'convert the spot colour to CMYK, or ask the plant for the extra plate',
-    }),
-    textOnCmy: (c: number[]) => ({
-      message: `black or grey text built with C, M or Y (C ${pct(c[0]! * 100)} M ${pct(c[1]! * 100)} Y ${pct(c[2]! * 100)} K ${pct(c[3]! * 100)}): it misregisters on newsprint`,
-      fix: 'set neutral text in black only (K)',
-    }),
-    textSize: (size: number, min: number) => ({
-      message: `text of ${size.toFixed(2)} pt, under the house minimum of ${min} pt`,
-      fix: `set it at ${min} pt or larger (press.minTextPt in edition.yaml sets the house minimum)`,
-    }),
-    missingGlyph: (chars: string[]) => ({
-      message: `${chars.length} character${chars.length === 1 ? '' : 's'} without a glyph in the font (${[
-        ...new Set(chars),
-      ]
-        .slice(0, 5)
-        .map((c) => (c ? `“${c}”` : '?'))
-        .join(' ')})`,
-      fix: 'use a font that has the character, or replace it',
-    }),
-    hairline: (pt: number, min: number) => ({
-      message: `line ${pt.toFixed(2)} pt wide, under ${min} pt: it may not print`,
-      fix: `make it at least ${min} pt`,
-    }),
-    lowPpi: (ppi: number, want: number, error: boolean) => ({
-      message: `image at ${ppi.toFixed(0)} ppi at its placed size (${error ? `${want} is the minimum` : `${want} wanted`})`,
-      fix: 'supply a larger image or place it smaller',
-    }),
-    ink: (max: number, limit: number) => ({
-      message: `total ink ${pct(max)}, over the paper's limit of ${pct(limit)}`,
-      fix: 'lighten the colour (or let press output convert it through the profile)',
-    }),
-    transparency: (detail: string) => ({
-      message: `transparency (${detail}): PDF/X-3 has none, and a RIP would flatten the page`,
-      fix: 'use opaque colours (a lighter colour instead of opacity), and photos without an alpha channel',
-    }),
-    outputIntent: (detail: string) => ({
-      message: `not a PDF/X file for the press: ${detail}`,
-      fix: 'write it with "broadsheet build <edition> --press" (press.pdf)',
-    }),
-    overset: (chain: string, chars: number, lines: number) => ({
-      message: `story "${chain}" is overset: ${chars} 字 (${lines} lines) do not fit`,
-      fix: `cut ${chars} characters or enlarge a frame`,
-    }),
-    more: (n: number) => ({ message: `${n} more of the same on this page (not listed)`, fix: 'see the ones above' }),
-  },
-};

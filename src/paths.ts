@@ -17,5 +17,5 @@ export const ROOT = findRoot();
 export const SCHEMAS = path.join(ROOT, 'schemas');
 export const TEMPLATES = path.join(ROOT, 'templates');
 export const STYLES = path.join(ROOT, 'styles');
-/** compiled in-page scripts */
-export const PAGE_SCRIPTS = path.join(ROOT, 'dist', 'src', 'layout');
+/** the page script: src/layout/page bundled into one file (scripts/bundle.mjs) */
+export const PAGE_SCRIPT = path.join(ROOT, 'dist', 'bundle', 'page.js');

@@ -4,8 +4,9 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PUPPETEER_REVISIONS } from 'puppeteer-core/internal/revisions.js';
+import { execFileSync } from 'node:child_process';
 import { isHeadlessShell, locateBrowser } from '../src/print/spawn.js';
+import { ROOT } from '../src/paths.js';
 
 const put = (file: string) => {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -19,20 +20,23 @@ test('a set CHROME_PATH wins; one that does not exist is said so', () => {
   assert.equal(locateBrowser({ CHROME_PATH: '/nope/chrome' }), { envUnset: 'CHROME_PATH', value: '/nope/chrome' });
 });
 
-// (the cache layout of Linux; this project runs there)
-test("in Puppeteer's cache the headless shell comes before Chrome for Testing", () => {
+/** Where Puppeteer itself (its public executablePath, in a process of its own) puts a browser in this cache. */
+function puppeteerPath(cache: string, headless: 'shell' | true): string {
+  const script =
+    "import('puppeteer').then((p) => " +
+    `process.stdout.write(p.executablePath({ headless: ${JSON.stringify(headless)} })))`;
+  const env: NodeJS.ProcessEnv = { ...process.env, PUPPETEER_CACHE_DIR: cache };
+  delete env.PUPPETEER_EXECUTABLE_PATH;
+  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env, cwd: ROOT });
+}
+
+test("in Puppeteer's cache, where Puppeteer installs them, the headless shell comes before Chrome for Testing", () => {
   const cache = mkdtempSync(path.join(os.tmpdir(), 'pptr-cache-'));
-  const chrome = put(path.join(cache, 'chrome', `linux-${PUPPETEER_REVISIONS.chrome}`, 'chrome-linux64', 'chrome'));
+  const chrome = put(puppeteerPath(cache, true));
+  assert.ok(chrome.startsWith(cache + path.sep) && chrome.includes('chrome'), chrome);
   assert.equal(locateBrowser({ PUPPETEER_CACHE_DIR: cache }), { path: chrome, how: "Puppeteer's download" });
-  const shell = put(
-    path.join(
-      cache,
-      'chrome-headless-shell',
-      `linux-${PUPPETEER_REVISIONS['chrome-headless-shell']}`,
-      'chrome-headless-shell-linux64',
-      'chrome-headless-shell',
-    ),
-  );
+  const shell = put(puppeteerPath(cache, 'shell'));
+  assert.ok(shell.startsWith(cache + path.sep) && shell.includes('headless-shell'), shell);
   assert.equal(locateBrowser({ PUPPETEER_CACHE_DIR: cache }), { path: shell, how: "Puppeteer's download" });
 });
 

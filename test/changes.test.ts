@@ -11,7 +11,7 @@ import path from 'node:path';
 import { buildEdition } from '../src/pipeline.js';
 import type { Report } from '../src/check/report.js';
 import { launchBrowser, type Launched } from '../src/print/browser.js';
-import { PrintSession } from '../src/print/render.js';
+import { PrintSession } from '../src/print/session.js';
 import { startWatch } from '../src/cli/watch.js';
 import { captureLogger } from '../src/log.js';
 import { copyEdition, edit, expectInputErrorAsync, pdfFonts, pdftext, squash } from './helpers.js';

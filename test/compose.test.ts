@@ -6,7 +6,7 @@ import { compose } from '../src/compose/compose.js';
 import { layoutPage } from '../src/layout/frames.js';
 import { loadEdition } from '../src/load/edition.js';
 import { renderChart, type RenderedChart } from '../src/charts/render.js';
-import { chartArea } from '../src/compose/compose.js';
+import { chartArea } from '../src/charts/render.js';
 import { copyEdition, edit, expectInputErrorAsync, SAMPLE } from './helpers.js';
 
 async function composeEdition(dir: string) {

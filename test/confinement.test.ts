@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildEdition, prepare } from '../src/pipeline.js';
 import { launchBrowser, type Launched } from '../src/print/browser.js';
-import { PrintSession } from '../src/print/render.js';
+import { PrintSession } from '../src/print/session.js';
 import { copyEdition, edit, expectInputErrorAsync, pdftext, SAMPLE, squash } from './helpers.js';
 
 let browser: Launched;

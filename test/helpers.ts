@@ -156,7 +156,8 @@ export function pdfChars(pdf: string): PdfChar[] {
   return out;
 }
 
-function decodeXml(s: string): string {
+/** Text of mutool's XML attributes, entities decoded. */
+export function decodeXml(s: string): string {
   return s
     .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
     .replace(/&lt;/g, '<')

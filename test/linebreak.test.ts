@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { breakLines, tokenize, CLOSE, OPEN, type Line, type Unit } from '../src/layout/linebreak.js';
+import { breakLines, tokenize, CLOSE, OPEN, type Line, type Unit } from '../src/layout/page/linebreak.js';
 
 const latin = (s: string) => s.length * 0.55;
 const lay = (text: string, measure = 13, indent = 2) => {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadEdition } from '../src/load/edition.js';
 import { parseYaml } from '../src/load/structured.js';
+import { parseStory } from '../src/load/story.js';
 import { parse as parseWithYamlPackage } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { copyEdition, edit, expectInputError, lineOf, SAMPLE } from './helpers.js';
@@ -174,3 +175,35 @@ test('the fast YAML reader gives what the yaml package gives; positions come fro
 });
 
 test.run();
+
+test('directives on consecutive lines are each their own; a line without "::" continues a caption', () => {
+  const story = parseStory(
+    [
+      '---',
+      'headline: 标题',
+      '---',
+      '',
+      '::chain main',
+      '',
+      '正文。',
+      '',
+      '::photo a 第一张照片的图片说明，',
+      '写在两行里。',
+      '::photo b 第二张。',
+      '::chart c 图表标题（%）',
+      '',
+    ].join('\n'),
+    'story.md',
+  );
+  assert.equal(
+    story.photos.map((p) => [p.id, p.text, p.place.line]),
+    [
+      ['a', '第一张照片的图片说明，写在两行里。', 9],
+      ['b', '第二张。', 11],
+    ],
+  );
+  assert.equal(
+    story.charts.map((c) => [c.id, c.text, c.place.line]),
+    [['c', '图表标题（%）', 12]],
+  );
+});

@@ -1,12 +1,13 @@
 /**
  * The preflight's rules, each on a PDF written by hand to break it (places worked out by hand
  * from the fixture's coordinates), the pure pieces of press output, and the command line:
- * `preflight` exit codes, a build whose profile or Ghostscript is missing (exit 4).
+ * `preflight` exit codes, a build whose profile or Ghostscript is missing (exit 4, nothing
+ * written), a build past its deadline in the press stage (its tools stopped, nothing written).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../src/paths.js';
@@ -15,6 +16,7 @@ import { convertContent, neutralOf } from '../src/press/colours.js';
 import { parseTrace } from '../src/press/trace.js';
 import { iccInfo, gsProfileDir, iccDir, NEWSPRINT_FILE } from '../src/press/profiles.js';
 import { findingsTable } from '../src/press/table.js';
+import { runTool } from '../src/press/tools.js';
 import { rawPdf } from './helpers.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'broadsheet-preflight-'));
@@ -296,10 +298,84 @@ test('a press build without the newsprint profile, or without Ghostscript, exits
   assert.is(noProfile.code, 4, noProfile.err);
   assert.match(noProfile.err, /newsprint press profile has not been made/);
   assert.match(noProfile.err, /npm run press-profiles/);
-  // PATH without Ghostscript (node and the browser are found by their full paths)
-  const noGs = cli(['build', 'data/yuhu-2025', '--out', tmp(), '--press'], { ...process.env, PATH: tmp() });
+  // PATH without Ghostscript (node and the browser are found by their full paths); the press
+  // stage ends the build before anything is written
+  const out = tmp();
+  const noGs = cli(['build', 'data/yuhu-2025', '--out', out, '--press'], { ...process.env, PATH: tmp() });
   assert.is(noGs.code, 4, noGs.err);
   assert.match(noGs.err, /gs is not installed .*apt-get install ghostscript/s);
+  assert.equal(readdirSync(out), []);
+});
+
+/** True once the process has ended (gone, or a zombie not yet reaped). */
+const ended = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+  } catch {
+    return true;
+  }
+};
+
+const pidsIn = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map(Number);
+
+/** A stand-in for a tool that hangs: it writes its pid into `marks`, then sleeps as that same process. */
+function hangingTool(name: string, marks: string): string {
+  const dir = tmp();
+  const file = path.join(dir, name);
+  writeFileSync(file, `#!/bin/sh\necho $$ >> ${JSON.stringify(marks)}\nexec sleep 300\n`);
+  chmodSync(file, 0o755);
+  return dir;
+}
+
+test('a press tool whose run is aborted is killed, and the run fails with the reason', async () => {
+  const marks = path.join(tmp(), 'pids');
+  const exe = path.join(hangingTool('tool', marks), 'tool');
+  const controller = new AbortController();
+  const reason = new Error('the deadline passed');
+  const run = runTool(exe, [], { signal: controller.signal });
+  // the tool has started once its pid is written (it is the same process after exec)
+  while (!existsSync(marks) || !readFileSync(marks, 'utf8').endsWith('\n')) await new Promise((r) => setTimeout(r, 10));
+  const [pid = 0] = pidsIn(marks);
+  assert.not.ok(ended(pid));
+  controller.abort(reason);
+  let err: unknown;
+  await run.catch((e: unknown) => (err = e));
+  assert.is(err, reason);
+  assert.ok(ended(pid), `the tool (pid ${pid}) still runs`);
+  // a run asked for after the abort does not start
+  err = undefined;
+  await runTool(exe, [], { signal: controller.signal }).catch((e: unknown) => (err = e));
+  assert.is(err, reason);
+  assert.is(readFileSync(marks, 'utf8').trim(), String(pid));
+});
+
+test('a press build past its deadline in the preflight: exit 4, mutool stopped at once, nothing written', async () => {
+  const marks = path.join(tmp(), 'pids');
+  const out = tmp();
+  writeFileSync(path.join(out, 'broadsheet.pdf'), 'previous good PDF');
+  // mutool (the preflight's) hangs; gs is the real one. 30 s reach the press stage on a loaded machine
+  const args = ['build', 'data/yuhu-2025', '--out', out, '--press', '--timeout', '30'];
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PATH: `${hangingTool('mutool', marks)}:${process.env.PATH ?? ''}` },
+  });
+  let stderr = '';
+  // the moment the timeout is reported, every mutool must have ended already (its own 60 s
+  // timeout would end it only later, and hold up the command's exit until then)
+  let runningAtReport: number[] | undefined;
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (runningAtReport === undefined && stderr.includes('did not finish'))
+      runningAtReport = existsSync(marks) ? pidsIn(marks).filter((pid) => !ended(pid)) : [];
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.ok(existsSync(marks), `the build did not reach the preflight within its 30 s:\n${stderr}`);
+  assert.is(code, 4, stderr);
+  assert.match(stderr, /the build did not finish within 30 s; nothing was written/);
+  assert.ok(pidsIn(marks).length >= 1);
+  assert.equal(runningAtReport, [], 'mutool still ran when the timeout was reported');
+  assert.equal(readdirSync(out), ['broadsheet.pdf']);
+  assert.is(readFileSync(path.join(out, 'broadsheet.pdf'), 'utf8'), 'previous good PDF');
 });
 
 test.run();

@@ -2,7 +2,7 @@
  * Consistency (pure): derived figures stated in the text compared with what their inputs give,
  * and numbers written literally in the text that equal a figure and should be bound to it.
  */
-import { InputError, msg } from '../messages.js';
+import { inputErrors, msg, type InputError } from '../messages.js';
 import type { Edition, FigureDef } from '../load/edition.js';
 import type { Bound } from './figures.js';
 import { formatFigure } from './figures.js';
@@ -44,13 +44,7 @@ export function checkConsistency(ed: Edition, bound: Bound): Consistency {
       const [a, b] = [input(c.cagr[0], [name, 'check', 'cagr', 0]), input(c.cagr[1], [name, 'check', 'cagr', 1])];
       if (!a || !b) continue;
       if (!c.years) {
-        errors.push(
-          new InputError(
-            `figure "${name}": a cagr check needs "years"`,
-            ed.figures.locate([name, 'check']),
-            'add years: 5 (the span between the two figures)',
-          ),
-        );
+        errors.push(msg.checkNeedsYears(ed.figures.locate([name, 'check']), name));
         continue;
       }
       kind = 'cagr';
@@ -92,7 +86,7 @@ export function checkConsistency(ed: Edition, bound: Bound): Consistency {
       else warnings.push(text);
     }
   }
-  if (errors.length) throw errors[0]!;
+  if (errors.length) throw inputErrors(errors);
 
   // numbers written out that equal a figure's printed form
   const printed = new Map<string, string>();

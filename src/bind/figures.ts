@@ -3,7 +3,7 @@
  * replaced by the figure from figures.yaml, so a figure corrected in one place changes every
  * place it is printed. A reference to an unknown figure is an error naming file and line.
  */
-import { InputError, InputErrors, msg, nearNames, type Place } from '../messages.js';
+import { inputErrors, msg, nearNames, type InputError, type Place } from '../messages.js';
 import type { Edition, FigureDef, Table } from '../load/edition.js';
 import type { Headline, Run } from '../load/story.js';
 
@@ -81,20 +81,21 @@ export function bind(ed: Edition): Bound {
     const segs: Segment[] = [];
     let last = 0;
     for (const m of text.matchAll(REF)) {
-      const [all, name, format] = m;
+      // the pattern's name group always takes part in a match
+      const [all, name = '', format] = m;
       const at = m.index;
       if (at > last) segs.push(seg(text.slice(last, at), bold));
       const line = place.line !== undefined ? place.line + (text.slice(0, at).match(/\n/g)?.length ?? 0) : undefined;
       const refPlace: Place = { ...place, ...(line !== undefined ? { line } : {}) };
-      const f = figures[name!];
+      const f = figures[name];
       if (!f) {
-        errors.push(msg.unknownFigure(refPlace, name!, nearNames(name!, Object.keys(figures))));
+        errors.push(msg.unknownFigure(refPlace, name, nearNames(name, Object.keys(figures))));
       } else if (format !== undefined && format !== 'num') {
-        errors.push(msg.badFigureFormat(refPlace, name!, format));
+        errors.push(msg.badFigureFormat(refPlace, name, format));
       } else {
         const printed = formatFigure(f, format);
-        segs.push({ ...seg(printed, bold), fig: name! });
-        uses.push({ figure: name!, printed, place: refPlace, where });
+        segs.push({ ...seg(printed, bold), fig: name });
+        uses.push({ figure: name, printed, place: refPlace, where });
       }
       last = at + all.length;
     }
@@ -161,7 +162,7 @@ export function bind(ed: Edition): Bound {
   const tables = new Map<string, BoundTable>();
   for (const t of ed.tables.values()) tables.set(t.name, bindTable(t, figures, errors, uses));
 
-  if (errors.length) throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
+  if (errors.length) throw inputErrors(errors);
   return { headline, chains, captions: { photos, charts }, factboxes, tables, uses };
 }
 
@@ -175,14 +176,14 @@ function bindTable(t: Table, figures: Record<string, FigureDef>, errors: InputEr
     const row: Record<string, string | number> = {};
     t.columns.forEach((col, i) => {
       const cell = r.cells[i] ?? '';
-      const m = /^\{([a-z][a-z0-9_]*)\}$/.exec(cell);
+      const name = /^\{([a-z][a-z0-9_]*)\}$/.exec(cell)?.[1];
       const place = { file: t.file, line: r.line, column: i + 1 };
-      if (m) {
-        const f = figures[m[1]!];
-        if (!f) errors.push(msg.unknownFigure(place, m[1]!, nearNames(m[1]!, Object.keys(figures))));
+      if (name !== undefined) {
+        const f = figures[name];
+        if (!f) errors.push(msg.unknownFigure(place, name, nearNames(name, Object.keys(figures))));
         else {
           row[col] = f.value;
-          uses.push({ figure: m[1]!, printed: formatNumber(f), place, where: `table "${t.name}"` });
+          uses.push({ figure: name, printed: formatNumber(f), place, where: `table "${t.name}"` });
         }
       } else if (cell !== '' && /^-?\d+(\.\d+)?$/.test(cell)) row[col] = Number(cell);
       else row[col] = cell;

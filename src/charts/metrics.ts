@@ -11,7 +11,7 @@ import { covers, FACES, fontFile, type FaceSpec } from '../fonts/faces.js';
 import { ROOT } from '../paths.js';
 
 const fonts = new Map<string, Fontkit.Font>();
-/** fontkit is loaded only for a character the compile-time table lacks (it costs ~150 ms to load) */
+/** fontkit is loaded only for a character the compile-time table lacks (it is slow to load) */
 let fontkit: typeof Fontkit | undefined;
 const advances = new Map<string, number>();
 

@@ -16,8 +16,9 @@ import { Worker } from 'node:worker_threads';
 import { cacheKey, fileStamp, packageIdentity, readCached, writeCached } from '../disk-cache.js';
 import { ROOT } from '../paths.js';
 import { msg } from '../messages.js';
-import type { BoundTable } from '../bind/figures.js';
-import { LIMITS, type ChartSource } from '../load/edition.js';
+import type { Bound, BoundTable } from '../bind/figures.js';
+import { LIMITS, type ChartSource, type Edition } from '../load/edition.js';
+import type { Frame, PageLayout } from '../layout/frames.js';
 import type { ChartSize, Drawn } from './draw.js';
 
 export type { ChartSize } from './draw.js';
@@ -31,16 +32,56 @@ export interface RenderedChart {
   variants?: Map<number, RenderedChart>;
 }
 
+/**
+ * Stage 4: every chart of the page, sized to its frame, and a flexible chart (minLines and
+ * maxLines) also at every height copy-fit may give it.
+ */
+export async function renderCharts(ed: Edition, bound: Bound, layout: PageLayout): Promise<Map<string, RenderedChart>> {
+  const pitch = layout.grid.pitch;
+  const jobs = layout.frames.flatMap((f) => {
+    const src = f.kind === 'chart' && f.ref !== undefined ? ed.charts.get(f.ref) : undefined;
+    return src ? [chartOfFrame(src, f, bound.tables, pitch)] : [];
+  });
+  return new Map(await Promise.all(jobs));
+}
+
+async function chartOfFrame(
+  src: ChartSource,
+  f: Frame,
+  tables: Map<string, BoundTable>,
+  pitch: number,
+): Promise<[string, RenderedChart]> {
+  const at = (lines: number) =>
+    renderChart(src, tables, chartArea({ ...f, box: { ...f.box, h: lines * pitch } }, pitch, !!src.source));
+  const { minLines: min, maxLines: max } = f;
+  const heights =
+    min !== undefined && max !== undefined ? Array.from({ length: max - min + 1 }, (_, i) => min + i) : [];
+  // the chart and its variants awaited together: the first that fails fails the chart, and none
+  // is left running unawaited
+  const [chart, variants] = await Promise.all([
+    at(f.lines),
+    Promise.all(heights.map(async (lines) => [lines, await at(lines)] as const)),
+  ]);
+  return [src.id, heights.length ? { ...chart, variants: new Map(variants) } : chart];
+}
+
+/** A chart frame's drawing area: the title line above, the source line (if any) below, the chart between. */
+export function chartArea(f: Frame, pitch: number, hasSource: boolean): ChartSize {
+  const mmToPx = 96 / 25.4;
+  const h = f.box.h - pitch * (1 + (hasSource ? 1 : 0));
+  return { widthPx: Math.floor(f.box.w * mmToPx), heightPx: Math.floor(h * mmToPx) };
+}
+
 const WORKER = new URL('./worker.js', import.meta.url);
 
-/** One worker for the process, started on first use (or ahead by startCharts) and unreferenced when idle. */
+/** One worker for the process, started by its first job and unreferenced when idle. */
 let worker: Worker | undefined;
 const pending = new Map<number, { resolve: (d: Drawn) => void; reject: (e: unknown) => void }>();
 let jobs = 0;
 
-/** Starts the chart worker (its first job starts it). */
-function startCharts(): void {
-  if (worker) return;
+/** The chart worker, started if it is not running. */
+function chartWorker(): Worker {
+  if (worker) return worker;
   const w = new Worker(WORKER);
   w.on('message', ({ n, drawn }: { n: number; drawn: Drawn }) => {
     pending.get(n)?.resolve(drawn);
@@ -53,18 +94,19 @@ function startCharts(): void {
     pending.clear();
   };
   w.on('error', fail);
-  w.on('exit', (code) => fail(new Error(`the chart worker stopped (exit code ${code})`)));
+  w.on('exit', (code) => fail(msg.chartWorkerStopped(code)));
   w.unref();
   worker = w;
+  return w;
 }
 
 function draw(spec: Record<string, unknown>, size: ChartSize): Promise<Drawn> {
-  startCharts();
+  const w = chartWorker();
   const n = ++jobs;
   return new Promise<Drawn>((resolve, reject) => {
     pending.set(n, { resolve, reject });
-    worker!.ref();
-    worker!.postMessage({ n, spec, size });
+    w.ref();
+    w.postMessage({ n, spec, size });
   });
 }
 

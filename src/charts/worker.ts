@@ -12,11 +12,12 @@ interface Job {
 }
 
 // (loaded outside a worker only to make its code cache: scripts/bundle.mjs)
-parentPort?.on('message', (job: Job) => {
+const port = parentPort;
+port?.on('message', (job: Job) => {
   drawChart(job.spec, job.size).then(
-    (drawn) => parentPort!.postMessage({ n: job.n, drawn }),
+    (drawn) => port.postMessage({ n: job.n, drawn }),
     (e: unknown) =>
-      parentPort!.postMessage({
+      port.postMessage({
         n: job.n,
         drawn: { ok: false, invalid: false, detail: String((e as Error)?.message ?? e) },
       }),

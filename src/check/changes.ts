@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PNG } from 'pngjs';
-import type { Report } from './report.js';
-import type { ChainLayout } from '../print/render.js';
+import type { ChainLayout } from '../layout/page/protocol.js';
 
 export interface Snapshot {
   figures: Record<string, { printed: string; places: string[] }>;
@@ -35,7 +34,18 @@ export interface ChangeReport {
 const place = (p: { where: string; file: string; line?: number }) =>
   `${p.where} (${p.file}${p.line !== undefined ? `:${p.line}` : ''})`;
 
-export function snapshotOf(report: Report, chains: ChainLayout[], chartSvgs: Map<string, string>): Snapshot {
+/** A figure as the report lists it: its printed form and every place it is printed. */
+export interface PrintedFigure {
+  name: string;
+  printed: string;
+  places: { where: string; file: string; line?: number }[];
+}
+
+export function snapshotOf(
+  report: { figures: PrintedFigure[] },
+  chains: ChainLayout[],
+  chartSvgs: Map<string, string>,
+): Snapshot {
   return {
     figures: Object.fromEntries(
       report.figures.map((f) => [f.name, { printed: f.printed, places: f.places.map(place) }]),
@@ -58,7 +68,7 @@ export function compareSnapshots(prev: Snapshot, next: Snapshot): Omit<ChangeRep
     const a = prev.figures[name];
     const b = next.figures[name];
     if (a?.printed !== b?.printed)
-      figures.push({ name, old: a?.printed ?? null, new: b?.printed ?? null, places: (b ?? a)!.places });
+      figures.push({ name, old: a?.printed ?? null, new: b?.printed ?? null, places: (b ?? a)?.places ?? [] });
   }
   const charts = [...new Set([...Object.keys(prev.charts), ...Object.keys(next.charts)])].filter(
     (id) => prev.charts[id] !== next.charts[id],
@@ -136,8 +146,7 @@ export function diffPages(
     const stack = [k];
     seen[k] = 1;
     const box = { x0: cols, y0: rows, x1: 0, y1: 0 };
-    while (stack.length) {
-      const c = stack.pop()!;
+    for (let c = stack.pop(); c !== undefined; c = stack.pop()) {
       const cx = c % cols;
       const cy = Math.floor(c / cols);
       box.x0 = Math.min(box.x0, cx);

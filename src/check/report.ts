@@ -4,17 +4,25 @@
  */
 import { InputError, msg } from '../messages.js';
 import type { CheckResult } from '../bind/consistency.js';
-import type { ChangeReport } from './changes.js';
+import type { ChangeReport, PrintedFigure } from './changes.js';
 import type { Bound } from '../bind/figures.js';
 import { coverPpi, type PlacedPhoto } from '../compose/compose.js';
 import type { PageLayout } from '../layout/frames.js';
-import type { ChainLayout, PhotoBox } from '../print/render.js';
+import type { ChainLayout, PhotoBox } from '../layout/page/protocol.js';
 import type { RenderedChart } from '../charts/render.js';
 import type { FaceUse } from '../fonts/coverage.js';
-import type { PressSections } from '../press/stage.js';
 
 export const PPI_WANTED = 300;
 export const PPI_MIN = 150;
+
+/**
+ * A photo's effective resolution judged as printers state it, in whole ppi: rounded to 1 ppi
+ * first (a 299.9 ppi photo is 300 ppi, not below it), then below 300 is low and below 150 too low.
+ */
+export function ppiVerdict(ppi: number): 'ok' | 'low' | 'too low' {
+  const whole = Math.round(ppi);
+  return whole < PPI_MIN ? 'too low' : whole < PPI_WANTED ? 'low' : 'ok';
+}
 
 export interface ChainReport extends ChainLayout {
   frameBoxes: { id: string; x: number; y: number; w: number; h: number }[];
@@ -25,7 +33,7 @@ export interface Report {
   preset: string;
   output: { pdf: string; report: string; proof?: string; bytes: number; pages: number };
   chains: Omit<ChainReport, 'texts'>[];
-  figures: { name: string; printed: string; places: { where: string; file: string; line?: number }[] }[];
+  figures: PrintedFigure[];
   charts: { id: string; widthPx: number; heightPx: number; texts: string[] }[];
   photos: PlacedPhoto[];
   /** face → the file served to the page, the font it is cut from, the characters it keeps */
@@ -38,10 +46,6 @@ export interface Report {
   changes?: ChangeReport;
   warnings: string[];
   timingsMs: Record<string, number>;
-  /** press.pdf: profile, intents, ink, boxes, times (a --press build) */
-  press?: PressSections['press'];
-  /** the preflight of press.pdf: every finding with its page, object and place */
-  preflight?: PressSections['preflight'];
 }
 
 export interface CheckInput {
@@ -75,7 +79,8 @@ export function checkPage(c: CheckInput): {
       h: r2(f.box.h),
     }));
     if (ch.status === 'overset') {
-      const names = frames.length > 1 ? `${frames[0]!.id}…${frames[frames.length - 1]!.id}` : (frames[0]?.id ?? '');
+      const [first, last] = [frames[0], frames[frames.length - 1]];
+      const names = first && last && first !== last ? `${first.id}…${last.id}` : (first?.id ?? '');
       const e = msg.overset({ file: c.layoutFile }, ch.id, ch.oversetChars, ch.oversetLines, names);
       if (c.allowOverset) warnings.push(e.message);
       else errors.push(e);
@@ -96,8 +101,9 @@ export function checkPage(c: CheckInput): {
       : p;
   });
   for (const p of photos) {
-    if (p.ppi < PPI_MIN) errors.push(msg.imageLowResolution({ file: p.file }, p.ppi));
-    else if (p.ppi < PPI_WANTED - 0.5) warnings.push(msg.warnLowPpi(p.id, p.ppi));
+    const verdict = ppiVerdict(p.ppi);
+    if (verdict === 'too low') errors.push(msg.imageLowResolution({ file: p.file }, p.ppi));
+    else if (verdict === 'low') warnings.push(msg.warnLowPpi(p.id, p.ppi));
   }
   for (const u of c.refused) warnings.push(msg.requestRefused(u));
   return { warnings, errors, chains, photos };

@@ -1,6 +1,6 @@
 /**
  * Compose (pure): edition + bound text + page layout + charts → one HTML string and the exact
- * set of files the page may load. Nothing else will be served to the page (print/render.ts).
+ * set of files the page may load. Nothing else will be served to the page (print/serve.ts).
  */
 import Handlebars from 'handlebars';
 import { createRequire } from 'node:module';
@@ -13,7 +13,8 @@ import type { RenderedChart } from '../charts/render.js';
 import { planFonts, type FaceText, type FontPlan } from '../fonts/coverage.js';
 import type { FaceName } from '../fonts/faces.js';
 import type { SubsetJob } from '../fonts/subset.js';
-import { PAGE_SCRIPTS, ROOT, STYLES, TEMPLATES } from '../paths.js';
+import { PAGE_SCRIPT, ROOT, STYLES, TEMPLATES } from '../paths.js';
+import { msg } from '../messages.js';
 
 /** A file the page may load: on disk, in memory, or a font subset made on demand (fonts/subset.ts). */
 export interface Asset {
@@ -47,18 +48,21 @@ export interface ComposedPage {
   photos: PlacedPhoto[];
 }
 
-/** Chart frame: the title line above, the source line below, the chart between. */
-export function chartArea(f: Frame, pitch: number, hasSource: boolean): { widthPx: number; heightPx: number } {
-  const mmToPx = 96 / 25.4;
-  const h = f.box.h - pitch * (1 + (hasSource ? 1 : 0));
-  return { widthPx: Math.floor(f.box.w * mmToPx), heightPx: Math.floor(h * mmToPx) };
-}
-
 /** Caption lines under a photo: ▲ + caption in 8 pt sans, wrapped to the frame width. */
 export const CAPTION_PT = 8;
 export function captionLines(caption: string, widthMm: number): number {
   const chars = [...caption].length + 1;
   return Math.max(1, Math.ceil((chars * CAPTION_PT * PT) / widthMm));
+}
+
+/** A photo frame's image area: the frame box less its caption's whole lines. */
+export function photoArea(
+  box: { w: number; h: number },
+  caption: string,
+  pitch: number,
+): { capLines: number; imgH: number } {
+  const capLines = caption ? captionLines(caption, box.w) : 0;
+  return { capLines, imgH: box.h - capLines * pitch };
 }
 
 const hb = Handlebars.create();
@@ -75,7 +79,7 @@ function template(name: string): Handlebars.TemplateDelegate {
     for (const [n, spec] of Object.entries(specs)) templates.set(n, hb.template(spec));
   }
   const t = templates.get(name);
-  if (!t) throw new Error(`template "${name}" missing from ${TEMPLATES} (run "npm run compile" after adding one)`);
+  if (!t) throw msg.templateMissing(name, TEMPLATES);
   return t;
 }
 
@@ -98,7 +102,7 @@ export function segsHtml(segs: Segment[]): string {
 /** Copy-fit data for the page: a flexible frame's range and the text frames that follow it. */
 function flexAttrs(f: Frame): string | undefined {
   if (f.minLines === undefined || f.maxLines === undefined) return undefined;
-  return `${f.minLines} ${f.maxLines} ${f.followers!.join(' ')}`;
+  return `${f.minLines} ${f.maxLines} ${(f.followers ?? []).join(' ')}`;
 }
 
 const flat = (segs: Segment[] | undefined) => (segs ?? []).map((s) => s.s).join('');
@@ -138,7 +142,7 @@ export function compose(
   const photos: PlacedPhoto[] = [];
 
   const [y, m, d] = meta.date.split('-').map(Number) as [number, number, number];
-  const weekday = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]!;
+  const weekday = WEEKDAYS.charAt(new Date(Date.UTC(y, m - 1, d)).getUTCDay());
   const folio = {
     page: String(meta.page),
     section: meta.section,
@@ -146,7 +150,7 @@ export function compose(
     publication: meta.publication,
     editor: meta.editor ? `责任编辑 ${meta.editor}` : '',
   };
-  // ▶ marks the overset point when a build is allowed to overset (in-page.ts)
+  // ▶ marks the overset point when a build is allowed to overset (layout/page/thread.ts)
   use('sansBold', folio.page + folio.section + folio.publication + '▶', ed.meta.locate([]));
   use('sans', folio.date + folio.editor, ed.meta.locate([]));
 
@@ -184,8 +188,7 @@ export function compose(
         return { ...base, chain: f.chain, seq: f.seq };
       }
       case 'head': {
-        const chain = bound.chains.find((c) => c.id === f.chain)!;
-        const head = chain.blocks.find((b) => b.kind === 'head');
+        const head = bound.chains.find((c) => c.id === f.chain)?.blocks.find((b) => b.kind === 'head');
         const len = [...flat(head?.segs)].length || 1;
         const sizeMm = Math.min(15 * PT, (f.box.w - 6) / len);
         css += `${sel} h2{font-size:${mm(sizeMm)}}\n`;
@@ -194,8 +197,7 @@ export function compose(
       case 'photo': {
         const p = ed.photos.get(f.ref!)!;
         const caption = bound.captions.photos.get(f.ref!) ?? '';
-        const capLines = caption ? captionLines(caption, f.box.w) : 0;
-        const imgH = f.box.h - capLines * g.pitch;
+        const { capLines, imgH } = photoArea(f.box, caption, g.pitch);
         const url = `/images/${p.id}${p.type === 'image/png' ? '.png' : '.jpg'}`;
         assets.set(url, { body: p.bytes, type: p.type });
         const px: [number, number] = [p.width, p.height];
@@ -287,10 +289,10 @@ export function compose(
   const fonts = planFonts(texts);
   for (const [url, font] of fonts.files) assets.set(url, { font, type: 'font/ttf' });
   assets.set('/styles/fonts.css', { body: fonts.css, type: 'text/css' });
-  assets.set('/styles/frames.css', { body: `:root{${vars}}\n${css}`, type: 'text/css' });
+  const framesCss = `:root{${vars}}\n${css}`;
+  assets.set('/styles/frames.css', { body: framesCss, type: 'text/css' });
   assets.set('/styles/page.css', { file: path.join(STYLES, 'page.css'), type: 'text/css' });
-  assets.set('/scripts/layout.js', { file: path.join(PAGE_SCRIPTS, 'in-page.js'), type: 'text/javascript' });
-  assets.set('/scripts/linebreak.js', { file: path.join(PAGE_SCRIPTS, 'linebreak.js'), type: 'text/javascript' });
+  assets.set('/scripts/layout.js', { file: PAGE_SCRIPT, type: 'text/javascript' });
 
   const frameHtml = new Map(frames.map((f) => [f.id, template(f.partial)(f)]));
   const sourceHtml = new Map(sources.map((c) => [c.id, template('chain-source')(c)]));
@@ -303,7 +305,7 @@ export function compose(
   });
   return {
     html,
-    parts: { frames: frameHtml, sources: sourceHtml, framesCss: assets.get('/styles/frames.css')!.body as string },
+    parts: { frames: frameHtml, sources: sourceHtml, framesCss },
     assets,
     fonts,
     photos,

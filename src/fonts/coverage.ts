@@ -5,7 +5,7 @@
  * corrections draw on (digits, Latin, signs, numerals and units), so a corrected number does not
  * change the font and a watch-mode rebuild can update the page in place.
  */
-import { InputError, InputErrors, msg, type Place } from '../messages.js';
+import { inputErrors, msg, type InputError, type Place } from '../messages.js';
 import { coverage, FACES, fontFile, type FaceName } from './faces.js';
 import { subsetKey, type SubsetJob } from './subset.js';
 
@@ -61,7 +61,7 @@ export function planFonts(texts: FaceText[]): FontPlan {
       set.add(cp);
     }
   }
-  if (errors.length) throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
+  if (errors.length) throw inputErrors(errors);
 
   const files = new Map<string, SubsetJob>();
   const used = new Map<FaceName, FaceUse>();
@@ -75,7 +75,9 @@ export function planFonts(texts: FaceText[]): FontPlan {
     const url = `/fonts/${face.pkg.split('/').pop()}-${face.weight}-${subsetKey(job).slice(0, 12)}.ttf`;
     files.set(url, job);
     used.set(name, { url, font: `${face.pkg}/${face.ttf}`, chars: set.size });
-    css += `@font-face{font-family:'${face.family}';font-weight:${face.weight};font-style:normal;font-display:block;src:url(${url}) format('truetype')}\n`;
+    css +=
+      `@font-face{font-family:'${face.family}';font-weight:${face.weight};font-style:normal;` +
+      `font-display:block;src:url(${url}) format('truetype')}\n`;
   }
   return { files, css, used };
 }

@@ -2,11 +2,13 @@
  * The page's type faces. Fonts come from npm (Google Fonts' Noto Serif SC and Noto Sans SC as
  * whole TrueType files, packaged by @expo-google-fonts) so the page looks the same on every
  * machine. TrueType outlines matter: Chromium embeds them as subset CID TrueType, never Type 3.
- * The page gets one file per face, cut down to the characters it prints (subset.ts).
+ * Only the files of these faces are installed, into fonts/<package>/ (scripts/fonts.mjs, from
+ * the packages locked in fonts/package-lock.json). The page gets one file per face, cut down to
+ * the characters it prints (subset.ts).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { msg } from '../messages.js';
 import { ROOT } from '../paths.js';
 
 export type FaceName = 'body' | 'bodyBold' | 'headline' | 'sans' | 'sansBold' | 'sansHeavy';
@@ -48,11 +50,14 @@ export const FACES: Record<FaceName, FaceSpec> = {
   sansHeavy: { ...sans(900, 'Black'), label: 'heavy sans (Noto Sans SC Black)' },
 };
 
-const require = createRequire(import.meta.url);
+/** Where scripts/fonts.mjs installs the faces' files. */
+export const FONTS_DIR = path.join(ROOT, 'fonts');
 
 /** Absolute path of a face's TrueType file. */
 export function fontFile(face: FaceSpec): string {
-  return path.join(path.dirname(require.resolve(`${face.pkg}/package.json`)), face.ttf);
+  const file = path.join(FONTS_DIR, face.pkg, face.ttf);
+  if (!existsSync(file)) throw msg.fontMissing(file);
+  return file;
 }
 
 /** A face's key in the compile-time tables. */
@@ -60,7 +65,10 @@ export function faceKey(face: FaceSpec): string {
   return `${face.pkg}/${face.weight}`;
 }
 
-/** The code points each face has a glyph for, as flat inclusive ranges (first, last, …), made by scripts/build-tables.mjs. */
+/**
+ * The code points each face has a glyph for, as flat inclusive ranges (first, last, …), made by
+ * scripts/build-tables.mjs.
+ */
 export const FONT_TABLES = path.join(ROOT, 'dist/generated/font-coverage.json');
 let tables: Record<string, number[]> | undefined;
 

@@ -1,7 +1,7 @@
 /**
  * One font file per face, cut down to the characters the page prints (HarfBuzz's subsetter, via
- * subset-font). Chromium prints a page with six small fonts about 70 ms faster than one with
- * ~90 unicode-range slices (it serialises every font the page uses into the print job), loads it
+ * subset-font). Chromium prints a page with six small fonts faster than one with ~90
+ * unicode-range slices (it serialises every font the page uses into the print job), loads it
  * faster, and the PDF lists six fonts, not ninety.
  *
  * A subset is a pure function of the font file and the character set, so the same edition gives
@@ -30,7 +30,8 @@ let subsetter: string | undefined;
 function subsetterVersion(): string {
   if (!subsetter) {
     const main = require.resolve('subset-font');
-    subsetter = `${packageIdentity(main)} ${packageIdentity(createRequire(main).resolve('harfbuzzjs/dist/harfbuzz-subset.wasm'))}`;
+    const wasm = createRequire(main).resolve('harfbuzzjs/dist/harfbuzz-subset.wasm');
+    subsetter = `${packageIdentity(main)} ${packageIdentity(wasm)}`;
   }
   return subsetter;
 }

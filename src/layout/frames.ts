@@ -3,7 +3,7 @@
  * the grid and against what the edition holds. Text frames spanning several columns become one
  * box per column, threaded in reading order (down the first column, then the next).
  */
-import { InputError, InputErrors, msg } from '../messages.js';
+import { inputErrors, msg, type InputError } from '../messages.js';
 import type { Edition, FrameDef, FrameKind } from '../load/edition.js';
 import { boxOf, gridOf, HAO, PRESETS, type Box, type Grid } from './presets.js';
 
@@ -37,10 +37,9 @@ export interface PageLayout {
 
 export function layoutPage(ed: Edition): PageLayout {
   const size = ed.meta.data.house?.bodySize;
-  const grid = gridOf(
-    PRESETS[ed.meta.data.preset]!,
-    size === undefined ? undefined : typeof size === 'number' ? size : HAO[size],
-  );
+  const preset = PRESETS[ed.meta.data.preset];
+  if (!preset) throw msg.unknownPreset(ed.meta.locate(['preset']), ed.meta.data.preset, Object.keys(PRESETS));
+  const grid = gridOf(preset, size === undefined ? undefined : typeof size === 'number' ? size : HAO[size]);
   const defs = ed.layout.data.frames;
   const errors: InputError[] = [];
   const frames: Frame[] = [];
@@ -50,8 +49,7 @@ export function layoutPage(ed: Edition): PageLayout {
 
   defs.forEach((d: FrameDef, i) => {
     const place = ed.layout.locate(['frames', i]);
-    if (seen.has(d.id))
-      errors.push(new InputError(`frame id "${d.id}" is used twice`, place, 'give every frame its own id'));
+    if (seen.has(d.id)) errors.push(msg.frameTwice(place, d.id));
     seen.add(d.id);
     const [c1, c2] = d.columns;
     if (c1 > c2 || c2 > grid.preset.columns) {
@@ -101,28 +99,21 @@ export function layoutPage(ed: Edition): PageLayout {
     };
     if (d.minLines !== undefined || d.maxLines !== undefined) {
       const p = ed.layout.locate(['frames', i, d.minLines !== undefined ? 'minLines' : 'maxLines']);
-      if (d.kind !== 'photo' && d.kind !== 'chart')
-        errors.push(
-          new InputError(
-            `frame "${d.id}": only photo and chart frames can flex (minLines/maxLines)`,
-            p,
-            'remove minLines and maxLines',
-          ),
-        );
+      if (d.kind !== 'photo' && d.kind !== 'chart') errors.push(msg.flexKind(p, d.id));
       else if (d.minLines === undefined || d.maxLines === undefined || d.minLines > d.lines || d.maxLines < d.lines) {
-        errors.push(
-          new InputError(
-            `frame "${d.id}": needs minLines ≤ lines (${d.lines}) ≤ maxLines`,
-            p,
-            'give both minLines and maxLines around its lines',
-          ),
-        );
+        errors.push(msg.flexRange(p, d.id, d.lines));
       }
     }
+    /** a text frame's place in its chain (checked above: a text frame has a chain of the story) */
+    const chainOf = (chain = '') => {
+      const list = chains.get(chain) ?? [];
+      chains.set(chain, list);
+      return list;
+    };
     if (d.kind === 'text' && d.style !== 'lead') {
       // one box per column, threaded top to bottom, left to right
       for (let c = c1; c <= c2; c++) {
-        const list = chains.get(d.chain!) ?? [];
+        const list = chainOf(d.chain);
         const f: Frame = {
           ...base,
           id: c1 === c2 ? d.id : `${d.id}.${c - c1 + 1}`,
@@ -133,7 +124,6 @@ export function layoutPage(ed: Edition): PageLayout {
           seq: list.length,
         };
         list.push(f);
-        chains.set(d.chain!, list);
         frames.push(f);
       }
     } else {
@@ -146,56 +136,35 @@ export function layoutPage(ed: Edition): PageLayout {
         lines: d.lines,
       };
       if (d.kind === 'text') {
-        const list = chains.get(d.chain!) ?? [];
+        const list = chainOf(d.chain);
         f.seq = list.length;
         list.push(f);
-        chains.set(d.chain!, list);
       }
       frames.push(f);
     }
   });
 
   // copy-fit: the text frames directly below a flexible photo or chart give and take its lines
-  for (const f of frames.filter((x) => x.minLines !== undefined && x.maxLines !== undefined)) {
+  for (const f of frames) {
+    if (f.minLines === undefined || f.maxLines === undefined) continue;
+    const grows = f.maxLines - f.lines;
     const below = frames.filter(
       (t) =>
         t.kind === 'text' && t.top === f.top + f.lines && t.columns[0] >= f.columns[0] && t.columns[1] <= f.columns[1],
     );
     const place = { file: ed.layout.file };
-    if (below.length === 0)
-      errors.push(
-        new InputError(
-          `flexible ${f.kind} "${f.id}" has no text frame directly below it to give and take lines`,
-          place,
-          'put a text frame right under it, or remove minLines/maxLines',
-        ),
-      );
-    else if (below.some((t) => t.lines - (f.maxLines! - f.lines) < 1))
-      errors.push(
-        new InputError(
-          `flexible ${f.kind} "${f.id}": at maxLines the text below it would vanish`,
-          place,
-          'lower maxLines',
-        ),
-      );
+    if (below.length === 0) errors.push(msg.flexNothingBelow(place, f.kind, f.id));
+    else if (below.some((t) => t.lines - grows < 1)) errors.push(msg.flexTextVanishes(place, f.kind, f.id));
     f.followers = below.map((t) => t.id);
   }
 
   // overlaps: two frames sharing a grid cell
-  for (let a = 0; a < frames.length; a++) {
-    for (let b = a + 1; b < frames.length; b++) {
-      const A = frames[a]!;
-      const B = frames[b]!;
+  for (const [a, A] of frames.entries()) {
+    for (const B of frames.slice(a + 1)) {
       const colsMeet = A.columns[0] <= B.columns[1] && B.columns[0] <= A.columns[1];
       const linesMeet = A.top < B.top + B.lines && B.top < A.top + A.lines;
       if (colsMeet && linesMeet) {
-        errors.push(
-          new InputError(
-            `frames "${A.id}" and "${B.id}" overlap`,
-            { file: ed.layout.file },
-            'move one of them or make it smaller',
-          ),
-        );
+        errors.push(msg.framesOverlap({ file: ed.layout.file }, A.id, B.id));
       }
     }
   }
@@ -210,6 +179,6 @@ export function layoutPage(ed: Edition): PageLayout {
   for (const cap of [...ed.story.photos]) if (!ed.photos.has(cap.id)) errors.push(msg.unknownPhoto(cap.place, cap.id));
   for (const cap of [...ed.story.charts]) if (!ed.charts.has(cap.id)) errors.push(msg.unknownChart(cap.place, cap.id));
 
-  if (errors.length) throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
+  if (errors.length) throw inputErrors(errors);
   return { grid, frames, chains };
 }

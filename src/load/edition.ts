@@ -2,12 +2,12 @@
  * Load: an edition folder → an Edition (parsed, validated, nothing resolved yet). Every file
  * read here is inside the edition folder; a path that leaves it is refused.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { imageSize } from 'image-size';
-import { InputError, msg, type Place } from '../messages.js';
-import { PRESETS } from '../layout/presets.js';
+import { msg, type Place } from '../messages.js';
+import { SCHEMAS } from '../paths.js';
 import { readText } from './read.js';
 import { parseJson, parseYaml, schemaValidator, validate, type Located } from './structured.js';
 import { parseStory, type Story } from './story.js';
@@ -93,6 +93,8 @@ export interface PhotoSource {
   height: number;
   placeholder: boolean;
   place: Place;
+  /** no file yet (only when loaded for `broadsheet placeholders`): no bytes, no pixels */
+  missing?: boolean;
 }
 
 export interface Edition {
@@ -109,7 +111,12 @@ export interface Edition {
 
 export const LIMITS = { imageBytes: 40_000_000, imageSide: 12_000, tableRows: 10_000 };
 
-export function loadEdition(dirArg: string): Edition {
+export interface LoadOptions {
+  /** a photo whose file does not exist yet is loaded as `missing` instead of refused (placeholders) */
+  photosMayBeMissing?: boolean;
+}
+
+export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
   const dir = path.resolve(dirArg);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw msg.editionMissing(dirArg);
   const root = realpathSync(dir);
@@ -122,19 +129,18 @@ export function loadEdition(dirArg: string): Edition {
     try {
       real = realpathSync(abs);
     } catch {
-      throw new InputError(`file "${ref}" not found`, place, `put the file at ${rel(ref)} or correct the path`);
+      throw msg.fileNotFound(place, ref, rel(ref));
     }
     if (real !== root && !real.startsWith(root + path.sep)) throw msg.pathEscapes(place, ref);
     return real;
   };
 
-  const meta = validate<EditionMeta>(
-    parseYaml(readText(path.join(dir, 'edition.yaml'), rel('edition.yaml'), 'edition.yaml'), rel('edition.yaml')),
-    schemaValidator('edition.schema.json'),
-    'edition.yaml',
+  const metaYaml = parseYaml(
+    readText(path.join(dir, 'edition.yaml'), rel('edition.yaml'), 'edition.yaml'),
+    rel('edition.yaml'),
   );
-  if (!PRESETS[meta.data.preset])
-    throw msg.unknownPreset(meta.locate(['preset']), meta.data.preset, Object.keys(PRESETS));
+  checkPreset(metaYaml);
+  const meta = validate<EditionMeta>(metaYaml, schemaValidator('edition.schema.json'), 'edition.yaml');
 
   const story = parseStory(readText(path.join(dir, 'story.md'), rel('story.md'), 'story.md'), rel('story.md'));
   const figures = validate<Record<string, FigureDef>>(
@@ -179,11 +185,64 @@ export function loadEdition(dirArg: string): Edition {
   const photos = new Map<string, PhotoSource>();
   for (const [id, p] of Object.entries(meta.data.photos ?? {})) {
     const place = meta.locate(['photos', id, 'file']);
+    if (opts.photosMayBeMissing && absent(dir, root, p.file, place)) {
+      const file = rel(path.relative(dir, path.resolve(dir, p.file)));
+      photos.set(id, {
+        id,
+        file,
+        bytes: Buffer.alloc(0),
+        type: '',
+        width: 0,
+        height: 0,
+        placeholder: p.placeholder ?? false,
+        place: { file },
+        missing: true,
+      });
+      continue;
+    }
     const abs = inside(p.file, place);
     photos.set(id, loadPhoto(id, abs, rel(path.relative(dir, abs)), p.placeholder ?? false));
   }
 
   return { dir, name: path.basename(dir), meta, story, figures, layout, tables, charts, photos };
+}
+
+/** The page presets an edition may name: the edition schema's list (the layout stage defines each). */
+let presets: string[] | undefined;
+function checkPreset(meta: Located<unknown>): void {
+  presets ??= (
+    JSON.parse(readFileSync(path.join(SCHEMAS, 'edition.schema.json'), 'utf8')) as {
+      properties: { preset: { enum: string[] } };
+    }
+  ).properties.preset.enum;
+  const data = meta.data;
+  const name = data && typeof data === 'object' && 'preset' in data ? data.preset : undefined;
+  if (typeof name === 'string' && !presets.includes(name))
+    throw msg.unknownPreset(meta.locate(['preset']), name, presets);
+}
+
+/**
+ * True if a path inside the edition names no file yet (not even a dangling link): its nearest
+ * existing folder must be inside the edition, so a file made there stays inside it.
+ */
+function absent(dir: string, root: string, ref: string, place: Place): boolean {
+  if (path.isAbsolute(ref) || /^[a-z]+:/i.test(ref)) throw msg.pathEscapes(place, ref);
+  const abs = path.resolve(dir, ref);
+  if (!abs.startsWith(dir + path.sep)) throw msg.pathEscapes(place, ref);
+  if (existsSync(abs) || isLink(abs)) return false;
+  let up = path.dirname(abs);
+  while (!existsSync(up)) up = path.dirname(up);
+  const real = realpathSync(up);
+  if (real !== root && !real.startsWith(root + path.sep)) throw msg.pathEscapes(place, ref);
+  return true;
+}
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function parseTable(text: string, file: string, name: string): Table {

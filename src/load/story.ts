@@ -4,8 +4,7 @@
  * "::chart <id> <caption>" attach captions to the photos and charts the layout places.
  * Figures are referenced as {name} (value and unit) or {name:num} (the number alone).
  */
-import MarkdownIt from 'markdown-it';
-import type Token from 'markdown-it/lib/token.mjs';
+import MarkdownIt, { type Token } from 'markdown-it';
 import { msg, type Place } from '../messages.js';
 import { parseYaml, schemaValidator, validate, type Located } from './structured.js';
 
@@ -56,11 +55,7 @@ const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 export function parseStory(text: string, file: string): Story {
   const fm = /^---\n([\s\S]*?)\n---[ \t]*\n/.exec(text);
   if (!fm) {
-    throw msg.schema(
-      { file, line: 1 },
-      'story.md must start with front matter between two "---" lines',
-      'add the headline group: ---\\nheadline: …\\n---',
-    );
+    throw msg.noFrontMatter(file);
   }
   // the front matter's text starts on the file's line 2
   const front = validate<Headline>(
@@ -78,11 +73,7 @@ export function parseStory(text: string, file: string): Story {
     if (tok.type !== 'paragraph_open' && tok.type !== 'heading_open') {
       if (tok.block && tok.nesting === 1 && !['paragraph_open', 'heading_open'].includes(tok.type)) {
         const place = { file, line: bodyStart + (tok.map?.[0] ?? 0) + 1 };
-        throw msg.schema(
-          place,
-          `unsupported Markdown block (${tok.type.replace('_open', '')})`,
-          'write plain paragraphs, "## " heads and "::" directives',
-        );
+        throw msg.unsupportedBlock(place, tok.type.replace('_open', ''));
       }
       continue;
     }
@@ -91,25 +82,27 @@ export function parseStory(text: string, file: string): Story {
     const place: Place = { file, line };
     const content = inline.content.trim();
     if (tok.type === 'paragraph_open' && content.startsWith('::')) {
-      const m = /^::(chain|photo|chart)\s+([A-Za-z0-9_-]+)\s*(.*)$/s.exec(content);
-      if (!m) throw msg.unknownDirective(place, content.split('\n')[0]!);
-      const [, kind, id, rest] = m;
-      if (kind === 'chain') {
-        chain = { id: id!, place, blocks: [] };
-        story.chains.push(chain);
-      } else {
-        (kind === 'photo' ? story.photos : story.charts).push({ id: id!, text: rest!.replace(/\n/g, ''), place });
+      // directives on consecutive lines are one Markdown paragraph: each "::" line starts its
+      // own directive; a line that does not continues the caption above it
+      let at = line;
+      for (const piece of content.split(/\n(?=::)/)) {
+        const here = { file, line: at };
+        at += piece.split('\n').length;
+        const m = /^::(chain|photo|chart)\s+([A-Za-z0-9_-]+)\s*(.*)$/s.exec(piece);
+        if (!m) throw msg.unknownDirective(here, piece.split('\n')[0]!);
+        const [, kind, id = '', rest = ''] = m; // every group takes part in a match
+        if (kind === 'chain') {
+          chain = { id, place: here, blocks: [] };
+          story.chains.push(chain);
+        } else {
+          (kind === 'photo' ? story.photos : story.charts).push({ id, text: rest.replace(/\n/g, ''), place: here });
+        }
       }
       continue;
     }
     if (!chain) throw msg.textOutsideChain(place);
     const level = tok.type === 'heading_open' ? Number(tok.tag.slice(1)) : 0;
-    if (level && level !== 2)
-      throw msg.schema(
-        place,
-        `heading level ${level}: only "## " section heads are used in a story`,
-        'write section heads as "## head"',
-      );
+    if (level && level !== 2) throw msg.headingLevel(place, level);
     chain.blocks.push({ kind: level ? 'head' : 'para', runs: runsOf(inline.children ?? [], place), place });
   }
   if (!story.chains.some((c) => c.blocks.some((b) => b.kind === 'para'))) throw msg.emptyStory(file);
@@ -142,11 +135,7 @@ function runsOf(children: Token[], place: Place): Run[] {
       case 'link_close':
         break;
       case 'image':
-        throw msg.schema(
-          place,
-          'a Markdown image in the story',
-          'place photos with "::photo <id> <caption>" and a frame in layout.yaml',
-        );
+        throw msg.markdownImage(place);
       default:
         break;
     }

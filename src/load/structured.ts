@@ -2,18 +2,19 @@
  * YAML and JSON files, parsed so that a schema error can name the line and column of the
  * offending value in the user's file.
  *
- * Two parsers, for speed: js-yaml reads a well-formed file (a third of the time of a cold
- * start of the \`yaml\` package, which was 0.1 s on the critical path of a cold build); \`yaml\`
- * finds positions, and only when one is asked for (an error or a warning naming a place), and
- * reads every file js-yaml refuses or that uses anchors and aliases, so its messages and its
- * limit on alias expansion are the ones users see. Both read YAML 1.2's core schema.
+ * Two parsers, for speed: js-yaml reads a well-formed file in a fraction of the time the \`yaml\`
+ * package takes on a cold start, which is on a cold build's critical path (measured in the
+ * README's speed section); \`yaml\` finds positions, and only when one is asked for (an error
+ * or a warning naming a place), and reads every file js-yaml refuses or that uses anchors and
+ * aliases, so its messages and its limit on alias expansion are the ones users see. Both read
+ * YAML 1.2's core schema.
  */
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { InputError, InputErrors, msg, type Place } from '../messages.js';
+import { inputErrors, msg, type InputError, type Place } from '../messages.js';
 import { ROOT } from '../paths.js';
 
 export interface Located<T> {
@@ -179,7 +180,7 @@ export function schemaValidator(name: string): ValidateFunction {
 export function validate<T>(loc: Located<unknown>, validator: ValidateFunction, what: string): Located<T> {
   if (validator(loc.data)) return loc as Located<T>;
   const errors = dedupe(validator.errors ?? []).map((e) => schemaError(loc, e, what));
-  throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
+  throw inputErrors(errors);
 }
 
 function dedupe(errs: ErrorObject[]): ErrorObject[] {

@@ -49,7 +49,8 @@ export interface CmykOptions {
   /** the device link for text and graphics */
   link: string;
   photoIntent: Intent;
-  timeoutMs?: number;
+  /** stops Ghostscript when aborted (a build's deadline); without it, Ghostscript has 120 s */
+  signal?: AbortSignal;
 }
 
 /** An image converted to CMYK: its stream's new bytes and the dictionary entries that describe them. */
@@ -223,6 +224,7 @@ export async function convertThroughGhostscript(doc: PDFDocument, colours: Rgb[]
       ),
     ),
   );
+  o.signal?.throwIfAborted(); // a build past its deadline keeps nothing, not even in the cache
   for (const [n, b] of active.entries()) {
     const r = results[n]!;
     b.colours.forEach((c, i) => {
@@ -290,7 +292,7 @@ async function runGhostscript(
         prefix,
         inFile,
       ],
-      { timeoutMs: o.timeoutMs ?? 120_000, keepStdout: false },
+      { ...(o.signal ? { signal: o.signal } : { timeoutMs: 120_000 }), keepStdout: false },
     );
     const result = await PDFDocument.load(readFileSync(outFile), {
       updateMetadata: false,

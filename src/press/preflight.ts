@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pressMsg } from '../messages.js';
+import { msg } from '../messages.js';
 import { PPI_MIN, PPI_WANTED } from '../check/report.js';
 import { parseTrace, type Rect, type TextObject, type TracedPage } from './trace.js';
 import { readStructure, type PageBoxes, type PdfBox, type PdfStructure } from './structure.js';
@@ -215,9 +215,9 @@ export function checkPdf(
     fontsSeen.add(f.name + f.subtype);
     const object = `font ${f.name} (${f.subtype || 'no subtype'}, resource ${f.resource})`;
     if (f.subtype === 'Type3')
-      add({ ...pressMsg.rule.type3(), severity: 'error', rule: 'font-type3', page: f.page, object });
+      add({ ...msg.press.rule.type3(), severity: 'error', rule: 'font-type3', page: f.page, object });
     else if (!f.embedded)
-      add({ ...pressMsg.rule.notEmbedded(), severity: 'error', rule: 'font-embedded', page: f.page, object });
+      add({ ...msg.press.rule.notEmbedded(), severity: 'error', rule: 'font-embedded', page: f.page, object });
   }
 
   for (const p of structure.pages) {
@@ -226,13 +226,13 @@ export function checkPdf(
     const page = p.number;
     const object = 'page boxes';
     // page boxes
-    if (!p.trimBox) add({ ...pressMsg.rule.noTrim(), severity: 'error', rule: 'page-boxes', page, object });
+    if (!p.trimBox) add({ ...msg.press.rule.noTrim(), severity: 'error', rule: 'page-boxes', page, object });
     else {
       const trimMm = { w: (p.trimBox.x1 - p.trimBox.x0) * MM_PER_PT, h: (p.trimBox.y1 - p.trimBox.y0) * MM_PER_PT };
       if (ctx.trim && (Math.abs(trimMm.w - ctx.trim.w) > 0.01 || Math.abs(trimMm.h - ctx.trim.h) > 0.01))
-        add({ ...pressMsg.rule.trimSize(trimMm, ctx.trim), severity: 'error', rule: 'page-boxes', page, object });
+        add({ ...msg.press.rule.trimSize(trimMm, ctx.trim), severity: 'error', rule: 'page-boxes', page, object });
       const bleed = p.bleedBox;
-      if (!bleed) add({ ...pressMsg.rule.noBleed(), severity: 'warning', rule: 'page-boxes', page, object });
+      if (!bleed) add({ ...msg.press.rule.noBleed(), severity: 'warning', rule: 'page-boxes', page, object });
       else {
         const sides = [
           p.trimBox.x0 - bleed.x0,
@@ -241,10 +241,10 @@ export function checkPdf(
           bleed.y1 - p.trimBox.y1,
         ].map((v) => v * MM_PER_PT);
         if (Math.min(...sides) < -0.005)
-          add({ ...pressMsg.rule.bleedInsideTrim(), severity: 'error', rule: 'page-boxes', page, object });
+          add({ ...msg.press.rule.bleedInsideTrim(), severity: 'error', rule: 'page-boxes', page, object });
         else if (Math.min(...sides) < profile.bleedMm - 0.005)
           add({
-            ...pressMsg.rule.smallBleed(Math.min(...sides), profile.bleedMm),
+            ...msg.press.rule.smallBleed(Math.min(...sides), profile.bleedMm),
             severity: 'warning',
             rule: 'page-boxes',
             page,
@@ -252,7 +252,7 @@ export function checkPdf(
           });
         const m = p.mediaBox;
         if (bleed.x0 < m.x0 - 0.01 || bleed.y0 < m.y0 - 0.01 || bleed.x1 > m.x1 + 0.01 || bleed.y1 > m.y1 + 0.01)
-          add({ ...pressMsg.rule.bleedOutsideMedia(), severity: 'error', rule: 'page-boxes', page, object });
+          add({ ...msg.press.rule.bleedOutsideMedia(), severity: 'error', rule: 'page-boxes', page, object });
       }
     }
     if (!t) continue;
@@ -275,7 +275,7 @@ export function checkPdf(
               ? `blend mode ${o.blendmode}`
               : `opacity ${o.alpha}`;
           capped('transparency', () => ({
-            ...pressMsg.rule.transparency(detail),
+            ...msg.press.rule.transparency(detail),
             severity: 'error',
             rule: 'transparency',
             page,
@@ -300,7 +300,7 @@ export function checkPdf(
 
       if (profile.press && o.alpha < 1)
         capped('transparency', () => ({
-          ...pressMsg.rule.transparency(`opacity ${o.alpha}`),
+          ...msg.press.rule.transparency(`opacity ${o.alpha}`),
           severity: 'error',
           rule: 'transparency',
           page,
@@ -325,7 +325,7 @@ export function checkPdf(
       if (profile.press)
         for (const name of spotNames(o.colorspace))
           capped('spot-colour', () => ({
-            ...pressMsg.rule.spot(name),
+            ...msg.press.rule.spot(name),
             severity: 'error',
             rule: 'spot-colour',
             page,
@@ -338,7 +338,7 @@ export function checkPdf(
           const [c, m, y, k] = o.color as [number, number, number, number];
           if (neutralOnCmy(c, m, y, k))
             capped('text-cmy', () => ({
-              ...pressMsg.rule.textOnCmy([c, m, y, k]),
+              ...msg.press.rule.textOnCmy([c, m, y, k]),
               severity: 'error',
               rule: 'text-cmy',
               page,
@@ -348,7 +348,7 @@ export function checkPdf(
         }
         if (o.size < profile.minTextPt - 0.01)
           capped('text-size', () => ({
-            ...pressMsg.rule.textSize(o.size, profile.minTextPt),
+            ...msg.press.rule.textSize(o.size, profile.minTextPt),
             severity: 'error',
             rule: 'text-size',
             page,
@@ -358,7 +358,7 @@ export function checkPdf(
         const missing = o.glyphs.filter((x) => x.glyph === '0' || x.glyph === '.notdef');
         if (missing.length && !/T3$|Type3/.test(o.font))
           capped('missing-glyph', () => ({
-            ...pressMsg.rule.missingGlyph(missing.map((x) => x.unicode)),
+            ...msg.press.rule.missingGlyph(missing.map((x) => x.unicode)),
             severity: 'error',
             rule: 'missing-glyph',
             page,
@@ -369,7 +369,7 @@ export function checkPdf(
         const w = o.lineWidth ?? 0;
         if (w < profile.hairlinePt - 1e-6)
           capped('hairline', () => ({
-            ...pressMsg.rule.hairline(w, profile.hairlinePt),
+            ...msg.press.rule.hairline(w, profile.hairlinePt),
             severity: 'error',
             rule: 'hairline',
             page,
@@ -383,7 +383,7 @@ export function checkPdf(
         const thin = Math.min(w, h);
         if (thin < profile.hairlinePt - 1e-6 && Math.max(w, h) >= 2)
           capped('hairline', () => ({
-            ...pressMsg.rule.hairline(thin, profile.hairlinePt),
+            ...msg.press.rule.hairline(thin, profile.hairlinePt),
             severity: 'error',
             rule: 'hairline',
             page,
@@ -394,7 +394,7 @@ export function checkPdf(
         const ppi = Math.min(o.widthPx / (o.placedW / 72), o.heightPx / (o.placedH / 72));
         if (ppi < profile.ppiMin)
           capped('image-ppi', () => ({
-            ...pressMsg.rule.lowPpi(ppi, profile.ppiMin, true),
+            ...msg.press.rule.lowPpi(ppi, profile.ppiMin, true),
             severity: 'error',
             rule: 'image-ppi',
             page,
@@ -403,7 +403,7 @@ export function checkPdf(
           }));
         else if (ppi < profile.ppiWarn - 0.5)
           capped('image-ppi', () => ({
-            ...pressMsg.rule.lowPpi(ppi, profile.ppiWarn, false),
+            ...msg.press.rule.lowPpi(ppi, profile.ppiWarn, false),
             severity: 'warning',
             rule: 'image-ppi',
             page,
@@ -415,7 +415,7 @@ export function checkPdf(
     for (const [rule, n] of counts)
       if (n > CAP)
         add({
-          ...pressMsg.rule.more(n - CAP),
+          ...msg.press.rule.more(n - CAP),
           severity: findings.find((f) => f.rule === rule)?.severity ?? 'error',
           rule,
           page,
@@ -423,7 +423,7 @@ export function checkPdf(
         });
     for (const [key, e] of rgbByKind)
       add({
-        ...pressMsg.rule.rgb(e.n, e.first),
+        ...msg.press.rule.rgb(e.n, e.first),
         severity: 'error',
         rule: 'rgb',
         page,
@@ -439,7 +439,7 @@ export function checkPdf(
       const regions = ink.regions.sort((a, b) => b.pixels - a.pixels);
       for (const r of regions.slice(0, CAP))
         add({
-          ...pressMsg.rule.ink(r.max, profile.inkLimit),
+          ...msg.press.rule.ink(r.max, profile.inkLimit),
           severity: 'error',
           rule: 'ink-limit',
           page,
@@ -448,7 +448,7 @@ export function checkPdf(
         });
       if (regions.length > CAP)
         add({
-          ...pressMsg.rule.more(regions.length - CAP),
+          ...msg.press.rule.more(regions.length - CAP),
           severity: 'error',
           rule: 'ink-limit',
           page,
@@ -463,7 +463,7 @@ export function checkPdf(
       for (const s of dedupe(structure.spots, (s) => s.name))
         if (!findings.some((f) => f.rule === 'spot-colour' && f.message.includes(s.name)))
           add({
-            ...pressMsg.rule.spot(s.name),
+            ...msg.press.rule.spot(s.name),
             severity: 'error',
             rule: 'spot-colour',
             page: s.page,
@@ -472,7 +472,7 @@ export function checkPdf(
     for (const tr of structure.transparency)
       if (!findings.some((f) => f.rule === 'transparency' && f.page === tr.page))
         add({
-          ...pressMsg.rule.transparency(tr.detail),
+          ...msg.press.rule.transparency(tr.detail),
           severity: 'error',
           rule: 'transparency',
           page: tr.page,
@@ -481,7 +481,7 @@ export function checkPdf(
     const oi = structure.outputIntents.find((o) => o.subtype === 'GTS_PDFX');
     if (!oi || oi.profileComponents !== 4)
       add({
-        ...pressMsg.rule.outputIntent(
+        ...msg.press.rule.outputIntent(
           oi ? 'its output intent embeds no CMYK profile' : 'it has no PDF/X output intent',
         ),
         severity: 'error',
@@ -493,7 +493,7 @@ export function checkPdf(
   for (const o of ctx.overset ?? []) {
     const at = { x: r1(o.box.x), y: r1(o.box.y), w: r1(o.box.w), h: r1(o.box.h) };
     add({
-      ...pressMsg.rule.overset(o.chain, o.chars, o.lines),
+      ...msg.press.rule.overset(o.chain, o.chars, o.lines),
       severity: 'error',
       rule: 'overset',
       page: 1,
@@ -607,6 +607,7 @@ export async function preflightPdf(
   bytes: Uint8Array,
   profile: PreflightProfile,
   ctx: PreflightContext = {},
+  signal?: AbortSignal,
 ): Promise<PreflightResult> {
   const mutool = requireTool('mutool', 'to preflight a PDF');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-preflight-'));
@@ -618,10 +619,10 @@ export async function preflightPdf(
       runTool(
         mutool,
         ['draw', '-q', '-r', String(INK_PPI), '-A', '0', '-c', 'cmyk', '-F', 'pam', '-o', '-', file, String(page)],
-        { timeoutMs: 60_000 },
+        { timeoutMs: 60_000, ...(signal ? { signal } : {}) },
       );
     // what the PDF draws, and the first page's inks, read at the same time (two cores)
-    const traceP = runTool(mutool, ['trace', file], { timeoutMs: 60_000 });
+    const traceP = runTool(mutool, ['trace', file], { timeoutMs: 60_000, ...(signal ? { signal } : {}) });
     const firstInks = profile.press && structure.pages.length ? draw(1) : undefined;
     firstInks?.catch(() => undefined);
     const traced = parseTrace((await traceP).toString('utf8'));

@@ -34,7 +34,8 @@ export interface PressInput {
   context?: PreflightContext;
   /** progress (e.g. a colour link being made once) */
   onProgress?: (text: string) => void;
-  timeoutMs?: number;
+  /** once aborted (the build's deadline passed), the tools are stopped and the conversion ends */
+  signal?: AbortSignal;
 }
 
 export interface PressReport {
@@ -101,7 +102,7 @@ export async function makePress(rgb: Uint8Array, s: PressSettings, input: PressI
   const declared = await readStructure(rgb);
   if (declared.transparency.length) {
     const t1 = performance.now();
-    const found = await preflightPdf(rgb, profile, input.context ?? {});
+    const found = await preflightPdf(rgb, profile, input.context ?? {}, input.signal);
     const findings = found.findings.filter((f) => f.rule === 'transparency');
     report.ms.preflight = Math.round(performance.now() - t1);
     return { preflight: { ...found, findings, errors: findings.length, warnings: 0 }, report };
@@ -115,12 +116,12 @@ export async function makePress(rgb: Uint8Array, s: PressSettings, input: PressI
     return g === undefined ? c : [g, g, g];
   };
   report.neutralised = colours.filter((c) => neutralOf(...c) !== undefined).length;
-  const link = await deviceLink(s.profile, s.graphicIntent, s.inkLimit, input.onProgress);
+  const link = await deviceLink(s.profile, s.graphicIntent, s.inkLimit, input.onProgress, input.signal);
   const converted = await convertThroughGhostscript(doc, colours.map(target), {
     profile: s.profile,
     link,
     photoIntent: s.photoIntent,
-    ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
+    ...(input.signal ? { signal: input.signal } : {}),
   });
   report.ghostscript = converted.ran;
 
@@ -144,7 +145,12 @@ export async function makePress(rgb: Uint8Array, s: PressSettings, input: PressI
   report.ms.convert = Math.round(t1 - t0);
 
   // 5. preflight of what goes to the plant
-  const preflight = await preflightPdf(pdf, profile, { trim: { w: p.trimW, h: p.trimH }, ...input.context });
+  const preflight = await preflightPdf(
+    pdf,
+    profile,
+    { trim: { w: p.trimW, h: p.trimH }, ...input.context },
+    input.signal,
+  );
   report.ms.preflight = Math.round(performance.now() - t1);
   if (preflight.maxInk !== undefined) report.maxInk = preflight.maxInk;
   return { ...(preflight.errors ? {} : { pdf }), preflight, report };

@@ -32,7 +32,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../paths.js';
-import { pressMsg, type Place } from '../messages.js';
+import { msg, type Place } from '../messages.js';
 import { findTool, requireTool, runTool } from './tools.js';
 
 export const INTENTS = {
@@ -83,7 +83,7 @@ export function newsprintProfile(dir = iccDir()): OutputProfile {
   try {
     bytes = readFileSync(file);
   } catch {
-    throw pressMsg.profileMissing(file);
+    throw msg.press.profileMissing(file);
   }
   return {
     name: 'newsprint',
@@ -105,13 +105,13 @@ export function printerProfile(file: string, place: Place): OutputProfile {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    throw pressMsg.badProfile(
+    throw msg.press.badProfile(
       place,
       (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message,
     );
   }
   const info = iccInfo(bytes);
-  if ('error' in info) throw pressMsg.badProfile(place, info.error);
+  if ('error' in info) throw msg.press.badProfile(place, info.error);
   return {
     name: path.basename(file),
     file,
@@ -170,13 +170,14 @@ export async function deviceLink(
   intent: Intent,
   inkLimit: number,
   onMaking: (text: string) => void = () => undefined,
+  signal?: AbortSignal,
 ): Promise<string> {
   const file = linkFile(profile, intent, inkLimit);
   if (existsSync(file)) return file;
   const isDefault = profile.builtIn && intent === DEFAULT_GRAPHIC_INTENT && inkLimit === NEWSPRINT_INK_LIMIT;
-  if (isDefault || !findTool('collink')) throw pressMsg.linkMissing(file, setupCommand(profile, intent, inkLimit));
-  onMaking(pressMsg.makingLink(profile.name, intent));
-  await makeLink(profile, intent, inkLimit);
+  if (isDefault || !findTool('collink')) throw msg.press.linkMissing(file, setupCommand(profile, intent, inkLimit));
+  onMaking(msg.press.makingLink(profile.name, intent));
+  await makeLink(profile, intent, inkLimit, iccDir(), signal);
   return file;
 }
 
@@ -195,7 +196,7 @@ export function gsProfileDir(): string {
   const dir = candidates.find(
     (d) => existsSync(path.join(d, 'default_gray.icc')) && existsSync(path.join(d, 'srgb.icc')),
   );
-  if (!dir) throw pressMsg.gsProfilesMissing();
+  if (!dir) throw msg.press.gsProfilesMissing();
   return dir;
 }
 
@@ -220,7 +221,7 @@ export function gsIccDir(profile: OutputProfile, dir = iccDir()): string {
 /** Makes the newsprint profile from TR002 with colprof (about half a minute). */
 export async function makeNewsprint(dir = iccDir()): Promise<string> {
   const colprof = requireTool('colprof', 'to make the newsprint profile');
-  if (!existsSync(TR002)) throw pressMsg.characterizationMissing(TR002);
+  if (!existsSync(TR002)) throw msg.press.characterizationMissing(TR002);
   mkdirSync(dir, { recursive: true });
   const tmp = mkdtempSync(path.join(dir, '.colprof-'));
   try {
@@ -256,6 +257,7 @@ export async function makeLink(
   intent: Intent,
   inkLimit: number,
   dir = iccDir(),
+  signal?: AbortSignal,
 ): Promise<string> {
   const collink = requireTool('collink', 'to make the colour link for press output');
   const srgb = path.join(gsProfileDir(), 'srgb.icc');
@@ -279,8 +281,9 @@ export async function makeLink(
         profile.file,
         tmp,
       ],
-      { timeoutMs: 15 * 60_000, keepStdout: false },
+      { timeoutMs: 15 * 60_000, keepStdout: false, ...(signal ? { signal } : {}) },
     );
+    signal?.throwIfAborted();
     renameSync(tmp, out);
     return out;
   } finally {

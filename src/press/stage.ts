@@ -7,26 +7,35 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Edition } from '../load/edition.js';
 import type { PageLayout } from '../layout/frames.js';
-import type { ChainLayout } from '../print/render.js';
+import type { ChainLayout } from '../layout/page/protocol.js';
 import { writeAtomic } from '../output/write.js';
-import { pressMsg, type InputError } from '../messages.js';
+import { msg, type InputError } from '../messages.js';
 import type { Logger } from '../log.js';
 import { makePress, type PressReport, type PressResult } from './press.js';
 import type { PressSettings } from './options.js';
 import type { Finding } from './preflight.js';
 import { findingsTable } from './table.js';
 
+/** The press stage's sections of report.json. */
 export interface PressSections {
+  /** press.pdf: profile, intents, ink, boxes, times */
   press: PressReport & { pdf?: string; status: 'written' | 'refused' };
+  /** the preflight of press.pdf: every finding with its page, object and place */
   preflight: { profile: string; errors: number; warnings: number; findings: Finding[] };
 }
 
+/** What the build knows that the press stage uses. */
+export interface PressBuild {
+  ed: Edition;
+  layout: PageLayout;
+  chains: ChainLayout[];
+  log: Logger;
+  /** the build's: once aborted (its deadline passed), the tools are stopped and nothing is written */
+  signal?: AbortSignal;
+}
+
 /** Runs the press conversion and preflight for a finished page. */
-export function runPress(
-  pdf: Uint8Array,
-  s: PressSettings,
-  b: { ed: Edition; layout: PageLayout; chains: ChainLayout[]; log: Logger; timeoutMs?: number },
-): Promise<PressResult> {
+export function runPress(pdf: Uint8Array, s: PressSettings, b: PressBuild): Promise<PressResult> {
   const meta = b.ed.meta.data;
   const preset = b.layout.grid.preset;
   const frameOf = new Map(b.layout.frames.map((f) => [f.id, f]));
@@ -52,7 +61,7 @@ export function runPress(
         })),
     },
     onProgress: (t) => b.log.info(t),
-    ...(b.timeoutMs ? { timeoutMs: b.timeoutMs } : {}),
+    ...(b.signal ? { signal: b.signal } : {}),
   });
 }
 
@@ -66,10 +75,11 @@ export function writePress(
   r: PressResult,
   log: Logger,
   reportPath: string,
+  signal?: AbortSignal,
 ): { sections: PressSections; refused?: InputError } {
   const file = path.join(outDir, 'press.pdf');
   const table = findingsTable(r.preflight.findings);
-  if (table) log.info(`${pressMsg.preflightOfPress(r.report.profile.name)}\n${table}`);
+  if (table) log.info(`${msg.press.preflightOfPress(r.report.profile.name)}\n${table}`);
   const sections: PressSections = {
     press: { ...r.report, status: r.pdf ? 'written' : 'refused', ...(r.pdf ? { pdf: file } : {}) },
     preflight: {
@@ -80,12 +90,13 @@ export function writePress(
     },
   };
   if (r.pdf) {
-    writeAtomic(file, r.pdf);
+    writeAtomic(file, r.pdf, signal);
     return { sections };
   }
+  signal?.throwIfAborted();
   if (existsSync(file)) {
     rmSync(file, { force: true });
-    log.info(pressMsg.staleRemoved(path.basename(file)));
+    log.info(msg.press.staleRemoved(path.basename(file)));
   }
-  return { sections, refused: pressMsg.refused(reportPath, r.preflight.errors) };
+  return { sections, refused: msg.press.refused(reportPath, r.preflight.errors) };
 }

@@ -1,5 +1,5 @@
 /** The preflight's findings as a table for the terminal (pure). */
-import { pressMsg } from '../messages.js';
+import { msg } from '../messages.js';
 import type { Finding } from './preflight.js';
 
 const width = (s: string) =>
@@ -13,7 +13,7 @@ export function findingsTable(findings: Finding[], limit = 40): string {
   const rows = sorted
     .slice(0, limit)
     .map((f) => [
-      pressMsg.tableSeverity(f.severity === 'error'),
+      msg.press.tableSeverity(f.severity === 'error'),
       f.rule,
       `p${f.page}`,
       f.at ? `${f.at.x.toFixed(1)}, ${f.at.y.toFixed(1)} mm` : '',
@@ -21,10 +21,10 @@ export function findingsTable(findings: Finding[], limit = 40): string {
       f.object,
       `${f.message}; ${f.fix}`,
     ]);
-  const head = pressMsg.tableHead;
+  const head = msg.press.tableHead;
   const all = [head, ...rows];
   const w = head.map((_, i) => (i === head.length - 1 ? 0 : Math.max(...all.map((r) => width(r[i]!)))));
   const lines = all.map((r) => `  ${r.map((c, i) => (i === r.length - 1 ? c : pad(c, w[i]!))).join('  ')}`.trimEnd());
-  if (sorted.length > limit) lines.push(`  ${pressMsg.tableMore(sorted.length - limit)}`);
+  if (sorted.length > limit) lines.push(`  ${msg.press.tableMore(sorted.length - limit)}`);
   return lines.join('\n');
 }

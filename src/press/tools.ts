@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { pressMsg } from '../messages.js';
+import { msg } from '../messages.js';
 
 export type Tool = 'gs' | 'mutool' | 'colprof' | 'collink';
 
@@ -42,7 +42,7 @@ export function findTool(tool: Tool, env: NodeJS.ProcessEnv = process.env): stri
 /** The tool's path; a MachineError naming the package when it is not installed. */
 export function requireTool(tool: Tool, purpose: string): string {
   const p = findTool(tool);
-  if (!p) throw pressMsg.toolMissing(tool, PACKAGE[tool], purpose);
+  if (!p) throw msg.press.toolMissing(tool, PACKAGE[tool], purpose);
   return p;
 }
 
@@ -52,11 +52,19 @@ export interface RunOptions {
   cwd?: string;
   /** stdout is kept (default); false drops it */
   keepStdout?: boolean;
+  /** when aborted, the tool is killed and the run fails with the signal's reason (a build's timeout) */
+  signal?: AbortSignal;
 }
 
-/** Runs a tool to its end: its stdout, or a MachineError with the end of its stderr. */
+/**
+ * Runs a tool to its end: its stdout, or a MachineError with the end of its stderr. A tool past
+ * its own timeout, or whose run is aborted (the signal's reason is the error), is killed; the
+ * run fails once it has ended.
+ */
 export function runTool(exe: string, args: string[], o: RunOptions = {}): Promise<Buffer> {
+  const { timeoutMs, signal } = o;
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(reasonOf(signal));
     const child = spawn(exe, args, {
       stdio: ['ignore', o.keepStdout === false ? 'ignore' : 'pipe', 'pipe'],
       env: o.env ?? process.env,
@@ -68,29 +76,44 @@ export function runTool(exe: string, args: string[], o: RunOptions = {}): Promis
     child.stderr?.on('data', (d: Buffer) => {
       if (err.length < 64_000) err += d.toString();
     });
-    const timer = o.timeoutMs
-      ? setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(pressMsg.toolTimeout(path.basename(exe), o.timeoutMs! / 1000));
-        }, o.timeoutMs)
+    let stopped: Error | undefined;
+    const stop = (e: Error) => {
+      stopped ??= e;
+      child.kill('SIGKILL');
+    };
+    const timer = timeoutMs
+      ? setTimeout(() => stop(msg.press.toolTimeout(path.basename(exe), timeoutMs / 1000)), timeoutMs)
       : undefined;
     timer?.unref();
+    const aborted = () => signal && stop(reasonOf(signal));
+    signal?.addEventListener('abort', aborted, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
+    };
     child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(pressMsg.toolFailed(path.basename(exe), e.message));
+      done();
+      reject(msg.press.toolFailed(path.basename(exe), e.message));
     });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(Buffer.concat(chunks));
+    child.on('close', (code, killedBy) => {
+      done();
+      if (stopped) reject(stopped);
+      else if (code === 0) resolve(Buffer.concat(chunks));
       else
         reject(
-          pressMsg.toolFailed(
+          msg.press.toolFailed(
             path.basename(exe),
-            `${signal ? `killed by ${signal}` : `exit code ${code}`}: ${lastLines(err)}`,
+            `${killedBy ? `killed by ${killedBy}` : `exit code ${code}`}: ${lastLines(err)}`,
           ),
         );
     });
   });
+}
+
+/** Why a run was aborted (a build's timeout), as an error. */
+function reasonOf(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r : new Error(String(r));
 }
 
 /** The last few meaningful lines of a tool's stderr (Ghostscript's deprecation notice left out). */

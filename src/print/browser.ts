@@ -1,31 +1,37 @@
 /**
  * The browser for printing: Chromium started by spawn.ts (or taken from the one the command
- * line started ahead) and Puppeteer connected to it over the DevTools pipe. Puppeteer's
- * browser build is enough for that: its launcher, with the downloader and proxy code behind
- * it, is never loaded.
+ * line started ahead) and Puppeteer connected to it over the DevTools pipe, through Puppeteer's
+ * public connect() with a transport of ours (pipe.ts). Every way the browser fails is the
+ * machine's fault, not the edition's (exit 4): not found, not starting, or gone mid-build.
  */
-import type { Browser } from 'puppeteer-core';
-import { InputError, msg } from '../messages.js';
+import type { Browser } from 'puppeteer';
+import { InputError, MachineError, msg, UsageError } from '../messages.js';
+import { PipeTransport } from './pipe.js';
 import { locateBrowser, retire, retireSoon, spawnBrowser, takeAhead, type Spawned } from './spawn.js';
 
 export { CHROME_FLAGS, endEarlySignals, killAllBrowsers } from './spawn.js';
 
+/** How long one DevTools call may take before Puppeteer gives up on it. */
+const PROTOCOL_TIMEOUT_MS = 120_000;
+
 export function findBrowser(env: NodeJS.ProcessEnv = process.env): { path: string; how: string } {
   const where = locateBrowser(env);
   if ('path' in where) return where;
-  if ('envUnset' in where) {
-    const key = where.envUnset;
-    throw msg.schema(
-      { file: `$${key}` },
-      `${key} points to ${where.value}, which does not exist`,
-      `unset ${key} or point it to a Chrome/Chromium binary`,
-    );
-  }
+  if ('envUnset' in where) throw msg.browserPathMissing(where.envUnset, where.value);
   throw msg.browserMissing();
 }
 
 export interface Launched {
   browser: Browser;
+  /** the browser's executable, for messages */
+  exe: string;
+  /** False once the browser has gone (killed, crashed, or closed). */
+  alive(): boolean;
+  /**
+   * An error met while the browser was in use, as the user should see it: when the browser has
+   * gone, that is the cause (a machine fault), whatever Puppeteer said about it.
+   */
+  explain(e: unknown): unknown;
   close(): Promise<void>;
   killSync(): void;
 }
@@ -33,39 +39,31 @@ export interface Launched {
 export async function launchBrowser(): Promise<Launched> {
   const exe = findBrowser();
   const s: Spawned = takeAhead(exe) ?? spawnBrowser(exe);
-  const { proc } = s;
-  const failed = (detail: string) => {
-    retire(s);
-    return msg.browserFailed(exe.path, exe.how, detail);
-  };
-  let browser: Browser;
-  try {
-    const exited = new Promise<never>((_, reject) => {
-      proc.once('error', (e) => reject(failed(e.message)));
-      proc.once('exit', (code, sig) =>
-        reject(failed(firstError(s.stderr()) ?? `it exited (${sig ?? `code ${code}`})`)),
-      );
-    });
-    exited.catch(() => undefined);
-    const [{ connect }, { PipeTransport }] = await Promise.all([
-      import('puppeteer-core/internal/puppeteer-core-browser.js'),
-      import('puppeteer-core/internal/node/PipeTransport.js'),
-    ]);
-    const transport = new PipeTransport(proc.stdio[3] as NodeJS.WritableStream, proc.stdio[4] as NodeJS.ReadableStream);
-    browser = (await Promise.race([connect({ transport, protocolTimeout: 120_000 }), exited])) as unknown as Browser; // the same class, typed twice
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw failed((e as Error).message.split('\n')[0]!);
-  }
-  proc.removeAllListeners('exit');
+  const browser = await connectTo(s);
   let closed = false;
+  // the process's exit is known first (Node reaps it at once); its pipe may close later
+  const exited = () => s.proc.exitCode !== null || s.proc.signalCode !== null;
+  const lost = () => {
+    const { exitCode, signalCode } = s.proc;
+    return signalCode
+      ? `ended by ${signalCode}`
+      : exitCode !== null
+        ? `exit code ${exitCode}`
+        : 'its connection closed';
+  };
   return {
     browser,
-    /** Nothing of a print browser's state is kept: it is killed, not shut down (that takes ~200 ms). */
+    exe: exe.path,
+    alive: () => !closed && browser.connected && !exited(),
+    explain(e) {
+      if (closed || (browser.connected && !exited()) || isOurs(e)) return e;
+      return msg.browserLost(exe.path, lost());
+    },
+    /** Nothing of a print browser's state is kept: it is killed, not shut down (which is slower). */
     close() {
       if (closed) return Promise.resolve();
       closed = true;
-      void browser.disconnect().catch(() => undefined);
+      browser.disconnect().then(ignore, ignore); // the process is killed next; what it answers does not matter
       retireSoon(s);
       return Promise.resolve();
     },
@@ -77,14 +75,59 @@ export async function launchBrowser(): Promise<Launched> {
   };
 }
 
-/** The first line of Chromium's stderr that reads like an error. */
+/** Connects Puppeteer to a browser just started; a browser that exits or fails first is reported as such. */
+function connectTo(s: Spawned): Promise<Browser> {
+  const { proc, exe } = s;
+  const failed = (detail: string): MachineError => {
+    retire(s);
+    return msg.browserFailed(exe.path, exe.how, detail);
+  };
+  return new Promise<Browser>((resolve, reject) => {
+    if (s.spawnError) return reject(failed(s.spawnError));
+    const onError = (e: Error) => reject(failed(e.message));
+    const onExit = (code: number | null, sig: NodeJS.Signals | null) =>
+      reject(failed(sig ? `it was ended by ${sig}` : `it exited (code ${code})${said(firstError(s.stderr()))}`));
+    const settle = () => {
+      proc.removeListener('error', onError);
+      proc.removeListener('exit', onExit);
+    };
+    proc.once('error', onError);
+    proc.once('exit', onExit);
+    const transport = new PipeTransport(proc.stdio[3] as NodeJS.WritableStream, proc.stdio[4] as NodeJS.ReadableStream);
+    import('puppeteer')
+      .then(({ connect }) => connect({ transport, protocolTimeout: PROTOCOL_TIMEOUT_MS }))
+      .then(
+        (browser) => {
+          settle();
+          resolve(browser);
+        },
+        (e: unknown) => {
+          settle();
+          reject(failed(String((e as Error).message ?? e).split('\n')[0] ?? ''));
+        },
+      );
+  });
+}
+
+/** Errors that say what is wrong themselves (the edition's, the command line's, the machine's). */
+function isOurs(e: unknown): boolean {
+  return e instanceof InputError || e instanceof UsageError || e instanceof MachineError;
+}
+
+function ignore(): void {}
+
+/**
+ * The first line of Chromium's stderr that reads like an error, leaving out what it says on
+ * every start of a machine without a desktop session (it cannot reach D-Bus: harmless).
+ */
 function firstError(stderr: string): string | undefined {
-  return (
-    stderr
-      .split('\n')
-      .find((l) => /error|fail|cannot|not found/i.test(l))
-      ?.trim() ||
-    stderr.split('\n')[0]?.trim() ||
-    undefined
-  );
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/dbus|D-Bus|bus\.cc/i.test(l));
+  return lines.find((l) => /error|fail|cannot|not found/i.test(l)) ?? lines[0];
+}
+
+function said(line: string | undefined): string {
+  return line ? `: ${line}` : '';
 }

@@ -20,8 +20,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PUPPETEER_REVISIONS } from 'puppeteer-core/internal/revisions.js';
 import { msg } from '../messages.js';
+import { ROOT } from '../paths.js';
 
 const SYSTEM = [
   '/usr/lib/chromium/chromium-headless-shell',
@@ -49,32 +49,23 @@ export function locateBrowser(env: NodeJS.ProcessEnv = process.env): Located {
 }
 
 /**
- * Chrome for Testing where \`npx puppeteer browsers install chrome\` puts it: the cache folder
- * (PUPPETEER_CACHE_DIR or ~/.cache/puppeteer), the build this Puppeteer pins, the platform.
+ * Where \`npx puppeteer browsers install chrome-headless-shell\` (or \`chrome\`) puts the browser,
+ * inside Puppeteer's cache folder: the build this Puppeteer pins, for this platform. Asked of
+ * Puppeteer's public executablePath() by \`npm run compile\` (scripts/build-tables.mjs), so this
+ * module, which starts the browser before the rest loads, does not load Puppeteer.
  */
+export const DOWNLOADED_BROWSERS = path.join(ROOT, 'dist/generated/downloaded-browsers.json');
+
+/** Chrome for Testing in Puppeteer's cache (PUPPETEER_CACHE_DIR or ~/.cache/puppeteer): the headless shell first. */
 function downloadedChrome(env: NodeJS.ProcessEnv): string | undefined {
   const cache = env.PUPPETEER_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'puppeteer');
-  const arm = process.arch === 'arm64';
-  const mac = `mac${arm ? '-arm64' : '-x64'}`;
-  const where: Partial<Record<NodeJS.Platform, [string, string, string]>> = {
-    linux: ['linux', 'chrome-headless-shell-linux64/chrome-headless-shell', 'chrome-linux64/chrome'],
-    darwin: [
-      arm ? 'mac_arm' : 'mac',
-      `chrome-headless-shell-${mac}/chrome-headless-shell`,
-      `chrome-${mac}/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing`,
-    ],
-    win32: ['win64', 'chrome-headless-shell-win64/chrome-headless-shell.exe', 'chrome-win64/chrome.exe'],
-  };
-  const w = where[process.platform];
-  if (!w) return undefined;
-  const shell = path.join(
-    cache,
-    'chrome-headless-shell',
-    `${w[0]}-${PUPPETEER_REVISIONS['chrome-headless-shell']}`,
-    w[1],
-  );
-  const chrome = path.join(cache, 'chrome', `${w[0]}-${PUPPETEER_REVISIONS.chrome}`, w[2]);
-  return [shell, chrome].find((p) => existsSync(p));
+  let where: { shell: string; chrome: string };
+  try {
+    where = JSON.parse(readFileSync(DOWNLOADED_BROWSERS, 'utf8')) as { shell: string; chrome: string };
+  } catch {
+    return undefined; // not compiled yet
+  }
+  return [where.shell, where.chrome].map((p) => path.join(cache, p)).find((p) => existsSync(p));
 }
 
 /** Chromium's old headless mode, a binary of its own (chrome-headless-shell). */
@@ -127,6 +118,8 @@ export interface Spawned {
   proc: ChildProcess;
   exe: { path: string; how: string };
   userDataDir: string;
+  /** why the process could not be started (spawn's 'error' event), once it is known */
+  spawnError?: string;
   /** what Chromium wrote to stderr (the first 4,000 characters) */
   stderr(): string;
 }
@@ -145,10 +138,11 @@ export function spawnBrowser(exe: { path: string; how: string }): Spawned {
     },
   );
   let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => {
+  proc.stderr?.on('data', (d: Buffer) => {
     if (stderr.length < 4000) stderr += d.toString();
   });
   const s: Spawned = { proc, exe, userDataDir, stderr: () => stderr };
+  proc.once('error', (e) => (s.spawnError = e.message)); // reported when the build connects
   spawned.add(s);
   return s;
 }
@@ -176,7 +170,6 @@ export function spawnAhead(): void {
   process.once('SIGTERM', early);
   try {
     ahead = spawnBrowser(where);
-    ahead.proc.once('error', () => undefined); // reported when the build takes it
     holdOpen(ahead, false); // a run that ends before it takes the browser must not wait for it
   } catch {
     ahead = undefined;

@@ -1,7 +1,8 @@
 /**
  * Chinese line fitting (pure): a paragraph's text → lines that fill the measure exactly, after
  * clreq: compress punctuation first (a full-width mark gives up to half its width), push a
- * character down second, loosen last. Runs in the page (imported by in-page.ts) and in tests.
+ * character down second, loosen last. Runs in the page (fit.ts) and in Node
+ * (tests; anything that needs to count lines): it uses neither the DOM nor Node.
  *
  * Widths are in em of the body face. Han characters and full-width marks are 1 em; runs of
  * Latin letters and digits are measured by the caller and never broken.

@@ -1,0 +1,198 @@
+/**
+ * Fitting (in the page): each paragraph of a chain set to the character grid. linebreak.ts
+ * chooses the lines; this applies them to the DOM: every line becomes a block of exactly the
+ * measure, compressed marks and squeezed or loosened lines get their spacing.
+ */
+import { breakLines, isOrphan, tokenize } from './linebreak.js';
+
+/** The type and measure of a chain's frames (all a chain's frames share a width). */
+export interface Measure {
+  fontPx: number;
+  measure: number;
+  font: string;
+}
+
+/** House style of the body text (edition.yaml `house`), as the page receives it. */
+interface House {
+  indent: number;
+  hanLatin: number;
+}
+
+/** A chain's text fitted to the measure, and how many of its paragraphs end on an orphan. */
+export interface Fitted {
+  el: HTMLElement;
+  orphans: number;
+}
+
+/** The measure of a frame, read from its computed style. */
+export function measureOf(frame: HTMLElement): Measure {
+  const cs = getComputedStyle(frame);
+  const fontPx = parseFloat(cs.fontSize);
+  const measureEm = (frame.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)) / fontPx;
+  return {
+    fontPx,
+    measure: Math.round(measureEm * 1000) / 1000,
+    font: `${cs.fontWeight} ${fontPx}px ${cs.fontFamily}`,
+  };
+}
+
+/** Fitted paragraphs by their HTML, measure and house style: a warm rebuild fits only what changed. */
+const fittedParagraphs = new Map<string, { el: HTMLElement; orphan: boolean }>();
+
+/** A chain's text (its source element, left untouched) fitted to the measure of its frames. */
+export function fitChain(src: HTMLElement, m: Measure): Fitted {
+  const out = clone(src);
+  const { fontPx, measure } = m;
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (!ctx) throw new Error('no 2D canvas in the page');
+  ctx.font = m.font;
+  const house: House = {
+    indent: Number(src.dataset.indent ?? 2),
+    hanLatin: src.dataset.hanLatin === 'quarter' ? 0.25 : 0,
+  };
+  let orphans = 0;
+  for (const p of Array.from(out.querySelectorAll<HTMLElement>('p'))) {
+    const key = `${measure}|${fontPx}|${ctx.font}|${house.indent}|${house.hanLatin}|${p.outerHTML}`;
+    const hit = fittedParagraphs.get(key);
+    if (hit) {
+      p.replaceWith(hit.el.cloneNode(true));
+      if (hit.orphan) orphans++;
+      continue;
+    }
+    const orphan = fitParagraph(p, measure, fontPx, ctx, house);
+    if (orphan) orphans++;
+    if (fittedParagraphs.size > 5000) fittedParagraphs.clear();
+    fittedParagraphs.set(key, { el: clone(p), orphan });
+  }
+  return { el: out, orphans };
+}
+
+/** A deep copy of an element, typed as one. */
+export function clone<T extends Element>(el: T): T {
+  return el.cloneNode(true) as T;
+}
+
+/** The text nodes of an element in order, and a way from a text offset to a DOM position. */
+function textIndex(el: HTMLElement): { text: string; at: (offset: number) => [Text, number] } {
+  const nodes: Text[] = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n instanceof Text) nodes.push(n);
+  const starts: number[] = [];
+  let text = '';
+  for (const n of nodes) {
+    starts.push(text.length);
+    text += n.data;
+  }
+  return {
+    text,
+    at(offset) {
+      let k = nodes.length - 1;
+      while (k > 0 && (starts[k] ?? 0) > offset) k--;
+      const node = nodes[k];
+      if (!node) throw new Error('offset in a paragraph without text');
+      return [node, offset - (starts[k] ?? 0)];
+    },
+  };
+}
+
+/** A mark compressed, or a Latin run given the loosening of its line at its edges. */
+interface Mark {
+  offset: number;
+  em: number;
+  open: boolean;
+  spacing: number;
+  latin?: { end: number; left: number; right: number };
+}
+
+/**
+ * Fits a paragraph to the character grid. Inline markup (figures, bold) is kept: lines are cut
+ * out of the paragraph with ranges. Returns whether the last line is still an orphan (one
+ * character, or one and a mark).
+ */
+function fitParagraph(
+  p: HTMLElement,
+  measureEm: number,
+  fontPx: number,
+  ctx: CanvasRenderingContext2D,
+  house: House,
+): boolean {
+  const first = textIndex(p);
+  const units = tokenize(first.text, (s) => ctx.measureText(s).width / fontPx, measureEm - house.indent);
+  const lines = breakLines(units, measureEm, house.indent, house.hanLatin);
+  const lastLine = lines[lines.length - 1];
+  if (!lastLine) return false;
+  const orphan = isOrphan(units, lastLine.from, lastLine.to);
+  // compressed marks, last first so earlier offsets stay valid
+  const marks: Mark[] = [];
+  for (const l of lines)
+    for (const [k, em] of l.comp) {
+      const u = units[k];
+      if (u) marks.push({ offset: u.start, em, open: u.kind === 'open', spacing: l.spacing });
+    }
+  // Latin runs that take the loosening of their line at their edges
+  for (const l of lines) {
+    if (!l.latinGap) continue;
+    for (let k = l.from; k < l.to; k++) {
+      const u = units[k];
+      if (u?.kind !== 'latin') continue;
+      const left = k > l.from && units[k - 1]?.kind !== 'latin' ? l.latinGap : 0;
+      const right = k + 1 < l.to && units[k + 1]?.kind !== 'latin' ? l.latinGap : 0;
+      if (left || right)
+        marks.push({ offset: u.start, em: 0, open: false, spacing: l.spacing, latin: { end: u.end, left, right } });
+    }
+  }
+  marks.sort((a, b) => b.offset - a.offset);
+  for (const m of marks) {
+    if (m.latin) {
+      const [sn, so] = first.at(m.offset);
+      const [en, eo] = first.at(m.latin.end);
+      const r = document.createRange();
+      r.setStart(sn, so);
+      r.setEnd(en, eo);
+      const span = document.createElement('span');
+      span.className = 'lat';
+      span.style.marginLeft = `${m.latin.left}em`;
+      span.style.marginRight = `${m.latin.right}em`;
+      span.appendChild(r.extractContents());
+      r.insertNode(span);
+      continue;
+    }
+    const [node, off] = first.at(m.offset);
+    const r = document.createRange();
+    r.setStart(node, off);
+    r.setEnd(node, off + 1);
+    const span = document.createElement('span');
+    span.className = m.open ? 'pc pc-open' : 'pc';
+    if (m.open) {
+      span.style.marginLeft = `${-m.em}em`;
+      if (m.spacing) span.style.letterSpacing = `${m.spacing}em`;
+    } else span.style.letterSpacing = `${m.spacing - m.em}em`;
+    r.surroundContents(span);
+  }
+  // lines, last first
+  const idx = textIndex(p);
+  const blocks: HTMLElement[] = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i];
+    const from = l && units[l.from];
+    const to = l && units[l.to - 1];
+    if (!l || !from || !to) continue;
+    const r = document.createRange();
+    const [sn, so] = idx.at(from.start);
+    r.setStart(sn, so);
+    if (l.last && p.lastChild) r.setEndAfter(p.lastChild);
+    else {
+      const [en, eo] = idx.at(to.end);
+      r.setEnd(en, eo);
+    }
+    const ln = document.createElement('span');
+    ln.className = i === 0 ? 'ln ln-first' : 'ln';
+    if (i === 0) ln.style.paddingLeft = `${house.indent}em`;
+    if (l.spacing) ln.style.letterSpacing = `${l.spacing}em`;
+    ln.appendChild(r.extractContents());
+    blocks.unshift(ln);
+  }
+  p.replaceChildren(...blocks);
+  p.classList.add('fitted');
+  return orphan;
+}
