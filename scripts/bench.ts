@@ -191,7 +191,8 @@ async function press(): Promise<{ cold: number[]; warm: number[]; preflight: num
 if (process.env.BENCH_ONLY === 'press') {
   const e = await press();
   console.log(
-    `press conversion, medians of ${RUNS}: nothing cached ${median(e.cold).toFixed(0)} ms (${e.cold.map((x) => x.toFixed(0)).join(', ')}); ` +
+    `press conversion, medians of ${RUNS}: nothing cached ${median(e.cold).toFixed(0)} ms ` +
+      `(${e.cold.map((x) => x.toFixed(0)).join(', ')}); ` +
       `photos and colours cached ${median(e.warm).toFixed(0)} ms; preflight ${median(e.preflight).toFixed(0)} ms`,
   );
   process.exit(0);

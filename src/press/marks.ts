@@ -51,7 +51,15 @@ export interface Slug {
 }
 
 export function slugText(s: Slug): string {
-  return `${s.publication}   ${s.date}   第${s.page}版 ${s.section}   ${s.edition}   build ${s.buildId}   ${s.condition}   Broadsheet`;
+  return [
+    s.publication,
+    s.date,
+    `第${s.page}版 ${s.section}`,
+    s.edition,
+    `build ${s.buildId}`,
+    s.condition,
+    'Broadsheet',
+  ].join('   ');
 }
 
 const f = (v: number) => String(Math.round(v * 1000) / 1000);

@@ -310,7 +310,8 @@ export function checkPdf(
 
       // colour
       if (profile.press && isRgbSpace(o.colorspace)) {
-        const key = `${o.kind === 'fill' || o.kind === 'stroke' ? 'vector' : o.kind} in ${o.colorspace.replace(/\(.*$/, '')}`;
+        const kind = o.kind === 'fill' || o.kind === 'stroke' ? 'vector' : o.kind;
+        const key = `${kind} in ${o.colorspace.replace(/\(.*$/, '')}`;
         const e = rgbByKind.get(key);
         if (e) {
           e.n++;
@@ -437,13 +438,14 @@ export function checkPdf(
       const ink = inkRegions(raster, g, profile.inkLimit);
       maxInk = Math.max(maxInk ?? 0, ink.max);
       const regions = ink.regions.sort((a, b) => b.pixels - a.pixels);
+      const mm2 = (pixels: number) => pixels / (raster.scale * raster.scale) / (72 / 25.4) ** 2;
       for (const r of regions.slice(0, CAP))
         add({
           ...msg.press.rule.ink(r.max, profile.inkLimit),
           severity: 'error',
           rule: 'ink-limit',
           page,
-          object: `${r.max.toFixed(0)} % ink over ${(r.pixels / (raster.scale * raster.scale) / (72 / 25.4) ** 2).toFixed(1)} mm²`,
+          object: `${r.max.toFixed(0)} % ink over ${mm2(r.pixels).toFixed(1)} mm²`,
           at: place(g, r.box),
         });
       if (regions.length > CAP)

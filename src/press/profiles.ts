@@ -55,7 +55,8 @@ export const NEWSPRINT_INK_LIMIT = 240;
 export const NEWSPRINT_DESCRIPTION = `Broadsheet newsprint, ${NEWSPRINT_INK_LIMIT}% ink (made from CGATS TR 002 data)`;
 export const NEWSPRINT_COPYRIGHT =
   'Made by Broadsheet with Argyll colprof from the characterization data of ANSI CGATS/SNAP TR 002-2007 ' +
-  '(Color Characterization Data for Coldset Printing on Newsprint, Copyright 2007 NPES); TR 002 is the source of the data.';
+  '(Color Characterization Data for Coldset Printing on Newsprint, Copyright 2007 NPES); ' +
+  'TR 002 is the source of the data.';
 /** Colprof's settings: medium quality, ramp black generation, the ink limit. */
 export const COLPROF_ARGS = ['-qm', '-kr', '-l', String(NEWSPRINT_INK_LIMIT)];
 /** The graphics intent `npm run press-profiles` makes a link for. */
@@ -158,7 +159,8 @@ export function linkFile(profile: OutputProfile, intent: Intent, inkLimit: numbe
 export function setupCommand(profile: OutputProfile, intent: Intent, inkLimit: number): string {
   if (profile.builtIn && intent === DEFAULT_GRAPHIC_INTENT && inkLimit === NEWSPRINT_INK_LIMIT)
     return 'npm run press-profiles';
-  return `npm run press-profiles -- ${profile.builtIn ? '' : `--profile ${profile.file} `}--intent ${intent} --ink-limit ${inkLimit}`;
+  const which = profile.builtIn ? '' : `--profile ${profile.file} `;
+  return `npm run press-profiles -- ${which}--intent ${intent} --ink-limit ${inkLimit}`;
 }
 
 /**

@@ -6,7 +6,10 @@ const width = (s: string) =>
   [...s].reduce((n, ch) => n + (/[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]/.test(ch) ? 2 : 1), 0);
 const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - width(s)));
 
-/** Errors first, then warnings; each row: severity, rule, page, place (mm from the trim's top left), frame, object, message, fix. */
+/**
+ * Errors first, then warnings; each row: severity, rule, page, place (mm from the trim's top
+ * left), frame, object, message, fix.
+ */
 export function findingsTable(findings: Finding[], limit = 40): string {
   if (!findings.length) return '';
   const sorted = [...findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));

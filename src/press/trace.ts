@@ -14,7 +14,10 @@ export interface Rect {
 }
 
 interface Painted {
-  /** MuPDF's colour space name: DeviceGray, DeviceRGB, DeviceCMYK, Separation(DeviceCMYK,NAME), DeviceN(…), Indexed(…), Lab … */
+  /**
+   * MuPDF's colour space name: DeviceGray, DeviceRGB, DeviceCMYK, Separation(DeviceCMYK,NAME),
+   * DeviceN(…), Indexed(…), Lab …
+   */
   colorspace: string;
   color: number[];
   alpha: number;
@@ -127,7 +130,10 @@ function grow(r: Rect, x: number, y: number): void {
   r.y1 = Math.max(r.y1, y);
 }
 
-/** A glyph added to its text object; the object's box grows by the glyph's em box (origin to advance, descent to ascent). */
+/**
+ * A glyph added to its text object; the object's box grows by the glyph's em box (origin to
+ * advance, descent to ascent).
+ */
 function addGlyph(
   obj: TextObject,
   m: Matrix,
