@@ -6,9 +6,12 @@
  *       already composed final HTML of the same page and prints it;
  *   (c) a warm rebuild after a one-figure correction (watch mode's path), until the PDF is in
  *       place, and with the change report;
- *   (d) peak memory of (a): the node process and all its Chromium processes together.
+ *   (d) peak memory of (a): the node process and all its Chromium processes together;
+ *   (e) press output: the CMYK conversion of the sample's finished page (its colours and photos
+ *       through Ghostscript, written into the page, the sheet with marks), with nothing in the
+ *       press cache and with the photos and colours cached; and its preflight.
  * Prints medians over BENCH_RUNS runs (default 5) and the ratios a/b and c/b. Runs of (a) and (b)
- * alternate; memory is sampled in separate runs of (a).
+ * alternate; memory is sampled in separate runs of (a). BENCH_ONLY=press runs (e) alone.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -18,9 +21,12 @@ import { buildEdition } from '../src/pipeline.js';
 import { CHROME_FLAGS, findBrowser, launchBrowser } from '../src/print/browser.js';
 import { isHeadlessShell } from '../src/print/spawn.js';
 import { PrintSession } from '../src/print/session.js';
-import { prepare } from '../src/pipeline.js';
+import { prepare, prepareText } from '../src/pipeline.js';
 import { ROOT } from '../src/paths.js';
 import { subsetBytes } from '../src/fonts/subset.js';
+import { pressSettings } from '../src/press/options.js';
+import { runPress } from '../src/press/stage.js';
+import { silentLogger } from '../src/log.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SAMPLE = path.join(ROOT, 'data', 'yuhu-2025');
@@ -160,6 +166,38 @@ async function warm(): Promise<{ pdfMs: number[]; totalMs: number[] }> {
   return { pdfMs, totalMs };
 }
 
+/** (e): the press conversion of the finished sample page, in this process, cold and with its cache. */
+async function press(): Promise<{ cold: number[]; warm: number[]; preflight: number[] }> {
+  const built = await buildEdition(SAMPLE, { outDir: mkdtempSync(path.join(os.tmpdir(), 'bench-press-')) });
+  const pdf = readFileSync(built.pdfPath);
+  const { ed, layout } = prepareText(SAMPLE);
+  const settings = pressSettings(ed, true)!;
+  const once = async () => (await runPress(pdf, settings, { ed, layout, chains: [], log: silentLogger })).report.ms;
+  const saved = process.env.BROADSHEET_CACHE;
+  const r = { cold: [] as number[], warm: [] as number[], preflight: [] as number[] };
+  await once(); // the first run in this process also loads and compiles the code
+  for (let i = 0; i < RUNS; i++) {
+    process.env.BROADSHEET_CACHE = mkdtempSync(path.join(os.tmpdir(), 'bench-press-cache-'));
+    r.cold.push((await once()).convert);
+    const ms = await once();
+    r.warm.push(ms.convert);
+    r.preflight.push(ms.preflight);
+  }
+  if (saved === undefined) delete process.env.BROADSHEET_CACHE;
+  else process.env.BROADSHEET_CACHE = saved;
+  return r;
+}
+
+if (process.env.BENCH_ONLY === 'press') {
+  const e = await press();
+  console.log(
+    `press conversion, medians of ${RUNS}: nothing cached ${median(e.cold).toFixed(0)} ms ` +
+      `(${e.cold.map((x) => x.toFixed(0)).join(', ')}); ` +
+      `photos and colours cached ${median(e.warm).toFixed(0)} ms; preflight ${median(e.preflight).toFixed(0)} ms`,
+  );
+  process.exit(0);
+}
+
 const cold: number[] = [];
 const coldNew: number[] = [];
 const peaks: number[] = [];
@@ -182,6 +220,7 @@ for (let i = 0; i < Math.min(RUNS, 3); i++) {
   );
 }
 const w = await warm();
+const e = await press();
 const [a, b, c, c2] = [median(cold), median(floor), median(w.pdfMs), median(w.totalMs)];
 const rows = [
   ['(a) cold build, end to end', `${a.toFixed(0)} ms`],
@@ -193,6 +232,9 @@ const rows = [
     '(d) peak memory of (a), node + Chromium',
     `${median(peaks).toFixed(0)} MB (max ${Math.max(...peaks).toFixed(0)} MB)`,
   ],
+  ['(e) press conversion of the page (CMYK, marks), nothing cached', `${median(e.cold).toFixed(0)} ms`],
+  ['    … its photos and colours cached', `${median(e.warm).toFixed(0)} ms`],
+  ['    … and the preflight of press.pdf', `${median(e.preflight).toFixed(0)} ms`],
   ['a/b', (a / b).toFixed(2)],
   ['c/b', (c / b).toFixed(2)],
 ];
@@ -207,7 +249,18 @@ mkdirSync(path.join(ROOT, 'out'), { recursive: true });
 writeFileSync(
   path.join(ROOT, 'out', 'bench.json'),
   JSON.stringify(
-    { runs: RUNS, cold, coldNewFonts: coldNew, floor, warmPdf: w.pdfMs, warmTotal: w.totalMs, peakMb: peaks },
+    {
+      runs: RUNS,
+      cold,
+      coldNewFonts: coldNew,
+      floor,
+      warmPdf: w.pdfMs,
+      warmTotal: w.totalMs,
+      peakMb: peaks,
+      pressCold: e.cold,
+      pressWarm: e.warm,
+      pressPreflight: e.preflight,
+    },
     null,
     2,
   ),

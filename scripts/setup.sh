@@ -3,11 +3,13 @@
 #   1. a browser: $CHROME_PATH / $PUPPETEER_EXECUTABLE_PATH, else a system Chromium or Chrome;
 #      on Debian/Ubuntu as root, installs Debian's chromium where none is found, and its
 #      chromium-headless-shell (the same PDF in about half the time) unless a browser is set;
-#   2. the PDF tools the tests read the PDF back with (poppler-utils, mupdf-tools);
+#   2. the PDF tools the tests read the PDF back with (poppler-utils, mupdf-tools), and what
+#      press output needs: Ghostscript, Argyll (colprof, collink) and icc-profiles-free (TR002);
 #   3. the node modules (Puppeteer's own browser download is skipped: it cannot work here);
 #   4. the fonts: the six TrueType files the page uses, out of two npm packages whose integrity
 #      is checked against fonts/package-lock.json (scripts/fonts.mjs);
-#   5. compiles, then builds data/yuhu-2025 into out/yuhu-2025/.
+#   5. compiles, makes the newsprint press profile and its colour link once (icc/, about a
+#      minute; kept), then builds data/yuhu-2025 into out/yuhu-2025/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +27,9 @@ have_browser || missing_pkgs+=(chromium)
 can_apt() { command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; }
 command -v pdftotext >/dev/null 2>&1 || missing_pkgs+=(poppler-utils)
 command -v mutool >/dev/null 2>&1 || missing_pkgs+=(mupdf-tools)
+command -v gs >/dev/null 2>&1 || missing_pkgs+=(ghostscript)
+command -v colprof >/dev/null 2>&1 && command -v collink >/dev/null 2>&1 || missing_pkgs+=(argyll)
+[ -f /usr/share/color/icc/TR002.ti3 ] || missing_pkgs+=(icc-profiles-free)
 
 if [ ${#missing_pkgs[@]} -gt 0 ]; then
   if can_apt; then
@@ -54,4 +59,6 @@ if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error
 else npm install --no-audit --no-fund --loglevel=error; fi
 node scripts/fonts.mjs
 npm run compile --silent
+# press output's profiles (src/press/profiles.ts): made once, what exists is kept
+node dist/scripts/press-profiles.js
 node bin/broadsheet.js build data/yuhu-2025

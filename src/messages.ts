@@ -124,6 +124,7 @@ Usage:
   broadsheet watch <edition-folder> [options]
   broadsheet placeholders <edition-folder> [--force]
   broadsheet compose <edition-folder> [--write] [--variants <n>] [--fresh]
+  broadsheet preflight <pdf> [--profile newsprint] [--json]
   broadsheet --help | --version
 
 build writes broadsheet.pdf and report.json into the output folder; after the first build it
@@ -140,6 +141,9 @@ a page"): it prints the layout and its score and builds a proof into <out>/compo
 with --write it writes layout.yaml instead (the previous one kept as layout.yaml.bak). Frames
 marked pinned: true, and ad frames, stay where they are; an existing arrangement is kept and
 resized (--fresh searches anew). --variants <n> proposes n different arrangements (1 to 9).
+preflight checks a PDF as a newspaper plant would (fonts, image resolution, page boxes, RGB or
+spot colour, text on C/M/Y, hairlines, small text, ink over the limit, missing glyphs, overset)
+and exits 1 when it fails.
 
 Options:
   --out <folder>     output folder (default: out/<edition-folder-name>/)
@@ -147,6 +151,12 @@ Options:
                      marked on the page and recorded in report.json (default: fail)
   --proof            also write proof.png: the page at screen resolution with the column and
                      baseline grid, frame outlines and names, and overset markers drawn over it
+  --press            build: also write press.pdf, CMYK PDF/X-3 for the newsprint press (or the
+                     printer's profile), with crop and registration marks and a slug line,
+                     preflighted; errors stop it (exit 1). edition.yaml's "press:" does the same
+                     (in watch too)
+  --profile <name>   preflight: the printing condition to check for (default: newsprint)
+  --json             preflight: the findings as JSON
   --timeout <s>      give up a build after this many seconds, writing nothing (default: 120)
   --debug            show stack traces of errors
   -h, --help         this text
@@ -157,11 +167,13 @@ download, a system Chromium or Chrome. "npm run setup" installs Debian's chromiu
 
 Exit codes:
   0  success
-  1  a problem in the edition (the message names the file, the place and the fix)
+  1  a problem in the edition (the message names the file, the place and the fix), or a PDF
+     that fails preflight
   2  a wrong command line
   3  an internal error (a bug in Broadsheet; --debug shows the stack trace)
   4  a fault of the machine: no browser, a browser that crashed or was killed, a timeout, a full
-     disk or an output folder that cannot be written (the message says what to install, set or free)`;
+     disk or an output folder that cannot be written, a missing press tool (Ghostscript, mutool,
+     Argyll) or press profile (the message says what to install, set, run or free)`;
 
 export const msg = {
   editionMissing: (dir: string) =>
@@ -403,6 +415,8 @@ export const msg = {
     ),
   usage: (detail: string) => new UsageError(`${detail}\nRun "broadsheet --help" for the options.`),
   composeVariants: (value: string) => msg.usage(`--variants takes a number from 1 to 9, not "${value}"`),
+  argumentMissing: (command: string, what: string, example: string) =>
+    msg.usage(`${command} needs ${what}, e.g. broadsheet ${command} ${example}`),
   timeoutTooLong: (value: string) =>
     msg.usage(`--timeout ${value} is longer than a build can wait (at most ${MAX_TIMEOUT_S} s)`),
   fontMissing: (file: string) =>
@@ -516,7 +530,156 @@ export const msg = {
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
     `wrote ${pdf} (${plural(pages, 'page')}) in ${seconds.toFixed(2)} s` +
     (warnings ? `, ${plural(warnings, 'warning')}` : ''),
+
+  /** Press output (src/press/, cli/preflight.ts): its machine faults, refusals, preflight findings and summaries. */
+  press: {
+    toolMissing: (tool: string, pkg: string, purpose: string) =>
+      new MachineError(
+        `${tool} is not installed (it is needed ${purpose})`,
+        `install Debian's ${pkg} (apt-get install ${pkg}), or run "npm run setup"`,
+      ),
+    toolTimeout: (tool: string, seconds: number) =>
+      new MachineError(
+        `${tool} did not finish within ${seconds} s`,
+        'the machine may be overloaded: free CPU and memory and build again',
+      ),
+    toolFailed: (tool: string, detail: string) =>
+      new MachineError(
+        `${tool} failed: ${detail}`,
+        'check that it is installed completely ("npm run setup") and that the disk is not full',
+      ),
+    gsProfilesMissing: () =>
+      new MachineError(
+        "Ghostscript's own ICC profiles (default_gray.icc, …) were not found",
+        "reinstall Debian's ghostscript (apt-get install --reinstall ghostscript)",
+      ),
+    characterizationMissing: (file: string) =>
+      new MachineError(
+        `the newsprint characterization data (TR002) is missing: ${file}`,
+        'install Debian\'s icc-profiles-free (apt-get install icc-profiles-free), or run "npm run setup"',
+      ),
+    profileMissing: (file: string) =>
+      new MachineError(
+        `the newsprint press profile has not been made (${file} is missing)`,
+        'run "npm run press-profiles" once (it takes about a minute; "npm run setup" does it too)',
+      ),
+    linkMissing: (file: string, command: string) =>
+      new MachineError(
+        `the colour link for press output has not been made (${file} is missing)`,
+        `run "${command}" once (it takes about half a minute; "npm run setup" makes the default one)`,
+      ),
+    makingLink: (profile: string, intent: string) =>
+      `press: making the sRGB → ${profile} colour link (${intent} intent), once; about half a minute`,
+    badProfile: (place: Place, detail: string) =>
+      new InputError(
+        `not a CMYK printer profile: ${detail}`,
+        place,
+        "give the printing plant's ICC profile for its press (a CMYK output profile, .icc or .icm)",
+      ),
+    refused: (reportFile: string, errors: number) =>
+      new InputError(
+        `press.pdf was not written: the preflight found ${plural(errors, 'error')} (listed above)`,
+        { file: reportFile, path: '/preflight' },
+        'correct what the table lists; broadsheet.pdf and report.json were written',
+      ),
+    staleRemoved: (file: string) => `removed the previous ${file}: it no longer matches the page`,
+    written: (file: string, seconds: number, maxInk: number | undefined, warnings: number) =>
+      `wrote ${file} (CMYK, PDF/X-3) in ${seconds.toFixed(2)} s` +
+      (maxInk !== undefined ? `, ink at most ${pct(maxInk)}` : '') +
+      (warnings ? `, ${plural(warnings, 'preflight warning')}` : ''),
+    preflightSummary: (file: string, profile: string, errors: number, warnings: number, maxInk?: number) =>
+      `preflight of ${file} for ${profile}: ${errors ? `FAILED, ${plural(errors, 'error')}` : 'passed'}` +
+      (warnings ? `, ${plural(warnings, 'warning')}` : '') +
+      (maxInk !== undefined ? `; ink at most ${maxInk} %` : ''),
+    preflightOfPress: (profile: string) => `preflight of press.pdf (${profile}):`,
+    /** the findings table's column heads: severity, rule, page, place, frame, object, message and fix */
+    tableHead: ['', 'rule', 'page', 'at (x, y from trim)', 'frame', 'object', 'what, and the fix'],
+    tableSeverity: (error: boolean) => (error ? 'ERROR' : 'warning'),
+    tableMore: (n: number) => `… and ${n} more in report.json (preflight.findings)`,
+    notAPdf: (file: string, detail: string) =>
+      new InputError(`not a PDF that can be read: ${detail}`, { file }, 'give the path of a PDF file'),
+    unknownProfile: (name: string, known: string[]) =>
+      msg.usage(`unknown preflight profile "${name}" (known: ${known.join(', ')})`),
+    /** the preflight's findings: what is wrong, and the fix */
+    rule: {
+      type3: () => ({
+        message: 'a Type 3 font (printing plants reject them)',
+        fix: 'use a TrueType or OpenType font with TrueType outlines',
+      }),
+      notEmbedded: () => ({ message: 'font not embedded', fix: 'embed the font (and subset it)' }),
+      noTrim: () => ({ message: 'no TrimBox', fix: 'the page needs a TrimBox giving the trimmed page size' }),
+      noBleed: () => ({ message: 'no BleedBox', fix: 'give the page a BleedBox: the trim plus the bleed' }),
+      trimSize: (got: { w: number; h: number }, want: { w: number; h: number }) => ({
+        message: `trim is ${got.w.toFixed(2)} × ${got.h.toFixed(2)} mm, not ${want.w} × ${want.h} mm`,
+        fix: 'set the TrimBox to the page preset',
+      }),
+      bleedInsideTrim: () => ({
+        message: 'the BleedBox lies inside the TrimBox',
+        fix: 'the BleedBox must contain the TrimBox',
+      }),
+      bleedOutsideMedia: () => ({ message: 'the BleedBox reaches outside the MediaBox', fix: 'enlarge the MediaBox' }),
+      smallBleed: (mm: number, want: number) => ({
+        message: `bleed of ${mm.toFixed(2)} mm (${want} mm wanted on every side)`,
+        fix: `extend the BleedBox by ${want} mm around the trim`,
+      }),
+      rgb: (n: number, first: string) => ({
+        message: `RGB colour left in a press PDF (${n === 1 ? '' : 'the first: '}${first})`,
+        fix: 'convert the PDF to CMYK for the press: "broadsheet build <edition> --press" writes press.pdf',
+      }),
+      spot: (name: string) => ({
+        message: `spot colour "${name}" (a separate plate)`,
+        fix: 'convert the spot colour to CMYK, or ask the plant for the extra plate',
+      }),
+      textOnCmy: ([c, m, y, k]: [number, number, number, number]) => ({
+        message:
+          `black or grey text built with C, M or Y (C ${pct(c * 100)} M ${pct(m * 100)} Y ${pct(y * 100)} ` +
+          `K ${pct(k * 100)}): it misregisters on newsprint`,
+        fix: 'set neutral text in black only (K)',
+      }),
+      textSize: (size: number, min: number) => ({
+        message: `text of ${size.toFixed(2)} pt, under the house minimum of ${min} pt`,
+        fix: `set it at ${min} pt or larger (press.minTextPt in edition.yaml sets the house minimum)`,
+      }),
+      missingGlyph: (chars: string[]) => ({
+        message: `${plural(chars.length, 'character')} without a glyph in the font (${[...new Set(chars)]
+          .slice(0, 5)
+          .map((c) => (c ? `“${c}”` : '?'))
+          .join(' ')})`,
+        fix: 'use a font that has the character, or replace it',
+      }),
+      hairline: (pt: number, min: number) => ({
+        message: `line ${pt.toFixed(2)} pt wide, under ${min} pt: it may not print`,
+        fix: `make it at least ${min} pt`,
+      }),
+      lowPpi: (ppi: number, want: number, error: boolean) => ({
+        message: `image at ${ppi.toFixed(0)} ppi at its placed size (${want} ${error ? 'is the minimum' : 'wanted'})`,
+        fix: 'supply a larger image or place it smaller',
+      }),
+      ink: (max: number, limit: number) => ({
+        message: `total ink ${pct(max)}, over the paper's limit of ${pct(limit)}`,
+        fix: 'lighten the colour (or let press output convert it through the profile)',
+      }),
+      transparency: (detail: string) => ({
+        message: `transparency (${detail}): PDF/X-3 has none, and a RIP would flatten the page`,
+        fix: 'use opaque colours (a lighter colour instead of opacity), and photos without an alpha channel',
+      }),
+      outputIntent: (detail: string) => ({
+        message: `not a PDF/X file for the press: ${detail}`,
+        fix: 'write it with "broadsheet build <edition> --press" (press.pdf)',
+      }),
+      overset: (chain: string, chars: number, lines: number) => ({
+        message: `story "${chain}" is overset: ${chars} 字 (${lines} lines) do not fit`,
+        fix: `cut ${chars} characters or enlarge a frame`,
+      }),
+      more: (n: number) => ({ message: `${n} more of the same on this page (not listed)`, fix: 'see the ones above' }),
+    },
+  },
 };
+
+/** A percentage of ink, "240 %". */
+function pct(v: number): string {
+  return `${v.toFixed(0)} %`;
+}
 
 /** "1 page", "2 pages". */
 function plural(n: number, noun: string): string {

@@ -1,17 +1,19 @@
 /**
  * The pipeline, stage by stage:
  *
- *   load ──▶ bind ──▶ lay out (grid) ──▶ charts ──▶ compose ──▶ print ──▶ check ──▶ write
- *   files    figures   frames in mm      SVG         HTML +      Chromium   report,  PDF +
- *   parsed,  into text,                  (Node,      the files   (layout    warnings, report.json
- *   schema-  tables,                     vega)       it may      in page),  changes  (atomic)
- *   checked  captions                                load        pdf-lib
+ *   load ──▶ bind ──▶ lay out (grid) ──▶ charts ──▶ compose ──▶ print ──▶ check ──▶ press ──▶ write
+ *   files    figures   frames in mm      SVG         HTML +      Chromium   report,  (--press)  PDF +
+ *   parsed,  into text,                  (Node,      the files   (layout    warnings, CMYK     report.json,
+ *   schema-  tables,                     vega)       it may      in page),  changes  PDF/X-3,  press.pdf
+ *   checked  captions                                load        pdf-lib             preflight (atomic)
  *
- * Every stage but print and write is pure: it takes values and returns values. run() below is
- * the build: the stages in this order. What overlaps (the browser starting, the charts drawn on
- * a worker thread, the fonts cut, the page loaded in the browser while the charts are drawn, the
- * snapshot for the change report) is started and handed over by the scheduler (schedule.ts).
- * Fonts cut and charts drawn are kept on disk for the next build (disk-cache.ts).
+ * Every stage but print, press and write is pure: it takes values and returns values (press runs
+ * Ghostscript and mutool on files of its own, and writes nothing of the build's output). run()
+ * below is the build: the stages in this order. What overlaps (the browser starting, the charts
+ * drawn on a worker thread, the fonts cut, the page loaded in the browser while the charts are
+ * drawn, the snapshot for the change report, taken while the press conversion runs) is
+ * started and handed over by the scheduler (schedule.ts). Fonts cut, charts drawn and photos
+ * converted to CMYK are kept on disk for the next build (disk-cache.ts).
  */
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
@@ -29,10 +31,12 @@ import { chartReport, checkPage, figureReport, type Report } from './check/repor
 import { snapshotOf } from './check/changes.js';
 import { recordChanges } from './check/history.js';
 import { writeAtomic } from './output/write.js';
-import { inputErrors, msg } from './messages.js';
+import { inputErrors, msg, type InputError } from './messages.js';
 import { silentLogger, type Logger } from './log.js';
 import { ROOT } from './paths.js';
-import { Build, pageSize, snapshotLater, startAhead } from './schedule.js';
+import { Build, pageSize, pressAhead, snapshotLater, startAhead } from './schedule.js';
+import { pressSettings } from './press/options.js';
+import { writePress, type PressSections } from './press/stage.js';
 
 export interface BuildOptions {
   outDir?: string;
@@ -48,12 +52,17 @@ export interface BuildOptions {
   session?: PrintSession;
   /** the build's deadline (default 120 s): after it, the build ends with exit 4 and writes nothing */
   timeoutMs?: number;
+  /** also write press.pdf (CMYK PDF/X-3 with marks, preflighted); edition.yaml's `press:` can ask for it too */
+  press?: boolean;
 }
+
+/** report.json: the check stage's report, and the press stage's sections when it ran. */
+export type BuildReport = Report & Partial<PressSections>;
 
 export interface BuildResult {
   pdfPath: string;
   reportPath: string;
-  report: Report;
+  report: BuildReport;
   pdf: Uint8Array;
   seconds: number;
 }
@@ -116,6 +125,8 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
   log.progress('reading the edition');
   // 1–3. load, bind, lay out the grid
   const { ed, bound, consistency, layout } = prepareText(editionDir, lap);
+  // press output: its settings and profiles are checked before anything is printed
+  const press = pressSettings(ed, opts.press === true);
   const ahead = await startAhead(build, { ed, bound, layout }, lap);
   // 4. charts, from the cache or the worker
   const charts = await ahead.charts;
@@ -164,14 +175,20 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
     preset.bleed,
   );
   lap('finish');
+  // 8. press (--press or edition.yaml): the CMYK copy and its preflight, done before anything is
+  // written, so that a build that fails or times out in it writes nothing
+  const pressed =
+    press && (await pressAhead(build, finished.bytes, press, { ed, layout, chains: printed.chains, log }));
+  if (pressed) lap('press');
 
-  // 8. write, atomically: the PDF first, then what changed since the last build, then the report
+  // 9. write, atomically: the PDF first, then what changed since the last build, then press.pdf
+  // (or, refused by its preflight, none) and the report with the press sections
   const outDir = path.resolve(opts.outDir ?? defaultOutDir(editionDir));
   const pdfPath = path.join(outDir, 'broadsheet.pdf');
   const reportPath = path.join(outDir, 'report.json');
   const proofPath = path.join(outDir, 'proof.png');
   ms.total = Math.round(performance.now() - t0);
-  const report: Report = {
+  const report: BuildReport = {
     edition: ed.name,
     preset: preset.name,
     output: {
@@ -201,9 +218,17 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
     if (changes) report.changes = changes;
     lap('changes');
   }
+  let refused: InputError | undefined;
+  if (pressed) {
+    const written = writePress(outDir, pressed, log, reportPath, build.signal);
+    Object.assign(report, written.sections);
+    refused = written.refused;
+    lap('writePress');
+  }
   writeAtomic(reportPath, JSON.stringify(report, null, 2) + '\n', build.signal);
   if (printed.proofPng) writeAtomic(proofPath, printed.proofPng, build.signal);
   lap('write');
+  if (refused) throw refused;
   return { pdfPath, reportPath, report, pdf: finished.bytes, seconds: (performance.now() - t0) / 1000 };
 }
 

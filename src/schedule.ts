@@ -12,12 +12,16 @@
  *     and the page loaded in the browser as soon as the browser is up. Charts that were not there
  *     go in as an update of the loaded page (print/session.ts): then, and only then, the page is
  *     composed a second time;
- *   - the snapshot for the change report: taken while Node finishes the PDF.
+ *   - the snapshot for the change report: taken while Node finishes the PDF;
+ *   - press output (--press): the finished PDF converted to CMYK and preflighted
+ *     (press/stage.ts) while the browser takes that snapshot; nothing is written before it is
+ *     done, so a build that fails or times out in the press stage writes nothing.
  *
  * Every task started ahead is awaited by the stage that needs it. A build that fails before
  * then reports its own first error; what the tasks started ahead do after that is not reported.
  * A build has a deadline (--timeout): once it passes, the build ends with a timeout and its
- * signal is aborted, so nothing more is written (output/write.ts checks it).
+ * signal is aborted, so nothing more is written (output/write.ts checks it) and the press
+ * stage's Ghostscript and mutool are stopped.
  */
 import { compose, type ComposedPage } from './compose/compose.js';
 import { renderCharts, type RenderedChart } from './charts/render.js';
@@ -28,6 +32,9 @@ import { launchBrowser, type Launched } from './print/browser.js';
 import { PrintSession, type SizeMm } from './print/session.js';
 import type { Bound } from './bind/figures.js';
 import type { Edition } from './load/edition.js';
+import type { PressSettings } from './press/options.js';
+import type { PressResult } from './press/press.js';
+import { runPress, type PressBuild } from './press/stage.js';
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -171,6 +178,20 @@ export function snapshotLater(build: Build, printer: PrintSession, size: SizeMm)
   if (build.warm) return () => printer.snapshot(size);
   const now = build.ahead(printer.snapshot(size));
   return () => now;
+}
+
+/**
+ * The press stage's work on the finished PDF: its Ghostscript and mutool run while the browser
+ * takes the change report's snapshot (a fresh session), and are stopped when the build's
+ * deadline passes.
+ */
+export function pressAhead(
+  build: Build,
+  pdf: Uint8Array,
+  settings: PressSettings,
+  b: Omit<PressBuild, 'signal'>,
+): Promise<PressResult> {
+  return build.ahead(runPress(pdf, settings, { ...b, signal: build.signal }));
 }
 
 /** True if the promise settles before anything else is done (a value already at hand, e.g. cached). */

@@ -61,7 +61,7 @@ test('messages.ts imports nothing of the project; the stages import it', () => {
 test('stages depend on earlier stages only', () => {
   // the pipeline's order; a stage may import its own folder and those before it (or none)
   // (fonts: the faces and their files, which the charts measure with and compose plans)
-  const order = ['load', 'bind', 'layout', 'fonts', 'charts', 'compose', 'print', 'check', 'output'];
+  const order = ['load', 'bind', 'layout', 'fonts', 'charts', 'compose', 'print', 'check', 'press', 'output'];
   const stage = (f: string) => order.indexOf(f.split('/')[0] ?? '');
   const wrong = files.flatMap((f) =>
     stage(f) < 0 || f.startsWith('output/')

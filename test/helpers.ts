@@ -1,5 +1,5 @@
 /** Shared test helpers: temporary copies of editions, PDF read-back tools, error matching. */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -169,10 +169,15 @@ export function decodeXml(s: string): string {
 
 /** A PNG of one colour (for fixture photos), with zlib from node. */
 export function solidPng(w: number, h: number, rgb: [number, number, number] = [128, 136, 150]): Buffer {
-  const { deflateSync } = require_('node:zlib') as typeof import('node:zlib');
   const row = Buffer.alloc(1 + w * 3);
   for (let x = 0; x < w; x++) row.set(rgb, 1 + x * 3);
-  const raw = Buffer.concat(Array.from({ length: h }, () => row));
+  return rgbPng(w, h, () => row);
+}
+
+/** An 8-bit RGB PNG from its rows (each a filter byte 0 and w × 3 bytes). */
+export function rgbPng(w: number, h: number, row: (y: number) => Buffer): Buffer {
+  const { deflateSync } = require_('node:zlib') as typeof import('node:zlib');
+  const raw = Buffer.concat(Array.from({ length: h }, (_, y) => row(y)));
   const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(data.length);
@@ -205,3 +210,102 @@ function crc32(b: Buffer): number {
 
 import { createRequire } from 'node:module';
 const require_ = createRequire(import.meta.url);
+
+/** An uncompressed 8-bit one-channel TIFF (as Ghostscript's tiffsep writes with -sCompression=none). */
+export function readTiffGray(file: string): { width: number; height: number; data: Uint8Array } {
+  const b = readFileSync(file);
+  const le = b.toString('latin1', 0, 2) === 'II';
+  const u16 = (o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+  const u32 = (o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  const ifd = u32(4);
+  const tags = new Map<number, { type: number; count: number; at: number }>();
+  for (let i = 0; i < u16(ifd); i++) {
+    const e = ifd + 2 + i * 12;
+    tags.set(u16(e), { type: u16(e + 2), count: u32(e + 4), at: e + 8 });
+  }
+  const values = (tag: number): number[] => {
+    const t = tags.get(tag);
+    if (!t) return [];
+    const size = t.type === 3 ? 2 : 4;
+    const base = t.count * size > 4 ? u32(t.at) : t.at;
+    return Array.from({ length: t.count }, (_, i) => (size === 2 ? u16(base + i * 2) : u32(base + i * 4)));
+  };
+  const [width] = values(256);
+  const [height] = values(257);
+  const [compression] = values(259);
+  if (compression !== 1) throw new Error(`${file}: compressed TIFF (${compression})`);
+  const offsets = values(273);
+  const counts = values(279);
+  const data = Buffer.concat(offsets.map((o, i) => b.subarray(o, o + counts[i]!)));
+  return { width: width!, height: height!, data };
+}
+
+export interface Separations {
+  width: number;
+  height: number;
+  /** pixels per pt */
+  scale: number;
+  /** ink per plate, 0 (none) to 255 (solid), top-left first */
+  c: Uint8Array;
+  m: Uint8Array;
+  y: Uint8Array;
+  k: Uint8Array;
+}
+
+/** Page 1 separated into its C, M, Y and K plates by Ghostscript's tiffsep device. */
+export function separations(pdf: string, dpi = 150): Separations {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-sep-'));
+  run('gs', [
+    '-q',
+    '-dBATCH',
+    '-dNOPAUSE',
+    '-sDEVICE=tiffsep',
+    `-r${dpi}`,
+    '-sCompression=none',
+    '-dFirstPage=1',
+    '-dLastPage=1',
+    `-sOutputFile=${path.join(dir, 'p.tif')}`,
+    pdf,
+  ]);
+  const plate = (name: string) => {
+    const t = readTiffGray(path.join(dir, `p(${name}).tif`));
+    // tiffsep: 255 = no ink, 0 = solid
+    const ink = new Uint8Array(t.data.length);
+    for (let i = 0; i < ink.length; i++) ink[i] = 255 - t.data[i]!;
+    return { width: t.width, height: t.height, ink };
+  };
+  const [c, m, y, k] = ['Cyan', 'Magenta', 'Yellow', 'Black'].map(plate) as [
+    ReturnType<typeof plate>,
+    ...ReturnType<typeof plate>[],
+  ];
+  rmSync(dir, { recursive: true, force: true });
+  return { width: c.width, height: c.height, scale: dpi / 72, c: c.ink, m: m!.ink, y: y!.ink, k: k!.ink };
+}
+
+/**
+ * A PDF written by hand from object bodies (object 1 is the catalog): for preflight fixtures
+ * that break one rule each. A body may hold `stream\n…\nendstream`; its /Length is filled in.
+ */
+export function rawPdf(objects: string[]): Buffer {
+  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  let size = parts[0]!.length;
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    const m = /^([\s\S]*?)stream\n([\s\S]*)\nendstream$/.exec(body);
+    const text = m
+      ? `${m[1]!.replace('>>', ` /Length ${Buffer.byteLength(m[2]!, 'latin1')} >>`)}stream\n${m[2]}\nendstream`
+      : body;
+    const obj = Buffer.from(`${i + 1} 0 obj\n${text}\nendobj\n`, 'latin1');
+    offsets.push(size);
+    size += obj.length;
+    parts.push(obj);
+  });
+  const xref = [
+    `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`,
+    ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`),
+  ].join('');
+  parts.push(
+    Buffer.from(`${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${size}\n%%EOF\n`, 'latin1'),
+  );
+  return Buffer.concat(parts);
+}

@@ -1,4 +1,7 @@
-/** broadsheet build <edition>: one build, its chains' fit as a short table, one summary line. */
+/**
+ * broadsheet build <edition>: one build, its chains' fit as a short table, one summary line (and
+ * one for press.pdf, with --press or edition.yaml's `press:`).
+ */
 import path from 'node:path';
 import { buildEdition } from '../pipeline.js';
 import type { ChainReport } from '../check/report.js';
@@ -10,6 +13,7 @@ export const build: Command = {
   options: {
     'allow-overset': { type: 'boolean', default: false },
     proof: { type: 'boolean', default: false },
+    press: { type: 'boolean', default: false },
   },
   async run({ edition, common, values, log, err }) {
     // Ctrl-C: the browser and its profile go, no temporary file stays, the previous output is kept
@@ -19,11 +23,22 @@ export const build: Command = {
         outDir: common.outDir,
         allowOverset: values['allow-overset'] === true,
         proof: values.proof === true,
+        press: values.press === true,
         log,
         ...(common.timeoutMs ? { timeoutMs: common.timeoutMs } : {}),
       });
       printChains(r.report.chains, err);
       if (r.report.changes) log.info(msg.changes(r.report.changes));
+      const press = r.report.press;
+      if (press?.pdf)
+        log.info(
+          msg.press.written(
+            path.relative(process.cwd(), press.pdf) || press.pdf,
+            press.ms.convert / 1000,
+            press.maxInk,
+            r.report.preflight?.warnings ?? 0,
+          ),
+        );
       const rel = path.relative(process.cwd(), r.pdfPath) || r.pdfPath;
       log.info(
         msg.summary(rel, r.report.output.pages, r.seconds, r.report.warnings.length) +

@@ -1,7 +1,8 @@
 /**
- * The command line: parse, dispatch to the command's module (build.ts, watch.ts, …), and turn what
- * ends it into an exit code and a message (messages.ts: one error class per exit code). No
- * stack trace reaches a user unless --debug asks for it.
+ * The command line: parse, dispatch to the command's module (build.ts, watch.ts, placeholders.ts,
+ * compose.ts on an edition folder; preflight.ts on a PDF), and turn what ends it into an exit code and a
+ * message (messages.ts: one error class per exit code). No stack trace reaches a user unless
+ * --debug asks for it.
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
@@ -10,14 +11,15 @@ import { defaultOutDir } from '../pipeline.js';
 import { exitCodeOf, HELP, InputError, MachineError, MAX_TIMEOUT_S, msg, UsageError } from '../messages.js';
 import { ROOT } from '../paths.js';
 import { terminalLogger } from '../log.js';
-import type { Command, CommonOptions } from './command.js';
+import type { Command, CommonOptions, FileCommand } from './command.js';
 import { build } from './build.js';
 import { watch } from './watch.js';
 import { placeholders } from './placeholders.js';
 import { compose } from './compose.js';
+import { preflight } from './preflight.js';
 
 /** Every command, by the name typed after `broadsheet`. */
-const COMMANDS: Record<string, Command> = { build, watch, placeholders, compose };
+const COMMANDS: Record<string, Command | FileCommand> = { build, watch, placeholders, compose, preflight };
 
 /** The options every command takes. */
 const COMMON = {
@@ -57,22 +59,18 @@ export async function main(
     const [, edition, ...extra] = positionals;
     if (name === undefined) throw msg.usage('no command given');
     if (!command) throw msg.usage(`unknown command "${name}"`);
-    if (!edition) throw msg.usage(`${name} needs an edition folder, e.g. broadsheet ${name} data/yuhu-2025`);
+    const needs = 'file' in command ? command.file : { what: 'an edition folder', example: 'data/yuhu-2025' };
+    if (!edition) throw msg.argumentMissing(name, needs.what, needs.example);
     if (extra[0] !== undefined) throw msg.usage(`unexpected argument "${extra[0]}"`);
+    const io = { values, log: terminalLogger(err), out, err };
+    if ('file' in command) return await command.run({ file: edition, ...io });
     if (!existsSync(edition)) throw msg.editionMissing(edition);
     const common: CommonOptions = {
       outDir: values.out ?? defaultOutDir(edition),
       debug: values.debug,
       ...timeoutOf(values.timeout),
     };
-    return await command.run({
-      edition,
-      common,
-      values,
-      log: terminalLogger(err),
-      out,
-      err,
-    });
+    return await command.run({ edition, common, ...io });
   } catch (e) {
     return report(e, err, debug);
   }

@@ -224,8 +224,14 @@ function schemaError(loc: Located<unknown>, e: ErrorObject, what: string): Input
         `${prefix}${at} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
         'use one of those values',
       );
-    case 'type':
-      return msg.schema(place, `${prefix}${at} must be ${String(p.type)}`, `write a ${String(p.type)} there`);
+    case 'type': {
+      // a list of types (e.g. press: true or its settings) reads "a boolean or an object"
+      const t = String(p.type)
+        .split(',')
+        .map((x) => `${/^[aeiou]/.test(x) ? 'an' : 'a'} ${x}`)
+        .join(' or ');
+      return msg.schema(place, `${prefix}${at} must be ${t.replace(/^an? /, '')}`, `write ${t} there`);
+    }
     case 'pattern':
       return msg.schema(
         place,
