@@ -9,7 +9,10 @@ import { breakLines, isOrphan, tokenize } from './linebreak.js';
 export interface Measure {
   fontPx: number;
   measure: number;
+  /** the canvas font of the chain's paragraphs as they print (a lead's are bold) */
   font: string;
+  /** the canvas font of a **bold** run in them */
+  boldFont: string;
 }
 
 /** House style of the body text (edition.yaml `house`), as the page receives it. */
@@ -24,16 +27,27 @@ export interface Fitted {
   orphans: number;
 }
 
-/** The measure of a frame, read from its computed style. */
+/**
+ * The measure of a frame, read from its computed style, and the type its text prints in, read
+ * from a paragraph and a bold run set in the frame for the purpose: text is measured at the
+ * weight it prints (a lead measured at the frame's normal weight and printed bold ran past
+ * its frame by up to 2.8 mm; issue 12).
+ */
 export function measureOf(frame: HTMLElement): Measure {
   const cs = getComputedStyle(frame);
   const fontPx = parseFloat(cs.fontSize);
   const measureEm = (frame.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)) / fontPx;
-  return {
-    fontPx,
-    measure: Math.round(measureEm * 1000) / 1000,
-    font: `${cs.fontWeight} ${fontPx}px ${cs.fontFamily}`,
+  const p = document.createElement('p');
+  const b = document.createElement('b');
+  p.appendChild(b);
+  frame.appendChild(p);
+  const font = (el: HTMLElement) => {
+    const s = getComputedStyle(el);
+    return `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
   };
+  const m = { fontPx, measure: Math.round(measureEm * 1000) / 1000, font: font(p), boldFont: font(b) };
+  p.remove();
+  return m;
 }
 
 /** Fitted paragraphs by their HTML, measure and house style: a warm rebuild fits only what changed. */
@@ -45,21 +59,20 @@ export function fitChain(src: HTMLElement, m: Measure): Fitted {
   const { fontPx, measure } = m;
   const ctx = document.createElement('canvas').getContext('2d');
   if (!ctx) throw new Error('no 2D canvas in the page');
-  ctx.font = m.font;
   const house: House = {
     indent: Number(src.dataset.indent ?? 2),
     hanLatin: src.dataset.hanLatin === 'quarter' ? 0.25 : 0,
   };
   let orphans = 0;
   for (const p of Array.from(out.querySelectorAll<HTMLElement>('p'))) {
-    const key = `${measure}|${fontPx}|${ctx.font}|${house.indent}|${house.hanLatin}|${p.outerHTML}`;
+    const key = `${measure}|${fontPx}|${m.font}|${m.boldFont}|${house.indent}|${house.hanLatin}|${p.outerHTML}`;
     const hit = fittedParagraphs.get(key);
     if (hit) {
       p.replaceWith(hit.el.cloneNode(true));
       if (hit.orphan) orphans++;
       continue;
     }
-    const orphan = fitParagraph(p, measure, fontPx, ctx, house);
+    const orphan = fitParagraph(p, m, ctx, house);
     if (orphan) orphans++;
     if (fittedParagraphs.size > 5000) fittedParagraphs.clear();
     fittedParagraphs.set(key, { el: clone(p), orphan });
@@ -109,16 +122,17 @@ interface Mark {
  * out of the paragraph with ranges. Returns whether the last line is still an orphan (one
  * character, or one and a mark).
  */
-function fitParagraph(
-  p: HTMLElement,
-  measureEm: number,
-  fontPx: number,
-  ctx: CanvasRenderingContext2D,
-  house: House,
-): boolean {
+function fitParagraph(p: HTMLElement, m: Measure, ctx: CanvasRenderingContext2D, house: House): boolean {
+  const { measure: measureEm, fontPx } = m;
   const first = textIndex(p);
-  const units = tokenize(first.text, (s) => ctx.measureText(s).width / fontPx, measureEm - house.indent);
-  const lines = breakLines(units, measureEm, house.indent, house.hanLatin);
+  // a Latin run is measured in the weight it prints: bold inside a <b>
+  const measureLatin = (s: string, start: number) => {
+    const [node] = first.at(start);
+    ctx.font = node.parentElement?.closest('b') ? m.boldFont : m.font;
+    return ctx.measureText(s).width / fontPx;
+  };
+  const units = tokenize(first.text, measureLatin, measureEm - house.indent);
+  const lines = breakLines(units, measureEm, house.indent, house.hanLatin, first.text);
   const lastLine = lines[lines.length - 1];
   if (!lastLine) return false;
   const orphan = isOrphan(units, lastLine.from, lastLine.to);
@@ -135,38 +149,39 @@ function fitParagraph(
     for (let k = l.from; k < l.to; k++) {
       const u = units[k];
       if (u?.kind !== 'latin') continue;
-      const left = k > l.from && units[k - 1]?.kind !== 'latin' ? l.latinGap : 0;
-      const right = k + 1 < l.to && units[k + 1]?.kind !== 'latin' ? l.latinGap : 0;
+      // where it meets a Han character (linebreak.ts latinBoundaries), not a mark
+      const left = k > l.from && units[k - 1]?.kind === 'han' ? l.latinGap : 0;
+      const right = k + 1 < l.to && units[k + 1]?.kind === 'han' ? l.latinGap : 0;
       if (left || right)
         marks.push({ offset: u.start, em: 0, open: false, spacing: l.spacing, latin: { end: u.end, left, right } });
     }
   }
   marks.sort((a, b) => b.offset - a.offset);
-  for (const m of marks) {
-    if (m.latin) {
-      const [sn, so] = first.at(m.offset);
-      const [en, eo] = first.at(m.latin.end);
+  for (const mk of marks) {
+    if (mk.latin) {
+      const [sn, so] = first.at(mk.offset);
+      const [en, eo] = first.at(mk.latin.end);
       const r = document.createRange();
       r.setStart(sn, so);
       r.setEnd(en, eo);
       const span = document.createElement('span');
       span.className = 'lat';
-      span.style.marginLeft = `${m.latin.left}em`;
-      span.style.marginRight = `${m.latin.right}em`;
+      span.style.marginLeft = `${mk.latin.left}em`;
+      span.style.marginRight = `${mk.latin.right}em`;
       span.appendChild(r.extractContents());
       r.insertNode(span);
       continue;
     }
-    const [node, off] = first.at(m.offset);
+    const [node, off] = first.at(mk.offset);
     const r = document.createRange();
     r.setStart(node, off);
     r.setEnd(node, off + 1);
     const span = document.createElement('span');
-    span.className = m.open ? 'pc pc-open' : 'pc';
-    if (m.open) {
-      span.style.marginLeft = `${-m.em}em`;
-      if (m.spacing) span.style.letterSpacing = `${m.spacing}em`;
-    } else span.style.letterSpacing = `${m.spacing - m.em}em`;
+    span.className = mk.open ? 'pc pc-open' : 'pc';
+    if (mk.open) {
+      span.style.marginLeft = `${-mk.em}em`;
+      if (mk.spacing) span.style.letterSpacing = `${mk.spacing}em`;
+    } else span.style.letterSpacing = `${mk.spacing - mk.em}em`;
     r.surroundContents(span);
   }
   // lines, last first
