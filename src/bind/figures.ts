@@ -72,7 +72,17 @@ export function formatFigure(f: FigureDef, format: string | undefined): string {
 }
 
 export function bind(ed: Edition): Bound {
-  const figures = ed.figures.data;
+  // a figure prints with the decimals written in figures.yaml (647.0, 4.90) unless `decimals`
+  // or `scale` says otherwise
+  const figures: Record<string, FigureDef> = Object.fromEntries(
+    Object.entries(ed.figures.data).map(([name, f]) => {
+      const written = ed.figureDecimals?.[name];
+      return [
+        name,
+        written !== undefined && f.decimals === undefined && f.scale === undefined ? { ...f, decimals: written } : f,
+      ];
+    }),
+  );
   const errors: InputError[] = [];
   const uses: FigureUse[] = [];
 
