@@ -118,8 +118,9 @@ export async function drawChart(spec: Record<string, unknown>, size: ChartSize):
 
 /** How far (px) the drawn marks reach past the chart's box on each side. */
 function overhang(view: vega.View, size: ChartSize): { left: number; right: number; top: number; bottom: number } {
-  const root = (view.scenegraph() as unknown as { root: { bounds: { x1: number; x2: number; y1: number; y2: number } } })
-    .root;
+  const root = (
+    view.scenegraph() as unknown as { root: { bounds: { x1: number; x2: number; y1: number; y2: number } } }
+  ).root;
   const [ox, oy] = view.origin();
   const b = root.bounds;
   return {

@@ -2,13 +2,13 @@
  * Check (pure): the layout's chain reports, photo resolutions and refused requests → warnings,
  * errors and the build report written as report.json.
  */
-import { InputError, msg } from '../messages.js';
+import { InputError, msg, type Place } from '../messages.js';
 import type { CheckResult } from '../bind/consistency.js';
 import type { ChangeReport, PrintedFigure } from './changes.js';
 import type { Bound } from '../bind/figures.js';
 import { coverPpi, type PlacedPhoto } from '../compose/compose.js';
 import type { PageLayout } from '../layout/frames.js';
-import type { ChainLayout, PhotoBox } from '../layout/page/protocol.js';
+import type { ChainLayout, FrameBox, PhotoBox } from '../layout/page/protocol.js';
 import type { RenderedChart } from '../charts/render.js';
 import type { FaceUse } from '../fonts/coverage.js';
 
@@ -33,6 +33,10 @@ export interface Report {
   preset: string;
   output: { pdf: string; report: string; proof?: string; bytes: number; pages: number };
   chains: Omit<ChainReport, 'texts'>[];
+  /** every frame's box as laid out (after copy-fit), mm, trim coordinates */
+  frames: FrameBox[];
+  /** the page check after layout: how many findings, and the fonts the PDF holds */
+  pageCheck: { findings: number; fonts: string[] };
   figures: PrintedFigure[];
   charts: { id: string; widthPx: number; heightPx: number; texts: string[] }[];
   photos: PlacedPhoto[];
@@ -57,6 +61,10 @@ export interface CheckInput {
   refused: string[];
   allowOverset: boolean;
   layoutFile: string;
+  /** every frame's box as laid out (after copy-fit), when the page reported them */
+  laidOut?: FrameBox[];
+  /** a frame's place in layout.yaml */
+  locateFrame?: (id: string) => Place;
 }
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -71,17 +79,16 @@ export function checkPage(c: CheckInput): {
   const errors: InputError[] = [];
   const chains = c.chains.map((ch) => {
     const frames = c.layout.chains.get(ch.id) ?? [];
-    const frameBoxes = frames.map((f) => ({
-      id: f.id,
-      x: r2(f.box.x),
-      y: r2(f.box.y),
-      w: r2(f.box.w),
-      h: r2(f.box.h),
-    }));
+    // the boxes as laid out: copy-fit may have moved them from where layout.yaml put them
+    const frameBoxes = frames.map((f) => {
+      const b = c.laidOut?.find((x) => x.id === f.id) ?? f.box;
+      return { id: f.id, x: r2(b.x), y: r2(b.y), w: r2(b.w), h: r2(b.h) };
+    });
     if (ch.status === 'overset') {
       const [first, last] = [frames[0], frames[frames.length - 1]];
       const names = first && last && first !== last ? `${first.id}…${last.id}` : (first?.id ?? '');
-      const e = msg.overset({ file: c.layoutFile }, ch.id, ch.oversetChars, ch.oversetLines, names);
+      const place = last && c.locateFrame ? c.locateFrame(last.id) : { file: c.layoutFile };
+      const e = msg.overset(place, ch.id, ch.oversetChars, ch.oversetLines, names);
       if (c.allowOverset) warnings.push(e.message);
       else errors.push(e);
     }
