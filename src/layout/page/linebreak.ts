@@ -197,9 +197,11 @@ function fitLine(
     spacing = -excess / gaps; // squeeze what compression could not take
     cost += 1 + excess * 10;
   } else if (excess < -1e-9 && !last) {
-    // loosen: first where Latin meets Han (up to a quarter em more each), then evenly
+    // loosen: with a house space where Latin meets Han, first there (up to a quarter em more
+    // each: JLREQ's order); without one, evenly between all characters (a gap beside digits in
+    // one line and none in the next reads as uneven, issue 12)
     let slack = -excess;
-    if (meets > 0) {
+    if (meets > 0 && hanLatin > 0) {
       const more = Math.min(0.25, slack / meets);
       latinGap += more;
       slack -= more * meets;
