@@ -45,8 +45,6 @@ import {
   PLANNED_FONTS,
   sentences,
   textLines,
-  type FrameBox,
-  type Glyph,
 } from './page-check.js';
 
 const CORPUS = path.join(FIXTURES, 'editions');
