@@ -797,3 +797,13 @@ export const pageMsg = {
   markTwice: (where: string, text: string) =>
     `${where}: "${text}" printed with two marks: the page adds ▲ before a caption and ■ before a byline; remove the one written in the text`,
 };
+
+/** figures.yaml in the wrong form as a whole (load/figures-form.ts, issue 12). */
+export const figuresMsg = {
+  plainNumbers: (place: Place, n: number, name: string, value: string) =>
+    new InputError(
+      `${n} figures are written as plain values (${name}: ${value}); each figure is a map with its value and how it prints`,
+      place,
+      `write each as, for example:  ${name}: { value: ${value}, unit: 亿元 }  (unit, scale 万/亿, decimals, label: see "figures.yaml" in README.md)`,
+    ),
+};

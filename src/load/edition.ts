@@ -3,6 +3,7 @@
  * read here is inside the edition folder; a path that leaves it is refused.
  */
 import { writtenDecimals } from './decimals.js';
+import { plainFigures } from './figures-form.js';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -163,8 +164,11 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
 
   const story = parseStory(readText(path.join(dir, 'story.md'), rel('story.md'), 'story.md'), rel('story.md'));
   const figuresText = readText(path.join(dir, 'figures.yaml'), rel('figures.yaml'), 'figures.yaml');
+  const figuresYaml = parseYaml(figuresText, rel('figures.yaml'));
+  const plain = plainFigures(figuresYaml);
+  if (plain) throw plain;
   const figures = validate<Record<string, FigureDef>>(
-    parseYaml(figuresText, rel('figures.yaml')),
+    figuresYaml,
     schemaValidator('figures.schema.json'),
     'figures.yaml',
   );
