@@ -36,6 +36,8 @@ export interface BoundTable {
   name: string;
   file: string;
   rows: Record<string, string | number>[];
+  /** column → the most decimals its numbers are written with (12.40: 2), where any has some */
+  decimals: Record<string, number>;
 }
 
 export interface FigureUse {
@@ -182,6 +184,11 @@ function seg(s: string, bold?: boolean): Segment {
 
 /** Table cells: a number, a {figure} (its value, as a number), or text. */
 function bindTable(t: Table, figures: Record<string, FigureDef>, errors: InputError[], uses: FigureUse[]): BoundTable {
+  const decimals: Record<string, number> = {};
+  const written = (col: string, text: string) => {
+    const d = /\.(\d+)$/.exec(text)?.[1]?.length ?? 0;
+    if (d > (decimals[col] ?? 0)) decimals[col] = d;
+  };
   const rows = t.rows.map((r) => {
     const row: Record<string, string | number> = {};
     t.columns.forEach((col, i) => {
@@ -193,12 +200,15 @@ function bindTable(t: Table, figures: Record<string, FigureDef>, errors: InputEr
         if (!f) errors.push(msg.unknownFigure(place, name, nearNames(name, Object.keys(figures))));
         else {
           row[col] = f.value;
+          written(col, formatNumber(f).replace(/[万亿]$/, ''));
           uses.push({ figure: name, printed: formatNumber(f), place, where: `table "${t.name}"` });
         }
-      } else if (cell !== '' && /^-?\d+(\.\d+)?$/.test(cell)) row[col] = Number(cell);
-      else row[col] = cell;
+      } else if (cell !== '' && /^-?\d+(\.\d+)?$/.test(cell)) {
+        row[col] = Number(cell);
+        written(col, cell);
+      } else row[col] = cell;
     });
     return row;
   });
-  return { name: t.name, file: t.file, rows };
+  return { name: t.name, file: t.file, rows, decimals };
 }
