@@ -27,7 +27,7 @@ import { renderCharts, type RenderedChart } from './charts/render.js';
 import type { Launched } from './print/browser.js';
 import type { PrintSession } from './print/session.js';
 import { finishPdf } from './print/postprocess.js';
-import { chartReport, checkPage, figureReport, type Report } from './check/report.js';
+import { chartReport, checkPage, figureReport, finalBox, type Report } from './check/report.js';
 import { snapshotOf } from './check/changes.js';
 import { checkPrinted } from './check/page.js';
 import { FACES } from './fonts/faces.js';
@@ -231,7 +231,7 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
       pages: finished.pages,
     },
     chains: checked.chains.map(({ texts: _texts, ...c }) => c),
-    frames: printed.frames,
+    frames: layout.frames.map((f) => finalBox(f.id, f.box, printed.frames)),
     pageCheck: { findings: pageCheck.findings, fonts: finished.fonts },
     figures: figureReport(bound),
     charts: chartReport(charts),

@@ -59,6 +59,8 @@ const SIZED: Record<string, Record<string, { empty: number; copyFit?: [string, n
   'no-photos': { lead: { empty: 2 }, s1: { empty: 2 }, s2: { empty: 3 }, s3: { empty: 3 }, s4: { empty: 3 } },
   a4: { main: { empty: 1, copyFit: ['minutes', 9, 15] } },
   'long-photos': { main: { empty: 1 } },
+  // made by following README "Make a new page" (issue 12)
+  'mill-quarter': { lead: { empty: 1 }, main: { empty: 1 } },
 };
 
 /** Trim and bleed of each preset, mm (README: 390 × 545 broadsheet, A4 210 × 297, 3 mm bleed). */

@@ -69,6 +69,17 @@ export interface CheckInput {
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
+/**
+ * A frame's final box, mm: as laid out where copy-fit moved it from where layout.yaml put it,
+ * else the layout's own (the page's CSS pixels round it by up to 0.01 mm).
+ */
+export function finalBox(id: string, box: { x: number; y: number; w: number; h: number }, laidOut?: FrameBox[]) {
+  const l = laidOut?.find((x) => x.id === id);
+  const moved = l && [l.x - box.x, l.y - box.y, l.w - box.w, l.h - box.h].some((d) => Math.abs(d) > 0.05);
+  const b = moved ? l : box;
+  return { id, x: r2(b.x), y: r2(b.y), w: r2(b.w), h: r2(b.h) };
+}
+
 export function checkPage(c: CheckInput): {
   warnings: string[];
   errors: InputError[];
@@ -79,11 +90,7 @@ export function checkPage(c: CheckInput): {
   const errors: InputError[] = [];
   const chains = c.chains.map((ch) => {
     const frames = c.layout.chains.get(ch.id) ?? [];
-    // the boxes as laid out: copy-fit may have moved them from where layout.yaml put them
-    const frameBoxes = frames.map((f) => {
-      const b = c.laidOut?.find((x) => x.id === f.id) ?? f.box;
-      return { id: f.id, x: r2(b.x), y: r2(b.y), w: r2(b.w), h: r2(b.h) };
-    });
+    const frameBoxes = frames.map((f) => finalBox(f.id, f.box, c.laidOut));
     if (ch.status === 'overset') {
       const [first, last] = [frames[0], frames[frames.length - 1]];
       const names = first && last && first !== last ? `${first.id}…${last.id}` : (first?.id ?? '');

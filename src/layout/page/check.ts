@@ -70,7 +70,8 @@ export function checkPage(): PageFinding[] {
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       if (!(n instanceof Text) || !n.data.trim()) continue;
       const parent = n.parentElement;
-      if (!parent || parent.closest('[hidden]') || parent.closest('svg')) continue;
+      // the overset marker (▶, --allow-overset) is set over the text on purpose
+      if (!parent || parent.closest('[hidden], svg, .overset-marker')) continue;
       const cs = getComputedStyle(parent);
       const em = parseFloat(cs.fontSize);
       // blank, not ink: the last character's letter-spacing; the right half of a closing mark
@@ -99,17 +100,16 @@ export function checkPage(): PageFinding[] {
     // chart labels
     for (const t of Array.from(frame.querySelectorAll('svg text'))) {
       if (t.closest('[hidden]') || !t.textContent?.trim()) continue;
+      // its em box: the box's side across the text (its height, or its width when the label is
+      // turned) is the font's ascent to descent, about 1.45 em, trimmed to 1 em about its middle
       const r = t.getBoundingClientRect();
-      past(t.textContent.trim(), r);
-      boxes.push({
-        frame: id,
-        block: t,
-        text: t.textContent.trim(),
-        left: r.left,
-        right: r.right,
-        top: r.top,
-        bottom: r.bottom,
-      });
+      const em = parseFloat(getComputedStyle(t).fontSize) || 0;
+      const turned = r.height > r.width;
+      const trimX = turned ? Math.max(0, (r.width - em) / 2) : 0;
+      const trimY = turned ? 0 : Math.max(0, (r.height - em) / 2);
+      const box = { left: r.left + trimX, right: r.right - trimX, top: r.top + trimY, bottom: r.bottom - trimY };
+      past(t.textContent.trim(), box);
+      boxes.push({ frame: id, block: t, text: t.textContent.trim(), ...box });
     }
     for (const img of Array.from(frame.querySelectorAll('img'))) past('(photo)', img.getBoundingClientRect());
   }
