@@ -24,7 +24,7 @@ const width = (units: Unit[], l: Line) => {
   let w = 0;
   for (let k = l.from; k < l.to; k++) w += units[k]!.w;
   for (const [, em] of l.comp) w -= em;
-  const chars = units.slice(l.from, l.to).reduce((n, u) => n + (u.end - u.start), 0);
+  const chars = units.slice(l.from, l.to).reduce((n, u) => n + (u.kind === 'latin' ? 1 : u.end - u.start), 0);
   let meets = 0;
   for (let k = l.from; k < l.to; k++)
     if (units[k]!.kind === 'latin')

@@ -180,16 +180,17 @@ function fitParagraph(p: HTMLElement, m: Measure, house: House): boolean {
       const u = units[k];
       if (u) marks.push({ offset: u.start, em, open: u.kind === 'open', spacing: l.spacing });
     }
-  // Latin runs that take the loosening of their line at their edges
+  // Latin runs that take the loosening of their line at their edges, and that a squeezed or
+  // loosened line spaces as one character (its spacing after the run, none inside it)
   for (const l of lines) {
-    if (!l.latinGap) continue;
+    if (!l.latinGap && !l.spacing) continue;
     for (let k = l.from; k < l.to; k++) {
       const u = units[k];
       if (u?.kind !== 'latin') continue;
       // where it meets a Han character (linebreak.ts latinBoundaries), not a mark
       const left = k > l.from && units[k - 1]?.kind === 'han' ? l.latinGap : 0;
       const right = k + 1 < l.to && units[k + 1]?.kind === 'han' ? l.latinGap : 0;
-      if (left || right)
+      if (left || right || l.spacing)
         marks.push({ offset: u.start, em: 0, open: false, spacing: l.spacing, latin: { end: u.end, left, right } });
     }
   }
@@ -204,7 +205,8 @@ function fitParagraph(p: HTMLElement, m: Measure, house: House): boolean {
       const span = document.createElement('span');
       span.className = 'lat';
       span.style.marginLeft = `${mk.latin.left}em`;
-      span.style.marginRight = `${mk.latin.right}em`;
+      span.style.marginRight = `${mk.latin.right + mk.spacing}em`;
+      if (mk.spacing) span.style.letterSpacing = '0';
       span.appendChild(r.extractContents());
       r.insertNode(span);
       continue;

@@ -24,7 +24,7 @@ export interface Line {
   to: number;
   /** em taken from a mark (unit index → em): a closing mark's right half, an opening mark's left */
   comp: [number, number][];
-  /** em added (positive) or taken (negative) between every two characters of the line */
+  /** em added (positive) or taken (negative) between every two characters of the line (a Latin run counts as one) */
   spacing: number;
   /** em added on each side of a Latin run that meets Han text (loosening goes there first) */
   latinGap: number;
@@ -161,7 +161,9 @@ function fitLine(
   for (let k = from; k < to; k++) {
     const u = units[k]!;
     natural += u.w;
-    chars += u.end - u.start;
+    // a squeeze or loosening goes between characters, but not inside a Latin run or a number
+    // (2.24 spaced out reads as four things): a run counts as one
+    chars += u.kind === 'latin' ? 1 : u.end - u.start;
     if (mustCompress(units, from, to, k)) {
       mustSum += 0.5;
       comp?.push([k, 0.5]);
