@@ -36,7 +36,7 @@ export interface BoundTable {
   name: string;
   file: string;
   rows: Record<string, string | number>[];
-  /** column → the most decimals its numbers are written with (12.40: 2), where any has some */
+  /** column → the decimals all its numbers are written with (12.40: 2), where they agree and are some */
   decimals: Record<string, number>;
 }
 
@@ -184,10 +184,11 @@ function seg(s: string, bold?: boolean): Segment {
 
 /** Table cells: a number, a {figure} (its value, as a number), or text. */
 function bindTable(t: Table, figures: Record<string, FigureDef>, errors: InputError[], uses: FigureUse[]): BoundTable {
-  const decimals: Record<string, number> = {};
+  // a column whose numbers are all written with the same decimals (12.40, 10.85) keeps them;
+  // a column of mixed ones (646.8 and 900) prints each number as it is
+  const seen: Record<string, Set<number>> = {};
   const written = (col: string, text: string) => {
-    const d = /\.(\d+)$/.exec(text)?.[1]?.length ?? 0;
-    if (d > (decimals[col] ?? 0)) decimals[col] = d;
+    (seen[col] ??= new Set()).add(/\.(\d+)$/.exec(text)?.[1]?.length ?? 0);
   };
   const rows = t.rows.map((r) => {
     const row: Record<string, string | number> = {};
@@ -210,5 +211,10 @@ function bindTable(t: Table, figures: Record<string, FigureDef>, errors: InputEr
     });
     return row;
   });
+  const decimals: Record<string, number> = {};
+  for (const [col, ds] of Object.entries(seen)) {
+    const [d] = [...ds];
+    if (ds.size === 1 && d) decimals[col] = d;
+  }
   return { name: t.name, file: t.file, rows, decimals };
 }

@@ -156,12 +156,30 @@ interface Mark {
 }
 
 /**
+ * White space the line fitting does not count (source line breaks, a space between Han and a
+ * Latin run) is taken out of the paragraph, so the page prints what was measured: a space
+ * kept there made a line up to 1 mm longer than its frame. Spaces between the words of a Latin
+ * run stay (tokenize counts them).
+ */
+function dropSpaces(p: HTMLElement): void {
+  const idx = textIndex(p);
+  const keep = new Uint8Array(idx.text.length);
+  for (const u of tokenize(idx.text, () => 1)) keep.fill(1, u.start, u.end);
+  for (let o = idx.text.length - 1; o >= 0; o--) {
+    if (keep[o] || !/\s/.test(idx.text[o]!)) continue;
+    const [node, off] = idx.at(o);
+    node.deleteData(off, 1);
+  }
+}
+
+/**
  * Fits a paragraph to the character grid. Inline markup (figures, bold) is kept: lines are cut
  * out of the paragraph with ranges. Returns whether the last line is still an orphan (one
  * character, or one and a mark).
  */
 function fitParagraph(p: HTMLElement, m: Measure, house: House): boolean {
   const measureEm = m.measure;
+  dropSpaces(p);
   const first = textIndex(p);
   // a Latin run is measured in the weight it prints: bold inside a <b>
   const measureLatin = (s: string, start: number) => {

@@ -31,6 +31,7 @@ export interface Line {
   last: boolean;
 }
 
+const LATIN = /[\u0021-\u024f\u00b7]/;
 export const CLOSE = '、，。：；！？”’）》」』】';
 export const OPEN = '“‘（《「『【';
 /** the most a line may be squeezed (in total) to pull one more character in: invisible */
@@ -59,17 +60,22 @@ export function tokenize(
     } else if (OPEN.includes(c)) {
       units.push({ kind: 'open', start: i, end: i + 1, w: 1 });
       i++;
-    } else if (/[\u0021-\u024f\u00b7]/.test(c)) {
+    } else if (LATIN.test(c)) {
+      // a run of Latin letters and digits, with the single spaces between its words (the page
+      // prints them: "New York", a URL with spaces around it)
       let j = i + 1;
       while (
         j < text.length &&
-        /[\u0021-\u024f\u00b7]/.test(text[j]!) &&
-        !CLOSE.includes(text[j]!) &&
-        !OPEN.includes(text[j]!)
+        ((LATIN.test(text[j]!) && !CLOSE.includes(text[j]!) && !OPEN.includes(text[j]!)) ||
+          (text[j] === ' ' && LATIN.test(text[j + 1] ?? '') && !OPEN.includes(text[j + 1]!)))
       )
         j++;
       let from = i;
       while (from < j) {
+        if (text[from] === ' ') {
+          from++; // a piece of a cut run does not start with the space it was cut at
+          continue;
+        }
         let to = j;
         let w = measureLatin(text.slice(from, to), from);
         while (w > maxWidth && to - from > 1) w = measureLatin(text.slice(from, --to), from);
