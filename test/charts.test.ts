@@ -6,9 +6,8 @@ import { measure } from '../src/charts/metrics.js';
 import { bind } from '../src/bind/figures.js';
 import { loadEdition } from '../src/load/edition.js';
 import { SANS } from '../src/fonts/faces.js';
-import { copyEdition, edit, expectInputErrorAsync, SAMPLE } from './helpers.js';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyEdition, edit, expectInputErrorAsync, SAMPLE, tempDir } from './helpers.js';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from '../src/disk-cache.js';
 
@@ -25,7 +24,7 @@ test('the GDP chart is vector SVG whose labels are text, bound to the figures', 
 });
 
 test('a drawn chart is kept on disk by its bound data and size; a damaged entry is drawn again', async () => {
-  process.env.BROADSHEET_CACHE = mkdtempSync(path.join(os.tmpdir(), 'chart-cache-'));
+  process.env.BROADSHEET_CACHE = tempDir('chart-cache-');
   const entries = () => readdirSync(path.join(cacheDir(), 'charts')).sort();
   try {
     const ed = loadEdition(SAMPLE);
