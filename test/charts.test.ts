@@ -24,6 +24,7 @@ test('the GDP chart is vector SVG whose labels are text, bound to the figures', 
 });
 
 test('a drawn chart is kept on disk by its bound data and size; a damaged entry is drawn again', async () => {
+  const saved = process.env.BROADSHEET_CACHE; // the test run's own cache (scripts/test.js)
   process.env.BROADSHEET_CACHE = tempDir('chart-cache-');
   const entries = () => readdirSync(path.join(cacheDir(), 'charts')).sort();
   try {
@@ -52,7 +53,8 @@ test('a drawn chart is kept on disk by its bound data and size; a damaged entry 
     assert.ok(corrected.texts.includes('646.9'), corrected.texts.join('|'));
     assert.is(entries().length, 2);
   } finally {
-    delete process.env.BROADSHEET_CACHE;
+    if (saved === undefined) delete process.env.BROADSHEET_CACHE;
+    else process.env.BROADSHEET_CACHE = saved;
   }
 });
 

@@ -54,6 +54,7 @@ test('a subset has glyphs for exactly its characters, the same bytes every time,
   const plan = await fontsOf(SAMPLE);
   const job: SubsetJob = { ...plan.files.get(plan.used.get('headline')!.url)!, chars: '风起湘江畔0123' };
   const first = tempDir('font-cache-');
+  const saved = process.env.BROADSHEET_CACHE; // the test run's own cache (scripts/test.js)
   process.env.BROADSHEET_CACHE = first;
   try {
     const bytes = await subsetBytes(job);
@@ -71,7 +72,8 @@ test('a subset has glyphs for exactly its characters, the same bytes every time,
     assert.not.ok(other.equals(bytes));
     assert.ok(existsSync(path.join(cacheDir(), 'fonts', `${subsetKey({ ...job, chars: '风起湘江0123' })}.ttf`)));
   } finally {
-    delete process.env.BROADSHEET_CACHE;
+    if (saved === undefined) delete process.env.BROADSHEET_CACHE;
+    else process.env.BROADSHEET_CACHE = saved;
   }
 });
 
