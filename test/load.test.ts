@@ -173,8 +173,6 @@ test('the fast YAML reader gives what the yaml package gives; positions come fro
   assert.throws(() => parseYaml(bomb, 'bomb.yaml'), /alias|Excessive/i);
 });
 
-test.run();
-
 test('directives on consecutive lines are each their own; a line without "::" continues a caption', () => {
   const story = parseStory(
     [
@@ -206,3 +204,5 @@ test('directives on consecutive lines are each their own; a line without "::" co
     [['c', '图表标题（%）', 12]],
   );
 });
+
+test.run();
