@@ -18,6 +18,9 @@ let real;
  *  skips: number, hookErrors: {hook: string, error: unknown}[], runs: number}[]} */
 const suites = [];
 
+/** the test (or hook) running now, named if the runner stops this file for taking too long */
+let running = '';
+
 const firstLine = (e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0];
 
 /** uvu's suite(), recorded. Same signature and behaviour. */
@@ -30,20 +33,26 @@ export function suite(name = '', state) {
     rec.tests.push(entry);
     return async (ctx) => {
       entry.started = true;
+      running = `${name ? `suite "${name}" ` : ''}test "${tname}"`;
       try {
         await fn(ctx);
       } catch (e) {
         entry.threw = true;
         throw e;
+      } finally {
+        running = '';
       }
     };
   };
   const wrapHook = (hook, fn) => async (ctx) => {
+    running = `${name ? `suite "${name}" ` : ''}${hook} hook`;
     try {
       await fn(ctx);
     } catch (e) {
       rec.hookErrors.push({ hook, error: e });
       throw e;
+    } finally {
+      running = '';
     }
   };
   const t = (tname, fn) => t0(tname, wrapTest(tname, fn));
@@ -118,6 +127,12 @@ function judge(file, importError) {
 async function main() {
   const file = path.resolve(process.argv[2] ?? '');
   const name = path.basename(file);
+  // the runner's timeout: say what was running, then go
+  process.on('SIGTERM', () => {
+    const result = { file: name, passed: 0, failed: 0, skipped: 0, fails: [], running: running || 'between tests' };
+    if (process.env.BROADSHEET_TEST_RESULT) writeFileSync(process.env.BROADSHEET_TEST_RESULT, JSON.stringify(result));
+    process.exit(1);
+  });
   globalThis.UVU_DEFER = 1; // uvu queues suites instead of running them at once
   globalThis.UVU_QUEUE = [[name]];
   globalThis.UVU_INDEX = 0;

@@ -80,17 +80,29 @@ function runFile(file) {
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const killGroup = () => {
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {
         /* already gone */
       }
+    };
+    let timedOut = false;
+    let hard;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      // SIGTERM first: test-uvu.js names the test that was running; SIGKILL if it cannot answer
+      try {
+        process.kill(child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      hard = setTimeout(killGroup, 5000);
     }, timeout);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(hard);
+      if (timedOut) killGroup(); // what the file started goes with it
       const fails = [];
       let result;
       try {
@@ -98,8 +110,11 @@ function runFile(file) {
       } catch {
         /* it ended before its verdict */
       }
-      if (timedOut) fails.push(`did not end within ${timeout / 1000} s (BROADSHEET_TEST_TIMEOUT)`);
-      else if (!result)
+      if (timedOut) {
+        const where = result?.running ? `, stopped in ${result.running}` : '';
+        fails.push(`did not end within ${timeout / 1000} s (BROADSHEET_TEST_TIMEOUT)${where}`);
+        result = undefined; // only the timeout counts
+      } else if (!result)
         fails.push(`ended before its tests finished (${signal ? `signal ${signal}` : `exit code ${code}`})`);
       else if (code !== 0 && !result.fails.length) fails.push(`exited with code ${code}`);
       const left = marked(mark);

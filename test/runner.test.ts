@@ -39,7 +39,11 @@ const broken: [fixture: string, line: RegExp, env?: Record<string, string>][] = 
   ['not-run', /^FAIL not-run\.test\.js: suite "forgotten": 1 tests registered but \.run\(\) never called$/m],
   ['import-fails', /^FAIL import-fails\.test\.js: failed to import: Error: a module failed to load$/m],
   ['fails', /^FAIL fails\.test\.js: test\(\): test "one plus one" failed$/m],
-  ['hang', /^FAIL hang\.test\.js: did not end within 2 s/m, { BROADSHEET_TEST_TIMEOUT: '2' }],
+  [
+    'hang',
+    /^FAIL hang\.test\.js: did not end within 2 s \(BROADSHEET_TEST_TIMEOUT\), stopped in test "never ends"$/m,
+    { BROADSHEET_TEST_TIMEOUT: '2' },
+  ],
   ['leaves-process', /^FAIL leaves-process\.test\.js: left 1 processes running: sleep \(\d+\)$/m],
   ['leaves-temp', /^FAIL leaves-temp\.test\.js: left 1 temporary entries: forgotten-/m],
 ];
