@@ -8,8 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import { buildEdition, type BuildResult } from '../src/pipeline.js';
@@ -17,7 +16,7 @@ import { launchBrowser, type Launched } from '../src/print/browser.js';
 import { makePlaceholders } from '../src/cli/placeholders.js';
 import { bind } from '../src/bind/figures.js';
 import { loadEdition } from '../src/load/edition.js';
-import { FIXTURES, MM, pdfBoxes, pdfFonts, pdfImages, pdftext, squash } from './helpers.js';
+import { FIXTURES, MM, pdfBoxes, pdfFonts, pdfImages, pdftext, squash, tempDir } from './helpers.js';
 import {
   editionGrid,
   frameBoxes,
@@ -59,7 +58,7 @@ const presetOf = (name: string) =>
 test.before(async () => {
   browser = await launchBrowser();
   for (const name of Object.keys(SIZED)) {
-    const out = mkdtempSync(path.join(os.tmpdir(), `corpus-${name}-`));
+    const out = tempDir(`corpus-${name}-`);
     built.set(name, await buildEdition(dirOf(name), { outDir: out, browser, changes: false }));
   }
 });
