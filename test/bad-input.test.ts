@@ -210,9 +210,7 @@ for (const row of BAD_INPUTS) {
   test(`bad input: ${row.name}`, async () => {
     const dir = copyEdition();
     row.change(dir);
-    const started = Date.now();
     const text = await expectInputErrorAsync(() => prepare(dir), ...row.expect);
-    assert.ok(Date.now() - started < 15_000, 'failed slowly');
     assert.match(text, /fix: /, 'every message says how to fix it');
   });
 }
