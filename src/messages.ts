@@ -674,6 +674,55 @@ export const msg = {
       more: (n: number) => ({ message: `${n} more of the same on this page (not listed)`, fix: 'see the ones above' }),
     },
   },
+
+  /** Handouts (src/handout/, cli/handouts.ts): handout.pdf and the batch of one handout per row. */
+  handout: {
+    noBrowser: () => new InternalError('a handout was asked of a build that has no browser of its own or given'),
+    paperUnknown: (value: string, known: string[]) =>
+      msg.usage(`--paper takes one of ${known.join(', ')}, not "${value}"`),
+    written: (pdf: string, pages: number, paper: string, seconds: number) =>
+      `wrote ${pdf} (${plural(pages, 'page')}, ${paper.toUpperCase()}) in ${seconds.toFixed(2)} s`,
+    eachMissing: () => msg.usage('handouts needs --each <table.csv>: one handout is made per row of that table'),
+    tableMissing: (file: string) =>
+      new InputError(
+        `the table ${file} does not exist`,
+        { file },
+        'give the path of a CSV file with one row per handout',
+      ),
+    tableEmpty: (file: string) =>
+      new InputError('the table has no rows', { file }, 'add one row per handout under the header line'),
+    nameColumn: (file: string, column: string, columns: string[]) =>
+      new InputError(
+        `the table has no column "${column}" to name the handouts by`,
+        { file, line: 1 },
+        `use --name with one of: ${columns.join(', ')}`,
+      ),
+    shard: (value: string) =>
+      msg.usage(
+        `--shard takes i/n with 0 <= i < n (the shard's index from 0, as JOB_COMPLETION_INDEX), not "${value}"`,
+      ),
+    badCell: (file: string, line: number, row: number, column: string, value: string) =>
+      new InputError(
+        `row ${row}: "${value}" in column "${column}" is not a number, and "${column}" is a figure`,
+        { file, line },
+        `write the figure's value as a number (e.g. 1234.5), or leave the cell empty to keep figures.yaml's`,
+      ),
+    emptyName: (file: string, line: number, row: number, column: string) =>
+      new InputError(
+        `row ${row}: the column "${column}" that names the handout is empty`,
+        { file, line },
+        'give every row a name, or choose another column with --name',
+      ),
+    rowFailed: (row: number, name: string, detail: string) => `row ${row} (${name}): ${detail}`,
+    progress: (done: number, total: number, failed: number, skipped: number, leftS: number | undefined) =>
+      `handouts ${done}/${total}` +
+      (skipped ? `, ${skipped} unchanged` : '') +
+      (failed ? `, ${failed} failed` : '') +
+      (leftS !== undefined ? `, about ${Math.ceil(leftS)} s left` : ''),
+    summary: (made: number, skipped: number, failed: number, total: number, seconds: number, file: string) =>
+      `made ${plural(made, 'handout')}, ${skipped} unchanged, ${failed} failed of ${total} rows in ` +
+      `${seconds.toFixed(1)} s (${total && seconds ? ((made / seconds) * 60).toFixed(0) : 0}/min); summary in ${file}`,
+  },
 };
 
 /** A percentage of ink, "240 %". */

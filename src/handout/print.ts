@@ -1,0 +1,92 @@
+/**
+ * Print a handout: its composed document in a confined tab (print/serve.ts, the page's rules:
+ * only the handout's own files load), every planned face loaded and checked, then Chromium's
+ * Page.printToPDF of the page's own @page size and margins, a tagged PDF and an outline. The
+ * running header (publication, title) and the folio (第 x 页 共 y 页) are the @page rule's margin
+ * boxes (compose.ts), in the page's own faces: Chromium's header and footer templates are drawn
+ * apart from the page and fell back to system fonts (DroidSansFallback) whatever face they named.
+ */
+import type { Browser, CDPSession, Page } from 'puppeteer';
+import { FACES, type FaceName } from '../fonts/faces.js';
+import { msg } from '../messages.js';
+import { confine, ORIGIN, PageLog } from '../print/serve.js';
+import type { HandoutPage } from './compose.js';
+import type { HandoutGeometry } from './presets.js';
+
+const IN = 25.4;
+
+export class HandoutTab {
+  private tab: Page | undefined;
+  private cdp: CDPSession | undefined;
+  private current: HandoutPage | undefined;
+  private readonly log = new PageLog();
+
+  constructor(private readonly browser: Browser) {}
+
+  /** Prints one handout; the tab stays open for the next. */
+  async print(page: HandoutPage, geo: HandoutGeometry): Promise<{ pdf: Uint8Array; refused: string[] }> {
+    const { tab, cdp } = await this.open();
+    this.log.clear();
+    this.current = page;
+    await tab.goto(`${ORIGIN}/page.html`, { waitUntil: 'load' });
+    await this.checkFonts(tab, page);
+    if (this.log.errors.length) throw msg.pageErrors(this.log.errors);
+    const p = geo.preset;
+    const r = await cdp.send('Page.printToPDF', {
+      paperWidth: p.w / IN,
+      paperHeight: p.h / IN,
+      printBackground: true,
+      displayHeaderFooter: false,
+      // the page's @page rule: size, margins, and the running header and folio in its margin boxes
+      preferCSSPageSize: true,
+      generateTaggedPDF: true,
+      generateDocumentOutline: true,
+      transferMode: 'ReturnAsBase64',
+    });
+    return { pdf: Buffer.from(r.data, 'base64'), refused: [...this.log.refused] };
+  }
+
+  async close(): Promise<void> {
+    const tab = this.tab;
+    this.tab = undefined;
+    this.cdp = undefined;
+    if (tab && !tab.isClosed() && this.browser.connected) await tab.close().catch(() => undefined);
+  }
+
+  private async open(): Promise<{ tab: Page; cdp: CDPSession }> {
+    if (this.tab && this.cdp && !this.tab.isClosed()) return { tab: this.tab, cdp: this.cdp };
+    const tab = await this.browser.newPage();
+    const cdp = await tab.createCDPSession();
+    await confine(tab, cdp, () => this.current, this.log);
+    this.tab = tab;
+    this.cdp = cdp;
+    return { tab, cdp };
+  }
+
+  /** Every planned face loaded explicitly, then checked: document.fonts.check() says yes when none matched. */
+  private async checkFonts(tab: Page, page: HandoutPage): Promise<void> {
+    const faces = [...page.fonts.used.keys()].map((n: FaceName) => ({
+      family: FACES[n].family,
+      weight: FACES[n].weight,
+    }));
+    const loaded = await tab.evaluate(async (faces) => {
+      type Fonts = { load(spec: string): Promise<{ status: string }[]> };
+      const fonts = (globalThis as unknown as { document: { fonts: Fonts } }).document.fonts;
+      const out: string[] = [];
+      for (const f of faces) {
+        const got = await fonts.load(`${f.weight} 16px "${f.family}"`);
+        if (got.some((x) => x.status === 'loaded')) out.push(`${f.family}/${f.weight}`);
+      }
+      return out;
+    }, faces);
+    const missing = faces
+      .filter((f) => !loaded.includes(`${f.family}/${f.weight}`))
+      .map((f) => `${f.family} ${f.weight}`);
+    if (missing.length) throw msg.fontsNotLoaded(missing, this.log.errors);
+  }
+}
+
+/** What the running header and the folio print, for the sans face's cut. */
+export function headerText(publication: string, title: string): string {
+  return `${publication}${title}第页共0123456789`;
+}
