@@ -240,6 +240,7 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
       bodyPt: handedOut.geo.preset.bodyPt,
       heads: handedOut.page.heads,
       placed: handedOut.page.placed,
+      fitted: { ...handedOut.fitted, ms: Math.round(handedOut.fitted.ms) },
       ms: Object.fromEntries(Object.entries(handedOut.ms).map(([k, v]) => [k, Math.round(v)])),
     };
     lap('writeHandout');

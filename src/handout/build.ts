@@ -9,6 +9,7 @@ import type { Build } from '../schedule.js';
 import { HandoutTab } from './print.js';
 import { makeHandout, type HandoutResult, type HandoutSettings } from './stage.js';
 import type { Placed } from './place.js';
+import type { HandoutFitResult } from '../layout/page/handout-protocol.js';
 
 export interface HandoutSection {
   pdf: string;
@@ -19,6 +20,7 @@ export interface HandoutSection {
   bodyPt: number;
   heads: string[];
   placed: Placed[];
+  fitted: HandoutFitResult;
   ms: Record<string, number>;
 }
 

@@ -35,6 +35,8 @@ export interface HandoutPage extends Pick<ComposedPage, 'html' | 'assets'> {
 const hb = Handlebars.create();
 let template: Handlebars.TemplateDelegate | undefined;
 const TEMPLATE_SPECS = path.join(ROOT, 'dist/generated/templates.cjs');
+/** the handout's page script: src/layout/page/handout.ts bundled (scripts/bundle.mjs) */
+const HANDOUT_SCRIPT = path.join(ROOT, 'dist', 'bundle', 'handout.js');
 
 function handoutTemplate(): Handlebars.TemplateDelegate {
   if (!template) {
@@ -184,7 +186,9 @@ export function composeHandout(
   const str = (t: string) => JSON.stringify(t).replace(/</g, '\\3c ');
   const pp = geo.preset;
   css +=
-    `@page{size:${mm(pp.w)} ${mm(pp.h)};margin:${mm(pp.top)} ${mm(geo.margin)} ${mm(pp.bottom)};` +
+    // the side margins 1 mm short of the measure's: the fitted lines' 1 px of slack stays on the
+    // page (Chromium shrinks a page whose content is wider than its paper)
+    `@page{size:${mm(pp.w)} ${mm(pp.h)};margin:${mm(pp.top)} ${mm(geo.margin - 1)} ${mm(pp.bottom)};` +
     `@top-left{content:${str(meta.publication)}}@top-right{content:${str(meta.title)}}` +
     `@bottom-center{content:"第 " counter(page) " 页 共 " counter(pages) " 页"}}\n`;
   const fonts = planFonts(texts);
@@ -192,11 +196,14 @@ export function composeHandout(
   assets.set('/styles/fonts.css', { body: fonts.css, type: 'text/css' });
   assets.set('/styles/vars.css', { body: `:root{${vars}}\n${css}`, type: 'text/css' });
   assets.set('/styles/handout.css', { file: path.join(STYLES, 'handout.css'), type: 'text/css' });
+  assets.set('/scripts/handout.js', { file: HANDOUT_SCRIPT, type: 'text/javascript' });
 
   const page = handoutTemplate()({
     lang: meta.language ?? 'zh-CN',
     title: meta.title,
     autospace: meta.house?.hanLatin === 'quarter',
+    indent: meta.house?.indent ?? 2,
+    hanLatin: meta.house?.hanLatin ?? 'none',
     banner: flat(h.banner),
     series: flat(h.series),
     kicker: html(h.kicker),

@@ -11,6 +11,7 @@ import { FACES, type FaceName } from '../fonts/faces.js';
 import { msg } from '../messages.js';
 import { confine, ORIGIN, PageLog } from '../print/serve.js';
 import type { HandoutPage } from './compose.js';
+import type { HandoutFitResult } from '../layout/page/handout-protocol.js';
 import type { HandoutGeometry } from './presets.js';
 
 const IN = 25.4;
@@ -24,12 +25,19 @@ export class HandoutTab {
   constructor(private readonly browser: Browser) {}
 
   /** Prints one handout; the tab stays open for the next. */
-  async print(page: HandoutPage, geo: HandoutGeometry): Promise<{ pdf: Uint8Array; refused: string[] }> {
+  async print(
+    page: HandoutPage,
+    geo: HandoutGeometry,
+  ): Promise<{ pdf: Uint8Array; refused: string[]; fitted: HandoutFitResult }> {
     const { tab, cdp } = await this.open();
     this.log.clear();
     this.current = page;
     await tab.goto(`${ORIGIN}/page.html`, { waitUntil: 'load' });
     await this.checkFonts(tab, page);
+    // the same line fitting as the page, once every face is in (handout.ts in the page)
+    await tab.waitForFunction(() => globalThis.broadsheetHandout !== undefined);
+    const fitted = await tab.evaluate(() => globalThis.broadsheetHandout?.fit());
+    if (!fitted) throw msg.pageScriptMissing();
     if (this.log.errors.length) throw msg.pageErrors(this.log.errors);
     const p = geo.preset;
     const r = await cdp.send('Page.printToPDF', {
@@ -43,7 +51,7 @@ export class HandoutTab {
       generateDocumentOutline: true,
       transferMode: 'ReturnAsBase64',
     });
-    return { pdf: Buffer.from(r.data, 'base64'), refused: [...this.log.refused] };
+    return { pdf: Buffer.from(r.data, 'base64'), refused: [...this.log.refused], fitted };
   }
 
   async close(): Promise<void> {

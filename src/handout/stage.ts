@@ -12,6 +12,7 @@ import { renderHandoutCharts } from './charts.js';
 import { composeHandout, type HandoutPage } from './compose.js';
 import { handoutGeometry, HANDOUT_PRESETS, type HandoutGeometry, type HandoutPresetName } from './presets.js';
 import type { HandoutTab } from './print.js';
+import type { HandoutFitResult } from '../layout/page/handout-protocol.js';
 
 export interface HandoutSettings {
   paper: HandoutPresetName;
@@ -35,6 +36,8 @@ export interface HandoutResult {
   page: HandoutPage;
   geo: HandoutGeometry;
   refused: string[];
+  /** the line fitting in the page: paragraphs, lines, orphans left */
+  fitted: HandoutFitResult;
   ms: { charts: number; compose: number; print: number; finish: number };
 }
 
@@ -75,6 +78,7 @@ export async function makeHandout(
     page,
     geo,
     refused: printed.refused,
+    fitted: printed.fitted,
     ms: { charts: t1 - t0, compose: t2 - t1, print: t3 - t2, finish: t4 - t3 },
   };
 }
