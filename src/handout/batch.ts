@@ -82,8 +82,10 @@ export function readRows(file: string, nameColumn?: string): RowTable {
 export function sanitise(name: string): string {
   return name
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, '_')
+    .replace(/\p{Cc}+/gu, '_')
+    .replace(/[/\\:*?"<>|]+/g, '_')
     .replace(/\s+/g, '_')
+    .replace(/_+/g, '_')
     .replace(/^[._]+|[._]+$/g, '')
     .slice(0, 100);
 }
@@ -219,7 +221,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
   let skipped = 0;
   let made = 0;
   let next = 0;
-  let fatal: unknown;
+  let fatal: Error | undefined;
   const madeTimes: number[] = [];
   const saveManifest = () => writeAtomic(manifestFile, JSON.stringify({ edition: edHash, rows: manifest }, null, 1));
 
@@ -258,7 +260,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
         } catch (e) {
           if (!(e instanceof InputError)) {
             // the machine's fault (browser, disk) or ours: the run stops, what is made stays
-            fatal ??= o.launched.explain(e);
+            const why = o.launched.explain(e);
+            fatal ??= why instanceof Error ? why : new Error(String(why));
             results[k] = { ...base, status: 'failed', error: describe(fatal) };
             failed++;
             return;
