@@ -150,6 +150,8 @@ export interface RowResult {
   pages?: number;
   bytes?: number;
   ms?: number;
+  /** where its time went: charts, compose, print (fit included), finish, ms */
+  parts?: Record<string, number>;
   error?: string;
   /** the figures the row's cells set */
   figures?: Record<string, number>;
@@ -250,7 +252,10 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
           writeAtomic(target, h.bytes);
           manifest[r.file] = hash;
           const ms = Math.round(performance.now() - t);
-          results[k] = { ...base, status: 'made', pages: h.pages, bytes: h.bytes.length, ms, figures };
+          const parts = Object.fromEntries(
+            [...Object.entries(h.ms), ['fit', h.fitted.ms]].map(([n, v]) => [n, Math.round(v as number)]),
+          );
+          results[k] = { ...base, status: 'made', pages: h.pages, bytes: h.bytes.length, ms, parts, figures };
           made++;
           madeTimes.push(ms);
           const m = process.memoryUsage().rss / 2 ** 20;

@@ -31,9 +31,22 @@ export class HandoutTab {
   ): Promise<{ pdf: Uint8Array; refused: string[]; fitted: HandoutFitResult }> {
     const { tab, cdp } = await this.open();
     this.log.clear();
+    const prev = this.current;
     this.current = page;
-    await tab.goto(`${ORIGIN}/page.html`, { waitUntil: 'load' });
-    await this.checkFonts(tab, page);
+    if (prev && sameFrame(prev, page)) {
+      // the next row of a batch: the same styles, faces and images, other text; the loaded page
+      // keeps its faces and its script (and the fitter's paragraphs already fitted), its body is replaced
+      await tab.evaluate(async (body: string) => {
+        type Img = { decode(): Promise<void> };
+        const doc = (globalThis as unknown as { document: { body: { innerHTML: string }; images: ArrayLike<Img> } })
+          .document;
+        doc.body.innerHTML = body;
+        await Promise.all(Array.from(doc.images).map((i) => i.decode().catch(() => undefined)));
+      }, bodyOf(page.html));
+    } else {
+      await tab.goto(`${ORIGIN}/page.html`, { waitUntil: 'load' });
+      await this.checkFonts(tab, page);
+    }
     // the same line fitting as the page, once every face is in (handout.ts in the page)
     await tab.waitForFunction(() => globalThis.broadsheetHandout !== undefined);
     const fitted = await tab.evaluate(() => globalThis.broadsheetHandout?.fit());
@@ -92,6 +105,26 @@ export class HandoutTab {
       .map((f) => `${f.family} ${f.weight}`);
     if (missing.length) throw msg.fontsNotLoaded(missing, this.log.errors);
   }
+}
+
+/** The document's body (what a warm update replaces). */
+function bodyOf(html: string): string {
+  return html.slice(html.indexOf('>', html.indexOf('<body')) + 1, html.lastIndexOf('</body>'));
+}
+
+/** Whether two handouts differ in their body's content only: the same head, styles, fonts and images. */
+function sameFrame(a: HandoutPage, b: HandoutPage): boolean {
+  const frame = (html: string) => html.slice(0, html.indexOf('>', html.indexOf('<body')) + 1);
+  if (frame(a.html) !== frame(b.html) || a.assets.size !== b.assets.size) return false;
+  for (const [url, x] of b.assets) {
+    const y = a.assets.get(url);
+    if (!y || x.file !== y.file || x.type !== y.type) return false;
+    if (x.font || y.font) {
+      if (!x.font || !y.font || x.font.file !== y.font.file || x.font.chars !== y.font.chars) return false;
+    } else if (x.body !== y.body && !(Buffer.isBuffer(x.body) && Buffer.isBuffer(y.body) && x.body.equals(y.body)))
+      return false;
+  }
+  return true;
 }
 
 /** What the running header and the folio print, for the sans face's cut. */
