@@ -125,6 +125,7 @@ Usage:
   broadsheet placeholders <edition-folder> [--force]
   broadsheet compose <edition-folder> [--write] [--variants <n>] [--fresh]
   broadsheet preflight <pdf> [--profile newsprint] [--json]
+  broadsheet handouts <edition-folder> --each <table.csv> [--name <column>] [--shard i/n]
   broadsheet --help | --version
 
 build writes broadsheet.pdf and report.json into the output folder; after the first build it
@@ -141,6 +142,11 @@ a page"): it prints the layout and its score and builds a proof into <out>/compo
 with --write it writes layout.yaml instead (the previous one kept as layout.yaml.bak). Frames
 marked pinned: true, and ad frames, stay where they are; an existing arrangement is kept and
 resized (--fresh searches anew). --variants <n> proposes n different arrangements (1 to 9).
+handouts makes one handout PDF per row of a CSV table, the row's cells replacing the figures
+of the same name, each named from a column (--name, default the first); a bad row is reported
+and skipped (exit 1 at the end); a rerun skips rows whose inputs did not change; the summary
+is <out>/handouts-summary.json. --shard i/n (0 <= i < n) makes only the rows whose index
+modulo n is i, so n machines together make every row once.
 preflight checks a PDF as a newspaper plant would (fonts, image resolution, page boxes, RGB or
 spot colour, text on C/M/Y, hairlines, small text, ink over the limit, missing glyphs, overset)
 and exits 1 when it fails.
@@ -155,6 +161,13 @@ Options:
                      printer's profile), with crop and registration marks and a slug line,
                      preflighted; errors stop it (exit 1). edition.yaml's "press:" does the same
                      (in watch too)
+  --handout          build: also write handout.pdf, the story as a flowing, tagged document
+                     (A4; running header, folios, outline); edition.yaml's "handout:" does the same
+  --paper <name>     build, handouts: the handout's paper: a4 (default), a5, a3, letter
+  --each <table.csv> handouts: the table, one handout per row
+  --name <column>    handouts: the column that names each PDF (default: the first)
+  --shard <i/n>      handouts: only the rows whose index modulo n is i (0 <= i < n)
+  --tabs <n>         handouts: tabs printing at once (default: one per CPU core)
   --profile <name>   preflight: the printing condition to check for (default: newsprint)
   --json             preflight: the findings as JSON
   --timeout <s>      give up a build after this many seconds, writing nothing (default: 120)

@@ -175,6 +175,7 @@ export function composeHandout(
     `--paper-w:${mm(geo.preset.w)}`,
     `--paper-h:${mm(geo.preset.h)}`,
     `--measure:${mm(geo.measure)}`,
+    `--block-h:${mm(geo.blockH)}`,
     `--body:${mm(geo.bodyMm)}`,
     `--leading:${geo.preset.leading}`,
     `--lead:${mm(geo.measure / leadChars)}`,

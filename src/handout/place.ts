@@ -3,7 +3,8 @@
  * mentions it. A chart is mentioned by a paragraph that prints one of the figures its table
  * holds; a photo (or a chart no paragraph mentions) goes with its section: edition.yaml's
  * `section`, else the text frame nearest below it on the page's layout (it illustrates that
- * story), else the first chain; then after that chain's first paragraph.
+ * story), else the first chain; then after that chain's first paragraph, or, when several
+ * share a chain so, spread evenly over its paragraphs.
  */
 import type { Bound } from '../bind/figures.js';
 import type { Edition } from '../load/edition.js';
@@ -36,6 +37,13 @@ export function placeFigures(ed: Edition, bound: Bound): Placed[] {
     );
   }
   for (const id of ed.photos.keys()) out.push(withSection('photo', id, meta.photos?.[id]?.section));
+  // figures that found only their chain share it out: spread over its paragraphs, not stacked
+  const paras = new Map(chains.map((c) => [c.id, c.blocks.filter((b) => b.kind === 'para').length]));
+  for (const c of chains) {
+    const loose = out.filter((p) => p.chain === c.id && p.by !== 'mention' && p.after === 0);
+    const n = paras.get(c.id) ?? 1;
+    loose.forEach((p, i) => (p.after = Math.floor((i * n) / loose.length)));
+  }
   // in the order of the flow: chain, paragraph, photos before charts
   const order = new Map(chains.map((c, i) => [c.id, i]));
   return out.sort(

@@ -15,6 +15,8 @@ export interface HandoutFitResult {
   lines: number;
   /** paragraphs whose last line is still an orphan (one character, or one and a mark) */
   orphans: number;
+  /** figures moved below a paragraph, so as not to leave a gap at a page's foot */
+  moved: number;
   ms: number;
 }
 
