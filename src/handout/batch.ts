@@ -224,7 +224,6 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
   let made = 0;
   let next = 0;
   let fatal: Error | undefined;
-  const madeTimes: number[] = [];
   const saveManifest = () => writeAtomic(manifestFile, JSON.stringify({ edition: edHash, rows: manifest }, null, 1));
 
   const worker = async (tab: HandoutTab) => {
@@ -252,12 +251,10 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
           writeAtomic(target, h.bytes);
           manifest[r.file] = hash;
           const ms = Math.round(performance.now() - t);
-          const parts = Object.fromEntries(
-            [...Object.entries(h.ms), ['fit', h.fitted.ms]].map(([n, v]) => [n, Math.round(v as number)]),
-          );
+          const parts: Record<string, number> = {};
+          for (const [n, v] of [...Object.entries(h.ms), ['fit', h.fitted.ms] as const]) parts[n] = Math.round(v);
           results[k] = { ...base, status: 'made', pages: h.pages, bytes: h.bytes.length, ms, parts, figures };
           made++;
-          madeTimes.push(ms);
           const m = process.memoryUsage().rss / 2 ** 20;
           if (!rss.first) rss.first = Math.round(m);
           rss.max = Math.max(rss.max, Math.round(m));
