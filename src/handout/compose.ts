@@ -20,7 +20,6 @@ import { msg } from '../messages.js';
 import { PT } from '../layout/presets.js';
 import type { HandoutGeometry } from './presets.js';
 import { placeFigures, type Placed } from './place.js';
-import { headerText } from './print.js';
 
 export interface HandoutPage extends Pick<ComposedPage, 'html' | 'assets'> {
   fonts: FontPlan;
@@ -91,7 +90,7 @@ export function composeHandout(
   use('sansBold', flat(h.banner) + flat(h.series) + flat(h.kicker) + '·', front.locate(['series']));
   use('bodyBold', flat(h.subhead) + '——', front.locate(['subhead']));
   use('sans', '■' + flat(h.byline) + meta.publication + meta.date + '年月日', front.locate(['byline']));
-  // the running header and the folio are drawn in the page's sans (print.ts)
+  // the running header and the folio are drawn in the page's sans (the @page margin boxes)
   use('sans', headerText(meta.publication, meta.title), ed.meta.locate(['title']));
 
   const leadIds = new Set(ed.layout.data.frames.filter((f) => f.style === 'lead').map((f) => f.chain));
@@ -231,6 +230,11 @@ function photoCss(chains: { blocks: unknown[] }[], id: string): string {
       if (x.photo && x.id === id) return (x.style ?? '') + '\n';
     }
   return '';
+}
+
+/** What the running header and the folio print (the @page margin boxes below), for the sans face's cut. */
+export function headerText(publication: string, title: string): string {
+  return `${publication}${title}第页共0123456789`;
 }
 
 export function dateText(date: string): string {

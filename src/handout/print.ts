@@ -126,8 +126,3 @@ function sameFrame(a: HandoutPage, b: HandoutPage): boolean {
   }
   return true;
 }
-
-/** What the running header and the folio print, for the sans face's cut. */
-export function headerText(publication: string, title: string): string {
-  return `${publication}${title}第页共0123456789`;
-}
