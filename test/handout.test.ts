@@ -280,6 +280,62 @@ test('sample: a section head is never the last line of a page', () => {
   }
 });
 
+/**
+ * Page breaks read back from the glyphs: a head followed on its page by fewer than two lines of
+ * text, a paragraph's first line alone at a page's foot (an orphan), its last line alone at a
+ * page's top (a widow). A line is a paragraph's first when it starts indented (2 em), its last
+ * when it is short of the measure.
+ */
+function breakFaults(pdf: string, dir: string, bodyPt: number, headPt: number): string[] {
+  let headsSeen = 0;
+  const all = glyphs(pdf).filter((g) => g.c.trim());
+  const body = all.filter((g) => g.font.endsWith('NotoSerifSC-Regular') && Math.abs(g.size - bodyPt) < 0.05);
+  const heads = all.filter((g) => g.font.endsWith('NotoSerifSC-Bold') && Math.abs(g.size - headPt) < 0.1);
+  const left = Math.min(...body.map((g) => g.x));
+  const faults: string[] = [];
+  const pages = Math.max(...all.map((g) => g.page));
+  for (let p = 1; p <= pages; p++) {
+    const lines = new Map<number, Glyph[]>();
+    for (const g of body.filter((x) => x.page === p)) {
+      const y = Math.round(g.y * 2) / 2;
+      lines.set(y, [...(lines.get(y) ?? []), g]);
+    }
+    const ls = [...lines].sort((a, b) => a[0] - b[0]).map(([y, gs]) => ({ y, gs: gs.sort((a, b) => a.x - b.x) }));
+    const right = Math.max(...ls.map((l) => l.gs.at(-1)!.x));
+    const indented = (l: (typeof ls)[0]) => l.gs[0]!.x > left + bodyPt * 1.5;
+    const short = (l: (typeof ls)[0]) => l.gs.at(-1)!.x < right - bodyPt * 1.5;
+    for (const hy of new Set(heads.filter((g) => g.page === p).map((g) => Math.round(g.y)))) {
+      headsSeen++;
+      const after = ls.filter((l) => l.y > hy).length;
+      if (after < 2) faults.push(`page ${p}: a head with ${after} lines after it`);
+    }
+    const first = ls[0];
+    const last = ls.at(-1);
+    if (p > 1 && first && !indented(first) && short(first)) faults.push(`page ${p}: a widow at the top`);
+    if (p < pages && last && indented(last) && !short(last)) faults.push(`page ${p}: an orphan at the foot`);
+  }
+  // the heads were found (a head of two lines counts twice)
+  faults.push(`${headsSeen >= headsOf(dir).length ? 'heads found' : `heads not found (${headsSeen})`}`);
+  return faults;
+}
+
+test('sample: heads keep two lines of text on their page; no orphan or widow line', () => {
+  assert.equal(breakFaults(handoutOf('sample'), SAMPLE, 10.5, 13.65), ['heads found']);
+});
+
+test('A5 preset: short-feature on 148 × 210 mm, 0 loose lines, every sentence', async () => {
+  const dir = path.join(EDITIONS, 'short-feature');
+  const r = await buildEdition(dir, { outDir: path.join(TMP, 'a5'), handout: true, paper: 'a5', changes: false });
+  const pdf = r.report.handout!.pdf;
+  const b = pdfBoxes(pdf).MediaBox!;
+  assert.ok(Math.abs((b.x1 - b.x0) / MM - 148) < 0.1 && Math.abs((b.y1 - b.y0) / MM - 210) < 0.1, JSON.stringify(b));
+  assert.equal(missingSentences(pdf, dir).missing, []);
+  const t = bodyTypography(pdf, 9.5);
+  assert.ok(t.allHanFull > 10, `${t.allHanFull} full all-Han lines of ${t.lines}`);
+  assert.equal([t.starts, t.ends, t.loose], [[], [], []]);
+  assert.equal(breakFaults(pdf, dir, 9.5, 12.35), ['heads found']);
+});
+
 // --- editions the handout was not built around ----------------------------------------------
 
 for (const name of ['short-feature', 'no-photos']) {
@@ -299,6 +355,7 @@ for (const name of ['short-feature', 'no-photos']) {
     assert.ok(r.lines > 10);
     assert.equal([r.starts, r.ends, r.loose], [[], [], []]);
     assert.match(info(pdf), /Tagged:\s+yes/);
+    assert.equal(breakFaults(pdf, dir, 10.5, 13.65), ['heads found']);
   });
 }
 
