@@ -97,6 +97,7 @@ export function composeHandout(
   const placed = placeFigures(ed, bound);
   const heads: string[] = [];
 
+  let css = '';
   const photoHtml = (id: string) => {
     const p = ed.photos.get(id)!;
     const caption = bound.captions.photos.get(id) ?? '';
@@ -107,14 +108,8 @@ export function composeHandout(
     const hMax = geo.blockH * 0.45;
     const w = Math.min(geo.measure, hMax * aspect);
     use('sans', '▲' + caption);
-    return {
-      photo: true,
-      id,
-      src: url,
-      alt: caption || id,
-      caption,
-      style: `#fig-${id} img{width:${mm(w)};height:${mm(w / aspect)}}`,
-    };
+    css += `#fig-${id} img{width:${mm(w)};height:${mm(w / aspect)}}\n`;
+    return { photo: true, id, src: url, alt: caption || id, caption };
   };
   const chartHtml = (id: string) => {
     const c = charts.get(id);
@@ -127,7 +122,6 @@ export function composeHandout(
     return { chart: true, id, title, source: src.source, svg: new hb.SafeString(c ? labelSvg(c.svg, label) : '') };
   };
 
-  let css = '';
   const factboxes = [...bound.factboxes.values()].map((fb) => {
     use('sansHeavy', fb.items.map((i) => flat(i.value)).join(''));
     use('sans', fb.items.map((i) => i.label).join(''));
@@ -166,7 +160,6 @@ export function composeHandout(
     const withFactboxes = lead || (ci === 0 && leadIds.size === 0) ? factboxes : [];
     return { id: c.id, lead, blocks, factboxes: withFactboxes };
   });
-  for (const p of placed.filter((x) => x.kind === 'photo')) css += photoCss(chains, p.id);
 
   // the lead: larger, on a whole number of characters
   const leadChars = Math.floor(geo.measure / (geo.bodyMm * 1.15));
@@ -221,15 +214,6 @@ export function composeHandout(
     heads,
     placed,
   };
-}
-
-function photoCss(chains: { blocks: unknown[] }[], id: string): string {
-  for (const c of chains)
-    for (const b of c.blocks) {
-      const x = b as { photo?: boolean; id?: string; style?: string };
-      if (x.photo && x.id === id) return (x.style ?? '') + '\n';
-    }
-  return '';
 }
 
 /** What the running header and the folio print (the @page margin boxes below), for the sans face's cut. */

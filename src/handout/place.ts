@@ -30,7 +30,7 @@ export function placeFigures(ed: Edition, bound: Bound): Placed[] {
     return { kind, id, chain: chains[0]!.id, after: 0, by: 'first' };
   };
   for (const id of ed.charts.keys()) {
-    const figures = chartFigures(ed, bound, id);
+    const figures = chartFigures(ed, id);
     const mention = firstMention(bound, figures);
     out.push(
       mention ? { kind: 'chart', id, ...mention, by: 'mention' } : withSection('chart', id, meta.charts?.[id]?.section),
@@ -55,7 +55,7 @@ export function placeFigures(ed: Edition, bound: Bound): Placed[] {
 }
 
 /** The figures a chart's table prints ({name} cells). */
-function chartFigures(ed: Edition, bound: Bound, id: string): Set<string> {
+function chartFigures(ed: Edition, id: string): Set<string> {
   const data = ed.charts.get(id)?.spec.data.data as { name?: unknown } | undefined;
   const name = typeof data?.name === 'string' ? data.name : undefined;
   const figures = new Set<string>();
@@ -63,7 +63,6 @@ function chartFigures(ed: Edition, bound: Bound, id: string): Set<string> {
   const table = ed.tables.get(name);
   for (const r of table?.rows ?? [])
     for (const cell of r.cells) for (const m of cell.matchAll(/\{([a-z][a-z0-9_]*)/g)) figures.add(m[1]!);
-  void bound;
   return figures;
 }
 
