@@ -19,7 +19,7 @@
  * BENCH_ONLY=handouts (f) alone.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildEdition } from '../src/pipeline.js';
@@ -219,6 +219,7 @@ async function handouts(): Promise<{
   };
   if (summary.made !== rows) throw new Error(`handouts: ${summary.made} of ${rows} rows made`);
   const rerun = await timed(process.execPath, args);
+  rmSync(dir, { recursive: true, force: true }); // 1,000 rows are 0.7 GB of PDFs
   return {
     rows,
     ms: run.ms,
