@@ -30,6 +30,8 @@ export const handouts: Command = {
     const ed = loadEdition(edition);
     const settings = handoutSettings(ed, true, typeof values.paper === 'string' ? values.paper : undefined)!;
     const table = readRows(values.each, typeof values.name === 'string' ? values.name : undefined);
+    // by default beside the edition's build output, in a folder of their own
+    const outDir = typeof values.out === 'string' ? common.outDir : path.join(common.outDir, 'handouts');
     const handled = onInterrupt(err);
     const launched = await launchBrowser();
     const tty = err.isTTY === true;
@@ -39,7 +41,7 @@ export const handouts: Command = {
         ed,
         table,
         settings,
-        outDir: common.outDir,
+        outDir,
         ...(shard ? { shard } : {}),
         tabs,
         launched,
@@ -55,7 +57,7 @@ export const handouts: Command = {
       if (tty) err.write('\r\x1b[2K');
       for (const r of s.rows.filter((x) => x.status === 'failed'))
         log.warn(msg.handout.rowFailed(r.row, r.name, r.error ?? ''));
-      const file = summaryPath(common.outDir, shard);
+      const file = summaryPath(outDir, shard);
       log.info(
         msg.handout.summary(
           s.made,
