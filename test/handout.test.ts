@@ -5,8 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildEdition, type BuildResult } from '../src/pipeline.js';
 import { bind } from '../src/bind/figures.js';
@@ -14,9 +13,21 @@ import { loadEdition } from '../src/load/edition.js';
 import { main } from '../src/cli/main.js';
 import { readRows, sanitise, shardRows } from '../src/handout/batch.js';
 import { PLANNED_FONTS } from './page-check.js';
-import { decodeXml, FIXTURES, MM, pdfBoxes, pdfFonts, pdfImages, pdftext, run, SAMPLE, squash } from './helpers.js';
+import {
+  decodeXml,
+  FIXTURES,
+  MM,
+  pdfBoxes,
+  pdfFonts,
+  pdfImages,
+  pdftext,
+  run,
+  SAMPLE,
+  squash,
+  tempDir,
+} from './helpers.js';
 
-const TMP = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-handout-'));
+const TMP = tempDir('handout-');
 const EDITIONS = path.join(FIXTURES, 'editions');
 const TOWNSHIPS = path.join(FIXTURES, 'handouts', 'townships.csv');
 const builds = new Map<string, BuildResult>();
@@ -31,8 +42,6 @@ test.before(async () => {
     builds.set(name, await buildEdition(dir, { outDir: path.join(TMP, name), handout: true, changes: false }));
   }
 });
-
-test.after(() => rmSync(TMP, { recursive: true, force: true }));
 
 // --- reading a handout back ---------------------------------------------------------------
 
