@@ -10,11 +10,16 @@
  *   (e) press output: the CMYK conversion of the sample's finished page (its colours and photos
  *       through Ghostscript, written into the page, the sheet with marks), with nothing in the
  *       press cache and with the photos and colours cached; and its preflight.
+ *   (f) handouts: `broadsheet handouts` on the sample with a table of BENCH_HANDOUT_ROWS rows
+ *       (default 60), each with its own figures (so every row's charts are drawn again), as a
+ *       new process: handouts per minute, the peak memory of node and Chromium together, node's
+ *       memory after the first row and the last; then the rerun, which skips every row.
  * Prints medians over BENCH_RUNS runs (default 5) and the ratios a/b and c/b. Runs of (a) and (b)
- * alternate; memory is sampled in separate runs of (a). BENCH_ONLY=press runs (e) alone.
+ * alternate; memory is sampled in separate runs of (a). BENCH_ONLY=press runs (e) alone,
+ * BENCH_ONLY=handouts (f) alone.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildEdition } from '../src/pipeline.js';
@@ -188,6 +193,53 @@ async function press(): Promise<{ cold: number[]; warm: number[]; preflight: num
   return r;
 }
 
+/** (f): one batch of handouts, one per row, then its rerun. */
+async function handouts(): Promise<{
+  rows: number;
+  ms: number;
+  perMinute: number;
+  peakMb: number;
+  nodeMb: { first: number; max: number; last: number };
+  rerunMs: number;
+}> {
+  const rows = Number(process.env.BENCH_HANDOUT_ROWS ?? 60);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-handouts-'));
+  const table = path.join(dir, 'rows.csv');
+  const lines = ['township,gdp_2025,compounds,rural_roads'];
+  for (let i = 0; i < rows; i++)
+    lines.push(`镇${i + 1},${(500 + i * 7.3).toFixed(1)},${10 + (i % 90)},${1 + (i % 40)}`);
+  writeFileSync(table, lines.join('\n') + '\n');
+  const out = path.join(dir, 'out');
+  const args = [path.join(ROOT, 'bin/broadsheet.js'), 'handouts', SAMPLE, '--each', table, '--out', out];
+  const run = await timed(process.execPath, args, true);
+  const summary = JSON.parse(readFileSync(path.join(out, 'handouts-summary.json'), 'utf8')) as {
+    made: number;
+    perMinute: number;
+    rssMb: { first: number; max: number; last: number };
+  };
+  if (summary.made !== rows) throw new Error(`handouts: ${summary.made} of ${rows} rows made`);
+  const rerun = await timed(process.execPath, args);
+  rmSync(dir, { recursive: true, force: true }); // 1,000 rows are 0.7 GB of PDFs
+  return {
+    rows,
+    ms: run.ms,
+    perMinute: (rows / run.ms) * 60_000,
+    peakMb: run.peakMb,
+    nodeMb: summary.rssMb,
+    rerunMs: rerun.ms,
+  };
+}
+
+const handoutLine = (f: Awaited<ReturnType<typeof handouts>>) =>
+  `handouts: ${f.rows} rows in ${(f.ms / 1000).toFixed(1)} s as a new process = ${f.perMinute.toFixed(0)}/min; ` +
+  `peak memory node + Chromium ${f.peakMb.toFixed(0)} MB; node ${f.nodeMb.first} MB after the first row, ` +
+  `${f.nodeMb.max} MB at most, ${f.nodeMb.last} MB after the last; the rerun (every row unchanged) ${(f.rerunMs / 1000).toFixed(1)} s`;
+
+if (process.env.BENCH_ONLY === 'handouts') {
+  console.log(handoutLine(await handouts()));
+  process.exit(0);
+}
+
 if (process.env.BENCH_ONLY === 'press') {
   const e = await press();
   console.log(
@@ -221,6 +273,7 @@ for (let i = 0; i < Math.min(RUNS, 3); i++) {
 }
 const w = await warm();
 const e = await press();
+const f = await handouts();
 const [a, b, c, c2] = [median(cold), median(floor), median(w.pdfMs), median(w.totalMs)];
 const rows = [
   ['(a) cold build, end to end', `${a.toFixed(0)} ms`],
@@ -235,6 +288,7 @@ const rows = [
   ['(e) press conversion of the page (CMYK, marks), nothing cached', `${median(e.cold).toFixed(0)} ms`],
   ['    … its photos and colours cached', `${median(e.warm).toFixed(0)} ms`],
   ['    … and the preflight of press.pdf', `${median(e.preflight).toFixed(0)} ms`],
+  [`(f) handouts of ${f.rows} rows, one process`, `${f.perMinute.toFixed(0)}/min, peak ${f.peakMb.toFixed(0)} MB`],
   ['a/b', (a / b).toFixed(2)],
   ['c/b', (c / b).toFixed(2)],
 ];
@@ -260,6 +314,7 @@ writeFileSync(
       pressCold: e.cold,
       pressWarm: e.warm,
       pressPreflight: e.preflight,
+      handouts: f,
     },
     null,
     2,

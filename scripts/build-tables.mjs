@@ -102,7 +102,10 @@ const fontStamp = Object.values(FACES)
   const { default: Handlebars } = await import('handlebars');
   const { readdirSync } = await import('node:fs');
   const sources = [
-    ['page', 'templates/page.hbs'],
+    // page.hbs, handout.hbs: the documents; partials/: the broadsheet's frames
+    ...readdirSync('templates')
+      .filter((f) => f.endsWith('.hbs'))
+      .map((f) => [f.replace(/\.hbs$/, ''), `templates/${f}`]),
     ...readdirSync('templates/partials')
       .filter((f) => f.endsWith('.hbs'))
       .map((f) => [f.replace(/\.hbs$/, ''), `templates/partials/${f}`]),

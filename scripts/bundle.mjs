@@ -47,7 +47,8 @@ await build({
 });
 
 await build({
-  entryPoints: { page: 'src/layout/page/main.ts' },
+  // the broadsheet page's script, and the handout's (its line fitting only)
+  entryPoints: { page: 'src/layout/page/main.ts', handout: 'src/layout/page/handout.ts' },
   outdir: 'dist/bundle',
   bundle: true,
   platform: 'browser',

@@ -125,6 +125,7 @@ Usage:
   broadsheet placeholders <edition-folder> [--force]
   broadsheet compose <edition-folder> [--write] [--variants <n>] [--fresh]
   broadsheet preflight <pdf> [--profile newsprint] [--json]
+  broadsheet handouts <edition-folder> --each <table.csv> [--name <column>] [--shard i/n]
   broadsheet --help | --version
 
 build writes broadsheet.pdf and report.json into the output folder; after the first build it
@@ -141,6 +142,11 @@ a page"): it prints the layout and its score and builds a proof into <out>/compo
 with --write it writes layout.yaml instead (the previous one kept as layout.yaml.bak). Frames
 marked pinned: true, and ad frames, stay where they are; an existing arrangement is kept and
 resized (--fresh searches anew). --variants <n> proposes n different arrangements (1 to 9).
+handouts makes one handout PDF per row of a CSV table, the row's cells replacing the figures
+of the same name, each named from a column (--name, default the first); a bad row is reported
+and skipped (exit 1 at the end); a rerun skips rows whose inputs did not change; the summary
+is <out>/handouts-summary.json. --shard i/n (0 <= i < n) makes only the rows whose index
+modulo n is i, so n machines together make every row once.
 preflight checks a PDF as a newspaper plant would (fonts, image resolution, page boxes, RGB or
 spot colour, text on C/M/Y, hairlines, small text, ink over the limit, missing glyphs, overset)
 and exits 1 when it fails.
@@ -158,6 +164,13 @@ Options:
                      printer's profile), with crop and registration marks and a slug line,
                      preflighted; errors stop it (exit 1). edition.yaml's "press:" does the same
                      (in watch too)
+  --handout          build: also write handout.pdf, the story as a flowing, tagged document
+                     (A4; running header, folios, outline); edition.yaml's "handout:" does the same
+  --paper <name>     build, handouts: the handout's paper: a4 (default), a5, a3, letter
+  --each <table.csv> handouts: the table, one handout per row
+  --name <column>    handouts: the column that names each PDF (default: the first)
+  --shard <i/n>      handouts: only the rows whose index modulo n is i (0 <= i < n)
+  --tabs <n>         handouts: tabs printing at once (default: one per CPU core)
   --profile <name>   preflight: the printing condition to check for (default: newsprint)
   --json             preflight: the findings as JSON
   --timeout <s>      give up a build after this many seconds, writing nothing (default: 120)
@@ -676,6 +689,55 @@ export const msg = {
       }),
       more: (n: number) => ({ message: `${n} more of the same on this page (not listed)`, fix: 'see the ones above' }),
     },
+  },
+
+  /** Handouts (src/handout/, cli/handouts.ts): handout.pdf and the batch of one handout per row. */
+  handout: {
+    noBrowser: () => new InternalError('a handout was asked of a build that has no browser of its own or given'),
+    paperUnknown: (value: string, known: string[]) =>
+      msg.usage(`--paper takes one of ${known.join(', ')}, not "${value}"`),
+    written: (pdf: string, pages: number, paper: string, seconds: number) =>
+      `wrote ${pdf} (${plural(pages, 'page')}, ${paper.toUpperCase()}) in ${seconds.toFixed(2)} s`,
+    eachMissing: () => msg.usage('handouts needs --each <table.csv>: one handout is made per row of that table'),
+    tableMissing: (file: string) =>
+      new InputError(
+        `the table ${file} does not exist`,
+        { file },
+        'give the path of a CSV file with one row per handout',
+      ),
+    tableEmpty: (file: string) =>
+      new InputError('the table has no rows', { file }, 'add one row per handout under the header line'),
+    nameColumn: (file: string, column: string, columns: string[]) =>
+      new InputError(
+        `the table has no column "${column}" to name the handouts by`,
+        { file, line: 1 },
+        `use --name with one of: ${columns.join(', ')}`,
+      ),
+    shard: (value: string) =>
+      msg.usage(
+        `--shard takes i/n with 0 <= i < n (the shard's index from 0, as JOB_COMPLETION_INDEX), not "${value}"`,
+      ),
+    badCell: (file: string, line: number, row: number, column: string, value: string) =>
+      new InputError(
+        `row ${row}: "${value}" in column "${column}" is not a number, and "${column}" is a figure`,
+        { file, line },
+        `write the figure's value as a number (e.g. 1234.5), or leave the cell empty to keep figures.yaml's`,
+      ),
+    emptyName: (file: string, line: number, row: number, column: string) =>
+      new InputError(
+        `row ${row}: the column "${column}" that names the handout is empty`,
+        { file, line },
+        'give every row a name, or choose another column with --name',
+      ),
+    rowFailed: (row: number, name: string, detail: string) => `row ${row} (${name}): ${detail}`,
+    progress: (done: number, total: number, failed: number, skipped: number, leftS: number | undefined) =>
+      `handouts ${done}/${total}` +
+      (skipped ? `, ${skipped} unchanged` : '') +
+      (failed ? `, ${failed} failed` : '') +
+      (leftS !== undefined ? `, about ${Math.ceil(leftS)} s left` : ''),
+    summary: (made: number, skipped: number, failed: number, total: number, seconds: number, file: string) =>
+      `made ${plural(made, 'handout')}, ${skipped} unchanged, ${failed} failed of ${total} rows in ` +
+      `${seconds.toFixed(1)} s (${total && seconds ? ((made / seconds) * 60).toFixed(0) : 0}/min); summary in ${file}`,
   },
 };
 

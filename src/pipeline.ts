@@ -39,6 +39,8 @@ import { ROOT } from './paths.js';
 import { Build, pageSize, pressAhead, snapshotLater, startAhead } from './schedule.js';
 import { pressSettings } from './press/options.js';
 import { writePress, type PressSections } from './press/stage.js';
+import { handoutAhead, type HandoutSection } from './handout/build.js';
+import { handoutSettings } from './handout/stage.js';
 
 export interface BuildOptions {
   outDir?: string;
@@ -61,10 +63,14 @@ export interface BuildOptions {
   allowOverflow?: boolean;
   /** also write press.pdf (CMYK PDF/X-3 with marks, preflighted); edition.yaml's `press:` can ask for it too */
   press?: boolean;
+  /** also write handout.pdf (the story as a flowing A4 document); edition.yaml's `handout:` can ask for it too */
+  handout?: boolean;
+  /** the handout's paper: a4 (default), a5, a3, letter */
+  paper?: string;
 }
 
 /** report.json: the check stage's report, and the press stage's sections when it ran. */
-export type BuildReport = Report & Partial<PressSections>;
+export type BuildReport = Report & Partial<PressSections> & { handout?: HandoutSection };
 
 export interface BuildResult {
   pdfPath: string;
@@ -134,6 +140,7 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
   const { ed, bound, consistency, layout } = prepareText(editionDir, lap);
   // press output: its settings and profiles are checked before anything is printed
   const press = pressSettings(ed, opts.press === true);
+  const handout = handoutSettings(ed, opts.handout === true, opts.paper);
   const ahead = await startAhead(build, { ed, bound, layout }, lap);
   // 4. charts, from the cache or the worker
   const charts = await ahead.charts;
@@ -212,6 +219,9 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
   const pressed =
     press && (await pressAhead(build, finished.bytes, press, { ed, layout, chains: printed.chains, log }));
   if (pressed) lap('press');
+  // 8b. handout (--handout or edition.yaml): the same edition as a flowing document, in a tab of its own
+  const handedOut = handout && (await handoutAhead(build, ed, bound, handout));
+  if (handedOut) lap('handout');
 
   // 9. write, atomically: the PDF first, then what changed since the last build, then press.pdf
   // (or, refused by its preflight, none) and the report with the press sections
@@ -251,6 +261,23 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
     const changes = recordChanges(outDir, snapshotOf(report, checked.chains, svgs), await snapshot(), build.signal);
     if (changes) report.changes = changes;
     lap('changes');
+  }
+  if (handedOut) {
+    const handoutPath = path.join(outDir, 'handout.pdf');
+    writeAtomic(handoutPath, handedOut.bytes, build.signal);
+    report.handout = {
+      pdf: handoutPath,
+      paper: handedOut.geo.preset.name,
+      pages: handedOut.pages,
+      bytes: handedOut.bytes.length,
+      charsPerLine: handedOut.geo.chars,
+      bodyPt: handedOut.geo.preset.bodyPt,
+      heads: handedOut.page.heads,
+      placed: handedOut.page.placed,
+      fitted: { ...handedOut.fitted, ms: Math.round(handedOut.fitted.ms) },
+      ms: Object.fromEntries(Object.entries(handedOut.ms).map(([k, v]) => [k, Math.round(v)])),
+    };
+    lap('writeHandout');
   }
   let refused: InputError | undefined;
   if (pressed) {

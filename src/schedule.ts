@@ -96,6 +96,13 @@ export class Build {
     return task;
   }
 
+  /** The build's browser, for a document printed in a tab of its own beside the page (handout.pdf). */
+  async browserNow(): Promise<Launched> {
+    const l = this.launched ?? (await this.browser);
+    if (!l) throw msg.handout.noBrowser();
+    return l;
+  }
+
   /** The build's stages, until they finish or the deadline passes; errors as the user should see them. */
   async run<T>(stages: Promise<T>): Promise<T> {
     const cancelled = new Promise<never>((_, reject) => {

@@ -1,12 +1,12 @@
 /** Which browser prints: the order documented in the README ("Which browser is used"). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { isHeadlessShell, locateBrowser } from '../src/print/spawn.js';
 import { ROOT } from '../src/paths.js';
+import { tempDir } from './helpers.js';
 
 const put = (file: string) => {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -15,7 +15,7 @@ const put = (file: string) => {
 };
 
 test('a set CHROME_PATH wins; one that does not exist is said so', () => {
-  const exe = put(path.join(mkdtempSync(path.join(os.tmpdir(), 'exe-')), 'chrome'));
+  const exe = put(path.join(tempDir('exe-'), 'chrome'));
   assert.equal(locateBrowser({ CHROME_PATH: exe }), { path: exe, how: 'CHROME_PATH' });
   assert.equal(locateBrowser({ CHROME_PATH: '/nope/chrome' }), { envUnset: 'CHROME_PATH', value: '/nope/chrome' });
 });
@@ -31,7 +31,7 @@ function puppeteerPath(cache: string, headless: 'shell' | true): string {
 }
 
 test("in Puppeteer's cache, where Puppeteer installs them, the headless shell comes before Chrome for Testing", () => {
-  const cache = mkdtempSync(path.join(os.tmpdir(), 'pptr-cache-'));
+  const cache = tempDir('pptr-cache-');
   const chrome = put(puppeteerPath(cache, true));
   assert.ok(chrome.startsWith(cache + path.sep) && chrome.includes('chrome'), chrome);
   assert.equal(locateBrowser({ PUPPETEER_CACHE_DIR: cache }), { path: chrome, how: "Puppeteer's download" });

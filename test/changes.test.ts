@@ -5,8 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildEdition } from '../src/pipeline.js';
 import type { Report } from '../src/check/report.js';
@@ -14,7 +13,7 @@ import { launchBrowser, type Launched } from '../src/print/browser.js';
 import { PrintSession } from '../src/print/session.js';
 import { startWatch } from '../src/cli/watch.js';
 import { captureLogger } from '../src/log.js';
-import { copyEdition, edit, expectInputErrorAsync, pdfFonts, pdftext, squash } from './helpers.js';
+import { copyEdition, edit, expectInputErrorAsync, pdfFonts, pdftext, squash, tempDir } from './helpers.js';
 
 let browser: Launched;
 test.before(async () => {
@@ -28,7 +27,7 @@ const count = (s: string, sub: string) => s.split(sub).length - 1;
 
 test('a corrected figure changes everywhere it is printed and nowhere else; the report lists exactly it', async () => {
   const dir = copyEdition();
-  const out = mkdtempSync(path.join(os.tmpdir(), 'changes-'));
+  const out = tempDir('changes-');
   const session = new PrintSession(browser.browser);
   const before = await buildEdition(dir, { outDir: out, session });
   assert.is(before.report.changes, undefined, 'no previous build, no change report');
@@ -64,7 +63,7 @@ test('a corrected figure changes everywhere it is printed and nowhere else; the 
 
 test('a correction that makes a story overset stops the build; allowed, the report shows the change', async () => {
   const dir = copyEdition();
-  const out = mkdtempSync(path.join(os.tmpdir(), 'changes-over-'));
+  const out = tempDir('changes-over-');
   const session = new PrintSession(browser.browser);
   await buildEdition(dir, { outDir: out, session });
   const good = readFileSync(path.join(out, 'broadsheet.pdf'));
@@ -89,7 +88,7 @@ test('a correction that makes a story overset stops the build; allowed, the repo
 
 test('a warm rebuild whose text brings a new character swaps the font in place; the PDF is the one a fresh page prints', async () => {
   const dir = copyEdition();
-  const out = mkdtempSync(path.join(os.tmpdir(), 'swap-'));
+  const out = tempDir('swap-');
   const session = new PrintSession(browser.browser);
   const first = await buildEdition(dir, { outDir: out, session });
   edit(dir, 'story.md', (s) => s.replace('老工业基地', '老工业龘基地'));
@@ -102,7 +101,7 @@ test('a warm rebuild whose text brings a new character swaps the font in place; 
   await session.close();
   // the same edition on a fresh page: the same bytes
   const fresh = new PrintSession(browser.browser);
-  const cold = await buildEdition(dir, { outDir: mkdtempSync(path.join(os.tmpdir(), 'swap-cold-')), session: fresh });
+  const cold = await buildEdition(dir, { outDir: tempDir('swap-cold-'), session: fresh });
   assert.ok(
     cold.pdf.length > 0 && Buffer.from(cold.pdf).equals(Buffer.from(warm.pdf)),
     'warm and fresh builds give the same bytes',
@@ -112,7 +111,7 @@ test('a warm rebuild whose text brings a new character swaps the font in place; 
 
 test('watch: a bad edit prints a clear error and keeps the last good PDF; the fix rebuilds', async () => {
   const dir = copyEdition();
-  const out = mkdtempSync(path.join(os.tmpdir(), 'watch-'));
+  const out = tempDir('watch-');
   const log = captureLogger();
   const w = await startWatch(dir, { outDir: out, allowOverset: false, log, debounceMs: 50 });
   const waitFor = async (what: string, cond: () => boolean) => {

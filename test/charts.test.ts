@@ -6,9 +6,8 @@ import { measure } from '../src/charts/metrics.js';
 import { bind } from '../src/bind/figures.js';
 import { loadEdition } from '../src/load/edition.js';
 import { SANS } from '../src/fonts/faces.js';
-import { copyEdition, edit, expectInputErrorAsync, SAMPLE } from './helpers.js';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyEdition, edit, expectInputErrorAsync, SAMPLE, tempDir } from './helpers.js';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from '../src/disk-cache.js';
 
@@ -25,7 +24,8 @@ test('the GDP chart is vector SVG whose labels are text, bound to the figures', 
 });
 
 test('a drawn chart is kept on disk by its bound data and size; a damaged entry is drawn again', async () => {
-  process.env.BROADSHEET_CACHE = mkdtempSync(path.join(os.tmpdir(), 'chart-cache-'));
+  const saved = process.env.BROADSHEET_CACHE; // the test run's own cache (scripts/test.js)
+  process.env.BROADSHEET_CACHE = tempDir('chart-cache-');
   const entries = () => readdirSync(path.join(cacheDir(), 'charts')).sort();
   try {
     const ed = loadEdition(SAMPLE);
@@ -53,7 +53,8 @@ test('a drawn chart is kept on disk by its bound data and size; a damaged entry 
     assert.ok(corrected.texts.includes('646.9'), corrected.texts.join('|'));
     assert.is(entries().length, 2);
   } finally {
-    delete process.env.BROADSHEET_CACHE;
+    if (saved === undefined) delete process.env.BROADSHEET_CACHE;
+    else process.env.BROADSHEET_CACHE = saved;
   }
 });
 

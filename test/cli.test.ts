@@ -2,12 +2,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../src/paths.js';
 import type { Report } from '../src/check/report.js';
-import { copyEdition, edit, lineOf, pdftext, squash } from './helpers.js';
+import { copyEdition, edit, lineOf, pdftext, squash, tempDir } from './helpers.js';
 
 const cli = (...args: string[]) => {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), ...args], {
@@ -59,7 +59,7 @@ test('an overset story fails in characters and keeps the previous PDF; --allow-o
   // more than the photo above the conclusion can absorb by copy-fit
   const extra = '这是为检验超排而加的一段文字，它一共有四十个字，用来让结语放不下而超出版面。'.repeat(6);
   edit(dir, 'story.md', (s) => s.replace('贡献雨湖力量。', `贡献雨湖力量。\n\n${extra}`));
-  const out = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-cli-'));
+  const out = tempDir('broadsheet-cli-');
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, 'broadsheet.pdf'), 'previous good PDF');
 
@@ -100,7 +100,7 @@ test('an overset story fails in characters and keeps the previous PDF; --allow-o
 // the browser starts) must all leave the same clean state
 for (const delayMs of [0, 300, 700]) {
   test(`Ctrl-C ${delayMs} ms after the browser started: exit 130, the previous PDF intact, no temporary files, no browser left`, async () => {
-    const out = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-sigint-'));
+    const out = tempDir('broadsheet-sigint-');
     writeFileSync(path.join(out, 'broadsheet.pdf'), 'previous good PDF');
     const profiles = () => new Set(readdirSync(os.tmpdir()).filter((f) => f.startsWith('broadsheet-chrome-')));
     const child = spawn(

@@ -1,13 +1,13 @@
 /** V8 code caches: used only for the very file they were made from. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
-import os from 'node:os';
+import { utimesSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { makeCodeCache, requireCached } from '../src/code-cache.js';
+import { tempDir } from './helpers.js';
 
 test('a changed file of the same length is run from its source, not from the old cache', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-cache-'));
+  const dir = tempDir('broadsheet-cache-');
   const file = path.join(dir, 'm.cjs');
   writeFileSync(file, 'module.exports = () => "old";');
   makeCodeCache(file, (m) => (m as () => string)());
@@ -20,7 +20,7 @@ test('a changed file of the same length is run from its source, not from the old
 });
 
 test('without a cache the file still runs', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-cache-'));
+  const dir = tempDir('broadsheet-cache-');
   const file = path.join(dir, 'm.cjs');
   writeFileSync(file, 'exports.answer = 42;');
   assert.is((requireCached(file) as { answer: number }).answer, 42);

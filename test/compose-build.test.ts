@@ -10,8 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildEdition } from '../src/pipeline.js';
 import { launchBrowser, type Launched } from '../src/print/browser.js';
@@ -23,10 +22,10 @@ import { captureLogger } from '../src/log.js';
 import { MAX_EMPTY_RELAXED } from '../src/composer/modules.js';
 import { ROOT } from '../src/paths.js';
 import { bodyLines, measureTypography } from './typography.js';
-import { copyEdition, edit, FIXTURES, MM, pdftext, SAMPLE, squash } from './helpers.js';
+import { copyEdition, edit, FIXTURES, MM, pdftext, SAMPLE, squash, tempDir } from './helpers.js';
 
 let browser: Launched;
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'broadsheet-composed-'));
+const tmp = () => tempDir('broadsheet-composed-');
 /** compose time and agreement per edition, printed at the end (figures for the report) */
 const figures: string[] = [];
 

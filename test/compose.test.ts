@@ -49,9 +49,16 @@ test('the sample page: every frame, the folio, a CSP, only its own files', async
     urls.every((u) => /^\/(fonts|images|styles|scripts)\//.test(u)),
     urls.join(' '),
   );
-  // fonts: one file per face, every face declared (test/fonts.test.ts for what each holds)
+  // fonts: one subset file per face of the design (Noto Serif SC 400, 700, 900 for
+  // body, bold and headline; Noto Sans SC 400, 700, 900), named family-weight-hash
+  // (test/fonts.test.ts for what each holds)
   const fontFiles = urls.filter((u) => u.startsWith('/fonts/'));
-  assert.equal(fontFiles.sort(), [...p.fonts.used.values()].map((u) => u.url).sort());
+  assert.equal(
+    fontFiles.map((u) => u.replace(/-[0-9a-f]{12}\.ttf$/, '')).sort(),
+    ['sans-sc-400', 'sans-sc-700', 'sans-sc-900', 'serif-sc-400', 'serif-sc-700', 'serif-sc-900'].map(
+      (f) => `/fonts/noto-${f}`,
+    ),
+  );
   assert.equal([...p.fonts.used.keys()].sort(), ['body', 'bodyBold', 'headline', 'sans', 'sansBold', 'sansHeavy']);
   for (const photo of p.photos) assert.ok(photo.ppi >= 299.5, `${photo.id} ${photo.ppi} ppi`);
 });

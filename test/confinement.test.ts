@@ -6,17 +6,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildEdition, prepare } from '../src/pipeline.js';
 import { launchBrowser, type Launched } from '../src/print/browser.js';
 import { PrintSession } from '../src/print/session.js';
-import { copyEdition, edit, expectInputErrorAsync, pdftext, SAMPLE, squash } from './helpers.js';
+import { copyEdition, edit, expectInputErrorAsync, pdftext, SAMPLE, squash, tempDir } from './helpers.js';
 
 let browser: Launched;
 const secret = readFileSync('/etc/hostname', 'utf8').trim();
-const secretFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'secret-')), 'secret.txt');
+const secretFile = path.join(tempDir('secret-'), 'secret.txt');
 const SECRET2 = 'TOP-SECRET-4711';
 writeFileSync(secretFile, SECRET2);
 
@@ -57,7 +56,7 @@ test('hostile markup injected into the page: every request refused and reported,
   ]) {
     assert.ok(refused.includes(u), `not refused: ${u}\n${refused}`);
   }
-  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'hostile-')), 'p.pdf');
+  const out = path.join(tempDir('hostile-'), 'p.pdf');
   writeFileSync(out, printed.pdf);
   const text = pdftext(out);
   assert.not.ok(text.includes(SECRET2), 'a local file reached the PDF');
@@ -69,7 +68,7 @@ test('hostile story text prints as text; nothing is requested; no file content i
   edit(dir, 'story.md', (s) =>
     s.replace('当时针指向', `${HOSTILE.replace(/\n/g, ' ')} [x](file:///etc/hostname) 当时针指向`),
   );
-  const out = mkdtempSync(path.join(os.tmpdir(), 'hostile-story-'));
+  const out = tempDir('hostile-story-');
   const r = await buildEdition(dir, { outDir: out, browser, allowOverset: true });
   assert.equal(r.report.refusedRequests, []);
   const text = squash(pdftext(r.pdfPath));

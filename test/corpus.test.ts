@@ -10,8 +10,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import { buildEdition, type BuildResult } from '../src/pipeline.js';
@@ -30,6 +29,7 @@ import {
   pdftext,
   SAMPLE,
   squash,
+  tempDir,
 } from './helpers.js';
 import { InputError, InputErrors } from '../src/messages.js';
 import {
@@ -78,7 +78,7 @@ const presetOf = (name: string) =>
 test.before(async () => {
   browser = await launchBrowser();
   for (const name of [...Object.keys(SIZED), 'yuhu-2025']) {
-    const out = mkdtempSync(path.join(os.tmpdir(), `corpus-${name}-`));
+    const out = tempDir(`corpus-${name}-`);
     built.set(name, await buildEdition(dirOf(name), { outDir: out, browser, changes: false }));
   }
 });
@@ -355,7 +355,7 @@ test('the page check stops a build whose headline runs past its frame, naming th
     'headline: 柳溪清了人回来了柳溪清了人回来了 柳溪清了人回来了柳溪清了',
   );
   writeFileSync(story, text);
-  const out = mkdtempSync(path.join(os.tmpdir(), 'corpus-overflow-'));
+  const out = tempDir('corpus-overflow-');
   let err: unknown;
   try {
     await buildEdition(dir, { outDir: out, browser, changes: false });

@@ -7,15 +7,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../src/paths.js';
 import { buildEdition } from '../src/pipeline.js';
 import { launchBrowser } from '../src/print/browser.js';
 import { PrintSession } from '../src/print/session.js';
 import { MachineError } from '../src/messages.js';
-import { copyEdition, edit, FIXTURES } from './helpers.js';
+import { copyEdition, edit, FIXTURES, tempDir } from './helpers.js';
 import { browserOf } from './processes.js';
 
 const BIN = path.join(ROOT, 'bin/broadsheet.js');
@@ -28,7 +27,7 @@ const cli = (args: string[], env: Record<string, string> = {}) => {
   return { code: r.status, err: r.stderr };
 };
 const noStack = (s: string) => assert.not.match(s, /\n\s+at .+:\d+:\d+\)?\n/, `a stack trace reached the user:\n${s}`);
-const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
+const tmp = (prefix: string) => tempDir(prefix);
 
 test('no browser where CHROME_PATH points: exit 4, saying what to set', () => {
   const out = tmp('fault-nobrowser-');

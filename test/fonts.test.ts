@@ -1,14 +1,13 @@
 /** The page's fonts: one file per face, cut to what the page prints; no browser. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as fontkit from 'fontkit';
 import { prepare } from '../src/pipeline.js';
 import { cutFont, subsetBytes, subsetKey, type SubsetJob } from '../src/fonts/subset.js';
 import { cacheDir } from '../src/disk-cache.js';
-import { copyEdition, edit, SAMPLE } from './helpers.js';
+import { copyEdition, edit, SAMPLE, tempDir } from './helpers.js';
 
 const fontsOf = async (dir: string) => (await prepare(dir)).page.fonts;
 
@@ -54,7 +53,8 @@ test("a corrected figure keeps every font; a new character changes only its face
 test('a subset has glyphs for exactly its characters, the same bytes every time, and is kept on disk', async () => {
   const plan = await fontsOf(SAMPLE);
   const job: SubsetJob = { ...plan.files.get(plan.used.get('headline')!.url)!, chars: '风起湘江畔0123' };
-  const first = mkdtempSync(path.join(os.tmpdir(), 'font-cache-'));
+  const first = tempDir('font-cache-');
+  const saved = process.env.BROADSHEET_CACHE; // the test run's own cache (scripts/test.js)
   process.env.BROADSHEET_CACHE = first;
   try {
     const bytes = await subsetBytes(job);
@@ -72,7 +72,8 @@ test('a subset has glyphs for exactly its characters, the same bytes every time,
     assert.not.ok(other.equals(bytes));
     assert.ok(existsSync(path.join(cacheDir(), 'fonts', `${subsetKey({ ...job, chars: '风起湘江0123' })}.ttf`)));
   } finally {
-    delete process.env.BROADSHEET_CACHE;
+    if (saved === undefined) delete process.env.BROADSHEET_CACHE;
+    else process.env.BROADSHEET_CACHE = saved;
   }
 });
 

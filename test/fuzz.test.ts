@@ -5,13 +5,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildEdition, prepare } from '../src/pipeline.js';
 import { InputError } from '../src/messages.js';
 import { launchBrowser, type Launched } from '../src/print/browser.js';
-import { copyEdition, run } from './helpers.js';
+import { copyEdition, run, tempDir } from './helpers.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const SEED = Number(process.env.FUZZ_SEED ?? 20251218);
@@ -133,7 +132,7 @@ test(`${RUNS} mutated editions end in a page or a clear error (seed ${SEED})`, a
       pages++;
       if (builds < FULL_BUILDS) {
         builds++;
-        const out = mkdtempSync(path.join(os.tmpdir(), 'fuzz-'));
+        const out = tempDir('fuzz-');
         try {
           const b = await within(buildEdition(dir, { outDir: out, browser, allowOverset: true }), 60_000, label);
           assert.match(run('pdfinfo', [b.pdfPath]), /Pages:\s+1/);
@@ -149,7 +148,10 @@ test(`${RUNS} mutated editions end in a page or a clear error (seed ${SEED})`, a
       errors++;
     }
   }
-  assert.is(errors + pages, RUNS);
+  // each run above ended in a page or a clear error, or threw; here: the mutations reached both
+  // ends (a seed whose every mutation is refused, or none, would not test what this test says)
+  assert.ok(errors > 0, 'no mutated edition was refused');
+  assert.ok(pages > 0, 'no mutated edition composed');
   console.log(`  fuzz: ${errors} clear errors, ${pages} pages composed, ${builds} printed`);
 });
 

@@ -4,18 +4,22 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildEdition } from '../src/pipeline.js';
 import { launchBrowser, type Launched } from '../src/print/browser.js';
-import { boxOf, gridOf, PRESETS } from '../src/layout/presets.js';
-import { MM, expectInputErrorAsync, pdfChars, pdfImages, solidPng } from './helpers.js';
+import { expectInputErrorAsync, MM, pdfChars, pdfImages, solidPng, tempDir } from './helpers.js';
 import { bodyLines, measureTypography } from './typography.js';
 
 const HAN = '雨湖区锚定高质量发展目标以闯的精神创的劲头干的作风书写发展篇章';
 const han = (n: number, at = 0) => Array.from({ length: n }, (_, i) => HAN[(i + at) % HAN.length]).join('');
-const grid = gridOf(PRESETS.broadsheet!);
+// The broadsheet grid by hand from the preset's figures (not from the code): body 9 pt = 9 × 25.4
+// / 72 = 3.175 mm; a column of 13 characters is 41.275 mm; 8 columns and 7 gutters of 4.5 mm make
+// 361.7 mm, centred on the 390 mm trim: column 1 starts at (390 − 361.7) / 2 = 14.15 mm, column k
+// at 14.15 + (k − 1) × 45.775 mm; line n at 17 + n × 4.7625 mm (pitch 13.5 pt = 4.7625 mm).
+const PITCH = 4.7625;
+const LINE0 = 17; // mm, the top margin
+const COLUMN_LEFT: Record<number, number> = { 1: 14.15, 4: 151.475, 7: 288.8 };
 
 let browser: Launched;
 test.before(async () => {
@@ -33,7 +37,7 @@ interface Fixture {
 }
 
 function fixture(f: Fixture): string {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'grid-')), 'fixture');
+  const dir = path.join(tempDir('grid-'), 'fixture');
   mkdirSync(path.join(dir, 'images'), { recursive: true });
   const photos = Object.entries(f.photos ?? {});
   writeFileSync(
@@ -72,7 +76,7 @@ function fixture(f: Fixture): string {
   return dir;
 }
 
-const out = () => mkdtempSync(path.join(os.tmpdir(), 'grid-out-'));
+const out = () => tempDir('grid-out-');
 
 test('a chain that fits exactly: 128 字 in 10 lines of one column', async () => {
   const dir = fixture({
@@ -84,14 +88,12 @@ test('a chain that fits exactly: 128 字 in 10 lines of one column', async () =>
   assert.is(a.status, 'fits');
   assert.is(a.emptyLines, 0);
   assert.is(a.oversetChars, 0);
-  const b = boxOf(grid, 1, 1, 10, 10);
-  assert.equal(a.frameBoxes[0], {
-    id: 'a',
-    x: Math.round(b.x * 100) / 100,
-    y: Math.round(b.y * 100) / 100,
-    w: Math.round(b.w * 100) / 100,
-    h: Math.round(b.h * 100) / 100,
-  });
+  // column 1, lines 10–19: x 14.15, y 17 + 10 × 4.7625 = 64.625, w 41.275, h 10 × 4.7625 = 47.625
+  // (mm; the report rounds to 0.01)
+  const f = a.frameBoxes[0]!;
+  assert.is(f.id, 'a');
+  for (const [k, v] of Object.entries({ x: 14.15, y: 64.625, w: 41.275, h: 47.625 }))
+    assert.ok(Math.abs(f[k as 'x'] - v) <= 0.0051, `frame ${k}: ${f[k as 'x']} mm, not ${v}`);
 });
 
 test('a chain over by 26 字 is reported as 26 字 and 2 lines, and fails without --allow-overset', async () => {
@@ -129,21 +131,21 @@ test('a chain threaded through three frames in different columns continues mid-p
   // glyph positions from the PDF: each frame's first line starts where its column starts
   const chars = pdfChars(r.pdfPath).filter((c) => HAN.includes(c.c));
   assert.is(chars.length, 11 + 13 * 14);
-  const left = (col: number, top: number) => (3 + boxOf(grid, col, col, top, 1).x) * MM; // + bleed
-  const firstIn = (top: number) =>
-    chars.find((c) => Math.abs(c.y - (3 + grid.top + top * grid.pitch) * MM) < grid.pitch * MM)!;
-  assert.ok(Math.abs(firstIn(5).x - (left(1, 5) + 2 * 9)) < 0.6, 'first line indented 2 em');
+  const left = (col: number) => (3 + COLUMN_LEFT[col]!) * MM; // + 3 mm bleed, in pt
+  const firstIn = (top: number) => chars.find((c) => Math.abs(c.y - (3 + LINE0 + top * PITCH) * MM) < PITCH * MM)!;
+  assert.ok(Math.abs(firstIn(5).x - (left(1) + 2 * 9)) < 0.6, 'first line indented 2 em');
   assert.ok(
-    Math.abs(firstIn(30).x - left(4, 30)) < 0.6,
-    `continuation in column 4 not indented: ${firstIn(30).x} vs ${left(4, 30)}`,
+    Math.abs(firstIn(30).x - left(4)) < 0.6,
+    `continuation in column 4 not indented: ${firstIn(30).x} vs ${left(4)}`,
   );
-  assert.ok(Math.abs(firstIn(60).x - left(7, 60)) < 0.6, 'continuation in column 7 not indented');
+  assert.ok(Math.abs(firstIn(60).x - left(7)) < 0.6, 'continuation in column 7 not indented');
 });
 
 test('a photo spanning 3 of 8 columns is placed across exactly those columns', async () => {
-  const box = boxOf(grid, 2, 4, 0, 12);
-  const capH = grid.pitch;
-  const px: [number, number] = [Math.round((box.w / 25.4) * 300), Math.round(((box.h - capH) / 25.4) * 300)];
+  // columns 2–4: 3 × 41.275 + 2 × 4.5 = 132.825 mm wide; 12 lines = 57.15 mm high, less one line
+  // (4.7625 mm) for the caption = 52.3875 mm for the photo
+  const [w, h] = [132.825, 52.3875];
+  const px: [number, number] = [Math.round((w / 25.4) * 300), Math.round((h / 25.4) * 300)];
   const dir = fixture({
     text: `::chain a\n\n${han(11 + 13 * 4)}`,
     frames:
@@ -152,8 +154,8 @@ test('a photo spanning 3 of 8 columns is placed across exactly those columns', a
   });
   const r = await buildEdition(dir, { outDir: out(), browser });
   const p = r.report.photos[0]!;
-  assert.ok(Math.abs(p.widthMm - (3 * grid.colW + 2 * grid.gutter)) < 0.05, `${p.widthMm} mm wide`);
-  assert.ok(Math.abs(p.heightMm - (box.h - capH)) < 0.05);
+  assert.ok(Math.abs(p.widthMm - w) < 0.05, `${p.widthMm} mm wide`);
+  assert.ok(Math.abs(p.heightMm - h) < 0.05, `${p.heightMm} mm high`);
   assert.ok(p.ppi >= 299.5, `${p.ppi} ppi`);
   const [img] = pdfImages(r.pdfPath);
   assert.equal([img!.width, img!.height], px);
@@ -182,13 +184,13 @@ test('a frame too small for even one line: nothing fits and all of it is reporte
 });
 
 test('copy-fit: a flexible photo takes the height that makes the story below it fit', async () => {
-  const box = boxOf(grid, 1, 2, 0, 10);
+  // columns 1–2: 2 × 41.275 + 4.5 = 87.05 mm wide
   const dir = fixture({
     // 2 columns of 20 lines below a 10-line photo; the text needs 2 × 17 lines
     text: `::chain a\n\n${han(11 + 13 * 33)}`,
     frames:
       '  - { id: p, kind: photo, ref: p, columns: [1, 2], top: 0, lines: 10, minLines: 6, maxLines: 16 }\n  - { id: a, kind: text, chain: a, columns: [1, 2], top: 10, lines: 20 }\n',
-    photos: { p: [Math.round((box.w / 25.4) * 300), 1000] },
+    photos: { p: [Math.round((87.05 / 25.4) * 300), 1000] },
   });
   const r = await buildEdition(dir, { outDir: out(), browser });
   const a = r.report.chains[0]!;

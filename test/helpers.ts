@@ -10,9 +10,23 @@ import { ROOT } from '../src/paths.js';
 export const SAMPLE = path.join(ROOT, 'data', 'yuhu-2025');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 
+let tempRoot: string | undefined;
+/**
+ * A new empty folder for one test's files. All of them live in one folder of this process's
+ * temporary folder (the test runner gives each file its own TMPDIR), removed when it exits.
+ */
+export function tempDir(prefix = 'tmp-'): string {
+  if (!tempRoot) {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-test-'));
+    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+    tempRoot = root;
+  }
+  return mkdtempSync(path.join(tempRoot, prefix));
+}
+
 /** A scratch copy of an edition folder. */
 export function copyEdition(src = SAMPLE): string {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'broadsheet-test-')), path.basename(src));
+  const dir = path.join(tempDir('edition-'), path.basename(src));
   cpSync(src, dir, { recursive: true });
   return dir;
 }
@@ -254,7 +268,7 @@ export interface Separations {
 
 /** Page 1 separated into its C, M, Y and K plates by Ghostscript's tiffsep device. */
 export function separations(pdf: string, dpi = 150): Separations {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'broadsheet-sep-'));
+  const dir = tempDir('sep-');
   run('gs', [
     '-q',
     '-dBATCH',

@@ -1,15 +1,14 @@
 /** Load stage: the sample loads; bad input stops with file, place and fix. No browser. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadEdition } from '../src/load/edition.js';
 import { parseYaml } from '../src/load/structured.js';
 import { parseStory } from '../src/load/story.js';
 import { parse as parseWithYamlPackage } from 'yaml';
 import { readFileSync } from 'node:fs';
-import { copyEdition, edit, expectInputError, lineOf, SAMPLE } from './helpers.js';
+import { copyEdition, edit, expectInputError, lineOf, SAMPLE, tempDir } from './helpers.js';
 
 test('the sample edition loads with its chains, photos, charts and tables', () => {
   const ed = loadEdition(SAMPLE);
@@ -137,7 +136,7 @@ test('paths that leave the edition folder are refused: ../, absolute, symlink', 
   expectInputError(() => loadEdition(b), 'leaves the edition folder');
 
   const c = copyEdition();
-  const outside = mkdtempSync(path.join(os.tmpdir(), 'outside-'));
+  const outside = tempDir('outside-');
   writeFileSync(path.join(outside, 'x.jpg'), 'secret');
   rmSync(path.join(c, 'images/yugao.jpg'));
   symlinkSync(path.join(outside, 'x.jpg'), path.join(c, 'images/yugao.jpg'));
@@ -202,8 +201,6 @@ test('a value written 647.0 or 4.90 keeps its decimals (the source text of the n
   assert.is(ed.figureDecimals.gdp_2025, undefined);
 });
 
-test.run();
-
 test('directives on consecutive lines are each their own; a line without "::" continues a caption', () => {
   const story = parseStory(
     [
@@ -235,3 +232,5 @@ test('directives on consecutive lines are each their own; a line without "::" co
     [['c', '图表标题（%）', 12]],
   );
 });
+
+test.run();

@@ -1,18 +1,16 @@
 /** The built sample PDF, read back: boxes, fonts, text, charts, photos, metadata, same bytes. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { buildEdition, type BuildResult } from '../src/pipeline.js';
 import { bind } from '../src/bind/figures.js';
 import { loadEdition } from '../src/load/edition.js';
 import { bodyLines, measureTypography } from './typography.js';
 import { PLANNED_FONTS } from './page-check.js';
-import { MM, pdfBoxes, pdfFonts, pdfImages, pdftext, run, SAMPLE, squash } from './helpers.js';
+import { MM, pdfBoxes, pdfFonts, pdfImages, pdftext, run, SAMPLE, squash, tempDir } from './helpers.js';
 
 let first: BuildResult;
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'broadsheet-pdf-'));
+const tmp = () => tempDir('broadsheet-pdf-');
 
 test.before(async () => {
   first = await buildEdition(SAMPLE, { outDir: tmp() });

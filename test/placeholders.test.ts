@@ -6,8 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { imageSize } from 'image-size';
 import { buildEdition } from '../src/pipeline.js';
@@ -17,7 +16,7 @@ import { pixelsFor, withDensity } from '../src/compose/placeholder.js';
 import { ppiVerdict } from '../src/check/report.js';
 import { captureLogger } from '../src/log.js';
 import { ROOT } from '../src/paths.js';
-import { copyEdition, edit, expectInputErrorAsync, pdfImages, solidPng } from './helpers.js';
+import { copyEdition, edit, expectInputErrorAsync, pdfImages, solidPng, tempDir } from './helpers.js';
 
 let browser: Launched;
 test.before(async () => {
@@ -95,7 +94,7 @@ test('missing photos: placeholders of exactly the planned pixels; the build then
     'a drawn image, not an empty one',
   );
 
-  const out = mkdtempSync(path.join(os.tmpdir(), 'placeholders-out-'));
+  const out = tempDir('placeholders-out-');
   const r = await buildEdition(dir, { outDir: out, browser, changes: false });
   assert.equal(
     r.report.warnings.filter((w) => /ppi/.test(w)),

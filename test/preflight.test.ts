@@ -7,8 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../src/paths.js';
 import { PROFILES, inkRegions, neutralOnCmy, preflightPdf, type Finding } from '../src/press/preflight.js';
@@ -17,9 +16,9 @@ import { parseTrace } from '../src/press/trace.js';
 import { iccInfo, gsProfileDir, iccDir, NEWSPRINT_FILE } from '../src/press/profiles.js';
 import { findingsTable } from '../src/press/table.js';
 import { runTool } from '../src/press/tools.js';
-import { rawPdf } from './helpers.js';
+import { rawPdf, tempDir } from './helpers.js';
 
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'broadsheet-preflight-'));
+const tmp = () => tempDir('broadsheet-preflight-');
 const newsprint = PROFILES.newsprint!;
 
 /**

@@ -6,8 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { buildEdition, type BuildResult } from '../src/pipeline.js';
@@ -24,11 +23,12 @@ import {
   run,
   SAMPLE,
   separations,
+  tempDir,
   type Box,
   type Separations,
 } from './helpers.js';
 
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'broadsheet-press-'));
+const tmp = () => tempDir('broadsheet-press-');
 
 /** Every character of page 1 with its font, size and quad (pt, top-left origin), from mutool. */
 interface Glyph {

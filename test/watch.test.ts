@@ -5,16 +5,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../src/paths.js';
-import { copyEdition, pdftext, squash } from './helpers.js';
+import { copyEdition, pdftext, squash, tempDir } from './helpers.js';
 import { browserOf } from './processes.js';
 
 test('watch: its browser killed, the next save is rebuilt with a new one and the PDF replaced', async () => {
   const dir = copyEdition();
-  const out = mkdtempSync(path.join(os.tmpdir(), 'watch-kill-'));
+  const out = tempDir('watch-kill-');
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'watch', dir, '--out', out], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -15,6 +15,8 @@ export const build: Command = {
     'allow-overflow': { type: 'boolean', default: false },
     proof: { type: 'boolean', default: false },
     press: { type: 'boolean', default: false },
+    handout: { type: 'boolean', default: false },
+    paper: { type: 'string' },
   },
   async run({ edition, common, values, log, err }) {
     // Ctrl-C: the browser and its profile go, no temporary file stays, the previous output is kept
@@ -26,6 +28,8 @@ export const build: Command = {
         allowOverflow: values['allow-overflow'] === true,
         proof: values.proof === true,
         press: values.press === true,
+        handout: values.handout === true,
+        ...(typeof values.paper === 'string' ? { paper: values.paper } : {}),
         log,
         ...(common.timeoutMs ? { timeoutMs: common.timeoutMs } : {}),
       });
@@ -39,6 +43,16 @@ export const build: Command = {
             press.ms.convert / 1000,
             press.maxInk,
             r.report.preflight?.warnings ?? 0,
+          ),
+        );
+      const handout = r.report.handout;
+      if (handout)
+        log.info(
+          msg.handout.written(
+            path.relative(process.cwd(), handout.pdf) || handout.pdf,
+            handout.pages,
+            handout.paper,
+            (handout.ms.charts! + handout.ms.compose! + handout.ms.print! + handout.ms.finish!) / 1000,
           ),
         );
       const rel = path.relative(process.cwd(), r.pdfPath) || r.pdfPath;

@@ -17,9 +17,10 @@ import { watch } from './watch.js';
 import { placeholders } from './placeholders.js';
 import { compose } from './compose.js';
 import { preflight } from './preflight.js';
+import { handouts } from './handouts.js';
 
 /** Every command, by the name typed after `broadsheet`. */
-const COMMANDS: Record<string, Command | FileCommand> = { build, watch, placeholders, compose, preflight };
+const COMMANDS: Record<string, Command | FileCommand> = { build, watch, placeholders, compose, preflight, handouts };
 
 /** The options every command takes. */
 const COMMON = {

@@ -29,7 +29,7 @@ export class PageLog {
 export async function confine(
   tab: Page,
   cdp: CDPSession,
-  page: () => ComposedPage | undefined,
+  page: () => Pick<ComposedPage, 'html' | 'assets'> | undefined,
   log: PageLog,
 ): Promise<void> {
   cdp.on('Fetch.requestPaused', (e: Protocol.Fetch.RequestPausedEvent) => serve(cdp, e, page(), log));
@@ -56,7 +56,7 @@ export async function confine(
 function serve(
   cdp: CDPSession,
   e: Protocol.Fetch.RequestPausedEvent,
-  page: ComposedPage | undefined,
+  page: Pick<ComposedPage, 'html' | 'assets'> | undefined,
   log: PageLog,
 ): void {
   const url = e.request.url;

@@ -9,10 +9,10 @@ import { breakLines, isOrphan, tokenize } from './linebreak.js';
 export interface Measure {
   fontPx: number;
   measure: number;
-  /** the canvas font of the chain's paragraphs as they print (a lead's are bold) */
+  /** the CSS font of the chain's paragraphs as they print (a lead's are bold) */
   font: string;
-  /** the canvas font of a **bold** run in them */
-  boldFont: string;
+  /** the font of a **bold** run in them (default: `font`) */
+  boldFont?: string;
 }
 
 /** House style of the body text (edition.yaml `house`), as the page receives it. */
@@ -184,7 +184,7 @@ function fitParagraph(p: HTMLElement, m: Measure, house: House): boolean {
   // a Latin run is measured in the weight it prints: bold inside a <b>
   const measureLatin = (s: string, start: number) => {
     const [node] = first.at(start);
-    return latinWidth(node.parentElement?.closest('b') ? m.boldFont : m.font, s) / m.fontPx;
+    return latinWidth(node.parentElement?.closest('b') ? (m.boldFont ?? m.font) : m.font, s) / m.fontPx;
   };
   const units = tokenize(first.text, measureLatin, measureEm - house.indent);
   const lines = breakLines(units, measureEm, house.indent, house.hanLatin, first.text);
