@@ -155,6 +155,9 @@ Options:
   --out <folder>     output folder (default: out/<edition-folder-name>/)
   --allow-overset    build even when a story does not fit its frames; the overset point is
                      marked on the page and recorded in report.json (default: fail)
+  --allow-overflow   build even when the page check fails: text or a chart label past its
+                     frame, text printed over text, a font the page did not plan, text missing
+                     (each printed as a warning and recorded in report.json; default: fail)
   --proof            also write proof.png: the page at screen resolution with the column and
                      baseline grid, frame outlines and names, and overset markers drawn over it
   --press            build: also write press.pdf, CMYK PDF/X-3 for the newsprint press (or the
@@ -821,4 +824,48 @@ export const composeNotes = {
     'the earlier layout is not made of rectangular sections cut straight across the page in story order',
   keepNoHeights: (first: number, last: number) =>
     `the sections in columns ${first}–${last} no longer fit in their place at any height`,
+};
+
+/** The page check after layout (check/page.ts, issue 12): errors unless --allow-overflow, lints. */
+export const pageMsg = {
+  pastFrame: (place: Place, frame: string, text: string, side: string, mm: number) =>
+    new InputError(
+      `frame "${frame}": "${text}" reaches ${mm.toFixed(2)} mm past the frame's ${side} edge`,
+      place,
+      'shorten that text or enlarge the frame there (or build with --allow-overflow to print it as it is)',
+    ),
+  textOver: (place: Place, frame: string, other: string, text: string, mm: number) =>
+    new InputError(
+      `frame "${frame}": text printed over ${other === frame ? 'other text of the frame' : `frame "${other}"`} ("${text}", ${mm.toFixed(2)} mm)`,
+      place,
+      'move or enlarge one of the frames in layout.yaml, or shorten the text (or build with --allow-overflow)',
+    ),
+  foreignFont: (file: string, fonts: string[], planned: string[]) =>
+    new InputError(
+      `the PDF holds ${fonts.length === 1 ? 'a font' : 'fonts'} the page did not plan: ${fonts.join(', ')} (planned: ${planned.join(', ')})`,
+      { file },
+      'a character is printed by a style whose face was not planned for it: report it with this edition (src/fonts/roles.ts maps styles to faces); --allow-overflow prints it as it is',
+    ),
+  missingText: (place: Place, chain: string, text: string) =>
+    new InputError(
+      `story "${chain}": "${text}" is not on the page`,
+      place,
+      'report it with this edition (the text was lost between threading and the page); --allow-overflow prints it as it is',
+    ),
+  checked: (findings: number) =>
+    `page check: ${findings ? `${findings} findings` : 'every frame holds its content, only planned fonts'}`,
+  unitTwice: (where: string, printed: string) =>
+    `${where}: a unit printed twice ("${printed}"): the figure prints its unit already; remove the one written after {figure} or use {figure:num}`,
+  markTwice: (where: string, text: string) =>
+    `${where}: "${text}" printed with two marks: the page adds ▲ before a caption and ■ before a byline; remove the one written in the text`,
+};
+
+/** figures.yaml in the wrong form as a whole (load/figures-form.ts, issue 12). */
+export const figuresMsg = {
+  plainNumbers: (place: Place, n: number, name: string, value: string) =>
+    new InputError(
+      `${n} figures are written as plain values (${name}: ${value}); each figure is a map with its value and how it prints`,
+      place,
+      `write each as, for example:  ${name}: { value: ${value}, unit: 亿元 }  (unit, scale 万/亿, decimals, label: see "figures.yaml" in README.md)`,
+    ),
 };

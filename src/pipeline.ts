@@ -27,8 +27,10 @@ import { renderCharts, type RenderedChart } from './charts/render.js';
 import type { Launched } from './print/browser.js';
 import type { PrintSession } from './print/session.js';
 import { finishPdf } from './print/postprocess.js';
-import { chartReport, checkPage, figureReport, type Report } from './check/report.js';
+import { chartReport, checkPage, figureReport, finalBox, type Report } from './check/report.js';
 import { snapshotOf } from './check/changes.js';
+import { checkPrinted } from './check/page.js';
+import { FACES } from './fonts/faces.js';
 import { recordChanges } from './check/history.js';
 import { writeAtomic } from './output/write.js';
 import { inputErrors, msg, type InputError } from './messages.js';
@@ -54,6 +56,11 @@ export interface BuildOptions {
   session?: PrintSession;
   /** the build's deadline (default 120 s): after it, the build ends with exit 4 and writes nothing */
   timeoutMs?: number;
+  /**
+   * print the page even when the page check finds content past its frame, text over text, a font
+   * not planned or text missing (each becomes a warning, recorded in report.json)
+   */
+  allowOverflow?: boolean;
   /** also write press.pdf (CMYK PDF/X-3 with marks, preflighted); edition.yaml's `press:` can ask for it too */
   press?: boolean;
   /** also write handout.pdf (the story as a flowing A4 document); edition.yaml's `handout:` can ask for it too */
@@ -153,7 +160,14 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
   const snapshot = opts.changes !== false && !opts.proof ? snapshotLater(build, printer, size) : undefined;
 
   // 7. check
+  const locateFrame = (id: string) => {
+    const defs = ed.layout.data.frames;
+    const i = defs.findIndex((d) => d.id === id || id.startsWith(`${d.id}.`));
+    return ed.layout.locate(i < 0 ? ['frames'] : ['frames', i]);
+  };
   const checked = checkPage({
+    laidOut: printed.frames,
+    locateFrame,
     chains: printed.chains,
     photoBoxes: printed.photos,
     layout,
@@ -182,6 +196,24 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
     preset.bleed,
   );
   lap('finish');
+  // the page as a whole, read after layout and from the PDF: content inside its frames, no text
+  // over text, only the planned fonts, every chain's text there; lints
+  const pageCheck = checkPrinted({
+    findings: printed.findings,
+    fonts: finished.fonts,
+    planned: [...page.fonts.used.keys()].map((n) => FACES[n].postscript),
+    chains: printed.chains,
+    bound,
+    figures: ed.figures.data,
+    layout,
+    locateFrame,
+    pdfFile: 'broadsheet.pdf',
+    allowOverflow: opts.allowOverflow ?? false,
+  });
+  if (pageCheck.errors.length) throw inputErrors(pageCheck.errors);
+  for (const w of pageCheck.warnings) log.warn(w);
+  warnings.push(...pageCheck.warnings);
+  lap('pageCheck');
   // 8. press (--press or edition.yaml): the CMYK copy and its preflight, done before anything is
   // written, so that a build that fails or times out in it writes nothing
   const pressed =
@@ -209,6 +241,8 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
       pages: finished.pages,
     },
     chains: checked.chains.map(({ texts: _texts, ...c }) => c),
+    frames: layout.frames.map((f) => finalBox(f.id, f.box, printed.frames)),
+    pageCheck: { findings: pageCheck.findings, fonts: finished.fonts },
     figures: figureReport(bound),
     charts: chartReport(charts),
     photos: checked.photos,

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { bind, formatFigure } from '../src/bind/figures.js';
 import { loadEdition } from '../src/load/edition.js';
 import { copyEdition, edit, expectInputError, SAMPLE } from './helpers.js';
+import { lints } from '../src/check/page.js';
 
 const text = (segs: { s: string }[]) => segs.map((s) => s.s).join('');
 
@@ -75,6 +76,23 @@ test('every bad reference is reported at once, in tables too', () => {
     'tables/growth.csv:4:2',
     '{fai_grwth}',
   );
+});
+
+test('lints: a unit written after a figure that prints it, and a ▲ or ■ written where the page adds one', () => {
+  assert.equal(lints(bind(loadEdition(SAMPLE)), loadEdition(SAMPLE).figures.data), []);
+  const dir = copyEdition();
+  edit(dir, 'story.md', (s) =>
+    s
+      .replace('突破{gdp_2025}大关', '突破{gdp_2025}亿元大关')
+      .replace('::photo yaowan 窑湾', '::photo yaowan ▲窑湾')
+      .replace('byline: 蒋睿', 'byline: ■蒋睿'),
+  );
+  const ed = loadEdition(dir);
+  const found = lints(bind(ed), ed.figures.data);
+  assert.is(found.length, 3, found.join('\n'));
+  assert.match(found[0]!, /story "lead": a unit printed twice \("900亿元亿元"\)/);
+  assert.match(found[1]!, /photo "yaowan": "▲▲窑湾/);
+  assert.match(found[2]!, /byline: "■■蒋睿/);
 });
 
 test.run();

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../src/paths.js';
 import type { Report } from '../src/check/report.js';
-import { copyEdition, edit, pdftext, squash, tempDir } from './helpers.js';
+import { copyEdition, edit, lineOf, pdftext, squash, tempDir } from './helpers.js';
 
 const cli = (...args: string[]) => {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), ...args], {
@@ -67,6 +67,11 @@ test('an overset story fails in characters and keeps the previous PDF; --allow-o
   assert.is(r.code, 1, r.err);
   assert.match(r.err, /story "end": \d+ 字 \(\d+ lines?\) over in frames end-a\.1…end-b/);
   assert.match(r.err, /cut \d+ characters or enlarge a frame/);
+  // the place is the last frame's line in layout.yaml (issue 12: overset named no line)
+  assert.ok(
+    r.err.includes(`layout.yaml:${lineOf('layout.yaml', 'id: end-b', dir)}:`),
+    `no layout.yaml line for end-b in: ${r.err}`,
+  );
   noStack(r.err);
   assert.is(readFileSync(path.join(out, 'broadsheet.pdf'), 'utf8'), 'previous good PDF');
   assert.equal(

@@ -4,7 +4,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { breakLines, tokenize, CLOSE, OPEN, type Line, type Unit } from '../src/layout/page/linebreak.js';
+import {
+  breakLines,
+  canBreakAfter,
+  latinBoundaries,
+  tokenize,
+  CLOSE,
+  OPEN,
+  type Line,
+  type Unit,
+} from '../src/layout/page/linebreak.js';
 
 const latin = (s: string) => s.length * 0.55;
 const lay = (text: string, measure = 13, indent = 2) => {
@@ -15,13 +24,12 @@ const width = (units: Unit[], l: Line) => {
   let w = 0;
   for (let k = l.from; k < l.to; k++) w += units[k]!.w;
   for (const [, em] of l.comp) w -= em;
-  const chars = units.slice(l.from, l.to).reduce((n, u) => n + (u.end - u.start), 0);
+  const chars = units.slice(l.from, l.to).reduce((n, u) => n + (u.kind === 'latin' ? 1 : u.end - u.start), 0);
   let meets = 0;
   for (let k = l.from; k < l.to; k++)
     if (units[k]!.kind === 'latin')
       meets +=
-        (k > l.from && units[k - 1]!.kind !== 'latin' ? 1 : 0) +
-        (k + 1 < l.to && units[k + 1]!.kind !== 'latin' ? 1 : 0);
+        (k > l.from && units[k - 1]!.kind === 'han' ? 1 : 0) + (k + 1 < l.to && units[k + 1]!.kind === 'han' ? 1 : 0);
   return w + l.spacing * Math.max(1, chars - 1) + l.latinGap * meets;
 };
 const textOf = (text: string, units: Unit[], l: Line) => text.slice(units[l.from]!.start, units[l.to - 1]!.end);
@@ -125,6 +133,77 @@ test('house style: a quarter em where Latin meets Han, never at a line end', () 
   const first = lines[0]!;
   assert.ok(first.latinGap >= 0.25);
   assert.ok(Math.abs(width(units, first) - 11) < 1e-6, `${width(units, first)} em`);
+});
+
+// issue 12: even spacing (JLREQ), units never broken, no Han–Latin space beside a mark
+
+test('a line compressed by 0.5 em over two optional commas takes 0.25 em from each, not 0.5 from the first', () => {
+  // 甲乙，丙丁，戊己庚: 7 Han + 2 commas = 9 em natural; measure 8.5 → excess 0.5, two commas in mid-line
+  const text = '甲乙，丙丁，戊己庚';
+  const units = tokenize(text, latin);
+  const lines = breakLines(units, 8.5, 0);
+  assert.is(lines.length, 1);
+  assert.equal(lines[0]!.comp, [
+    [2, 0.25],
+    [5, 0.25],
+  ]);
+  assert.is(lines[0]!.spacing, 0);
+});
+
+test('an opening and a closing mark in one line are compressed alike: 0.5 em over 」 and 「 = 0.25 each', () => {
+  // 甲乙，丙「丁」戊: ， and 「 and 」 are optional here (」 is followed by Han); 8 em natural → 7.25
+  const text = '甲乙，丙「丁」戊';
+  const units = tokenize(text, latin);
+  const lines = breakLines(units, 7.25, 0);
+  assert.is(lines.length, 1);
+  assert.equal(lines[0]!.comp, [
+    [2, 0.25],
+    [4, 0.25],
+    [6, 0.25],
+  ]);
+});
+
+test('a unit with a slash is never broken, and a figure stays with the character after it', () => {
+  const text = '浓度31.2微克/立方米';
+  const units = tokenize(text, latin);
+  // units: 浓 度 [31.2] 微 克 [/] 立 方 米
+  assert.equal(
+    units.map((u) => text.slice(u.start, u.end)),
+    ['浓', '度', '31.2', '微', '克', '/', '立', '方', '米'],
+  );
+  const allowed = units.map((_, k) => canBreakAfter(units, k, text));
+  // after 度 yes (before a figure), after 31.2 no (its unit), after 克 no (before /), after / no
+  assert.equal(allowed, [true, true, false, true, false, false, true, true, true]);
+});
+
+test('a paragraph never breaks at 微克/立方米 nor between 85 and 分钟, whatever the measure', () => {
+  const text = '坐公交车要85分钟，年均浓度31.2微克/立方米，比上年下降9.8%。';
+  for (let measure = 5; measure <= 14; measure++) {
+    const units = tokenize(text, latin, measure);
+    for (const l of breakLines(units, measure, 0, 0, text).slice(0, -1)) {
+      const end = text.slice(0, units[l.to - 1]!.end);
+      assert.not.ok(/\/$|微克$|85$|31\.2$|9\.8$/.test(end), `measure ${measure}: a line ends "${end.slice(-6)}"`);
+    }
+  }
+});
+
+test('a Latin run meets Han twice in 到88.5%的 but once in 到88.5%。 (no house space beside a mark)', () => {
+  const a = tokenize('到88.5%的', latin);
+  const b = tokenize('到88.5%。', latin);
+  assert.is(latinBoundaries(a, 0, a.length), 2);
+  assert.is(latinBoundaries(b, 0, b.length), 1);
+});
+
+test('Latin runs are measured with their offsets in the text (a bold run can be measured bold)', () => {
+  const calls: [string, number][] = [];
+  tokenize('ab中cd', (s, start) => {
+    calls.push([s, start]);
+    return s.length * 0.5;
+  });
+  assert.equal(calls, [
+    ['ab', 0],
+    ['cd', 3],
+  ]);
 });
 
 test.run();

@@ -173,6 +173,34 @@ test('the fast YAML reader gives what the yaml package gives; positions come fro
   assert.throws(() => parseYaml(bomb, 'bomb.yaml'), /alias|Excessive/i);
 });
 
+test('figures.yaml written as plain numbers: one message with the expected form, not one per figure', () => {
+  const dir = copyEdition();
+  edit(dir, 'figures.yaml', (s) =>
+    s.replace(
+      /^([a-z0-9_]+):\s*\{\s*value:\s*([-\d.]+)[^}\n]*\}/gm,
+      (_all, name: string, v: string) => `${name}: ${v}`,
+    ),
+  );
+  const plainCount = (readFileSync(path.join(dir, 'figures.yaml'), 'utf8').match(/^[a-z0-9_]+: [-\d.]+$/gm) ?? [])
+    .length;
+  assert.ok(plainCount > 20, `${plainCount} figures made plain`);
+  const text = expectInputError(
+    () => loadEdition(dir),
+    `figures.yaml:${lineOf('figures.yaml', 'gdp_2020:', dir)}`,
+    `${plainCount} figures are written as plain values (gdp_2020: 646.8)`,
+    'gdp_2020: { value: 646.8, unit: 亿元 }',
+  );
+  assert.is(text.match(/must be object/g), null);
+});
+
+test('a value written 647.0 or 4.90 keeps its decimals (the source text of the number), others none', () => {
+  const dir = copyEdition();
+  edit(dir, 'figures.yaml', (s) => s.replace('value: 646.8', 'value: 647.0'));
+  const ed = loadEdition(dir);
+  assert.is(ed.figureDecimals.gdp_2020, 1);
+  assert.is(ed.figureDecimals.gdp_2025, undefined);
+});
+
 test('directives on consecutive lines are each their own; a line without "::" continues a caption', () => {
   const story = parseStory(
     [

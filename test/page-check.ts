@@ -433,7 +433,10 @@ export function unevenLines(lines: PrintedLine[]): UnevenLine[] {
     const single: { c: string; w: number; open: boolean }[] = [];
     for (let i = 1; i + 1 < gs.length; i++) {
       if (!MARK.test(gs[i]!.c) || MARK.test(gs[i - 1]!.c) || MARK.test(gs[i + 1]!.c)) continue;
-      single.push({ c: gs[i]!.c, w: pitch(i) - spacing, open: OPENING.test(gs[i]!.c) });
+      // the room the mark takes between its neighbours' advances (an opening mark is compressed
+      // by moving it left into its blank half: its own pitch to the next glyph stays 1 em)
+      const room = (gs[i + 1]!.x0 - gs[i - 1]!.x1) / em - 2 * spacing;
+      single.push({ c: gs[i]!.c, w: room, open: OPENING.test(gs[i]!.c) });
     }
     const show = (xs: { c: string; w: number }[]) => xs.map((x) => `${x.c}${x.w.toFixed(2)}`).join(' ');
     for (const open of [false, true]) {

@@ -36,6 +36,8 @@ export interface BoundTable {
   name: string;
   file: string;
   rows: Record<string, string | number>[];
+  /** column → the decimals all its numbers are written with (12.40: 2), where they agree and are some */
+  decimals: Record<string, number>;
 }
 
 export interface FigureUse {
@@ -72,7 +74,17 @@ export function formatFigure(f: FigureDef, format: string | undefined): string {
 }
 
 export function bind(ed: Edition): Bound {
-  const figures = ed.figures.data;
+  // a figure prints with the decimals written in figures.yaml (647.0, 4.90) unless `decimals`
+  // or `scale` says otherwise
+  const figures: Record<string, FigureDef> = Object.fromEntries(
+    Object.entries(ed.figures.data).map(([name, f]) => {
+      const written = ed.figureDecimals?.[name];
+      return [
+        name,
+        written !== undefined && f.decimals === undefined && f.scale === undefined ? { ...f, decimals: written } : f,
+      ];
+    }),
+  );
   const errors: InputError[] = [];
   const uses: FigureUse[] = [];
 
@@ -172,6 +184,12 @@ function seg(s: string, bold?: boolean): Segment {
 
 /** Table cells: a number, a {figure} (its value, as a number), or text. */
 function bindTable(t: Table, figures: Record<string, FigureDef>, errors: InputError[], uses: FigureUse[]): BoundTable {
+  // a column whose numbers are all written with the same decimals (12.40, 10.85) keeps them;
+  // a column of mixed ones (646.8 and 900) prints each number as it is
+  const seen: Record<string, Set<number>> = {};
+  const written = (col: string, text: string) => {
+    (seen[col] ??= new Set()).add(/\.(\d+)$/.exec(text)?.[1]?.length ?? 0);
+  };
   const rows = t.rows.map((r) => {
     const row: Record<string, string | number> = {};
     t.columns.forEach((col, i) => {
@@ -183,12 +201,20 @@ function bindTable(t: Table, figures: Record<string, FigureDef>, errors: InputEr
         if (!f) errors.push(msg.unknownFigure(place, name, nearNames(name, Object.keys(figures))));
         else {
           row[col] = f.value;
+          written(col, formatNumber(f).replace(/[万亿]$/, ''));
           uses.push({ figure: name, printed: formatNumber(f), place, where: `table "${t.name}"` });
         }
-      } else if (cell !== '' && /^-?\d+(\.\d+)?$/.test(cell)) row[col] = Number(cell);
-      else row[col] = cell;
+      } else if (cell !== '' && /^-?\d+(\.\d+)?$/.test(cell)) {
+        row[col] = Number(cell);
+        written(col, cell);
+      } else row[col] = cell;
     });
     return row;
   });
-  return { name: t.name, file: t.file, rows };
+  const decimals: Record<string, number> = {};
+  for (const [col, ds] of Object.entries(seen)) {
+    const [d] = [...ds];
+    if (ds.size === 1 && d) decimals[col] = d;
+  }
+  return { name: t.name, file: t.file, rows, decimals };
 }

@@ -79,28 +79,56 @@ export async function drawChart(spec: Record<string, unknown>, size: ChartSize):
       detail: `${e?.instancePath || 'top level'} ${e?.message ?? ''}`.trim(),
     };
   }
-  const sized = {
-    ...spec,
-    width: size.widthPx,
-    height: size.heightPx,
-    config: merge(printTheme, spec.config as Record<string, unknown> | undefined),
-  };
   try {
-    const compiled = vl.compile(sized as unknown as vl.TopLevelSpec).spec;
-    const runtime = vega.parse(compiled, undefined, { ast: true });
-    const view = new vega.View(runtime, {
-      expr: expressionInterpreter,
-      renderer: 'none',
-      loader: refusingLoader,
-    });
-    await view.runAsync();
-    const svg = await view.toSVG();
-    view.finalize();
-    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => unescapeXml(m[1]!));
-    return { ok: true, svg: svg.replace(/^<svg /, `<svg role="img" `), texts };
+    // labels past the plot (a value label at the end of the longest bar) are not counted by
+    // vega's layout: the chart is drawn again with that much padding, so the plot shrinks and
+    // every label lies inside the frame (the sample's "17.5" was cut 0.75 mm by its frame)
+    const pad = { left: 0, right: 0, top: 0, bottom: 0 };
+    for (let attempt = 0; ; attempt++) {
+      const sized = {
+        ...spec,
+        width: size.widthPx,
+        height: size.heightPx,
+        padding: { ...pad },
+        config: merge(printTheme, spec.config as Record<string, unknown> | undefined),
+      };
+      const compiled = vl.compile(sized as unknown as vl.TopLevelSpec).spec;
+      const runtime = vega.parse(compiled, undefined, { ast: true });
+      const view = new vega.View(runtime, {
+        expr: expressionInterpreter,
+        renderer: 'none',
+        loader: refusingLoader,
+      });
+      await view.runAsync();
+      const over = overhang(view, size);
+      if (attempt < 3 && (over.left > 0.25 || over.right > 0.25 || over.top > 0.25 || over.bottom > 0.25)) {
+        for (const k of ['left', 'right', 'top', 'bottom'] as const) pad[k] += Math.max(0, Math.ceil(over[k] + 0.5));
+        view.finalize();
+        continue;
+      }
+      const svg = await view.toSVG();
+      view.finalize();
+      const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => unescapeXml(m[1]!));
+      return { ok: true, svg: svg.replace(/^<svg /, `<svg role="img" `), texts };
+    }
   } catch (e) {
     return { ok: false, invalid: false, detail: (e as Error).message };
   }
+}
+
+/** How far (px) the drawn marks reach past the chart's box on each side. */
+function overhang(view: vega.View, size: ChartSize): { left: number; right: number; top: number; bottom: number } {
+  const root = (
+    view.scenegraph() as unknown as { root: { bounds: { x1: number; x2: number; y1: number; y2: number } } }
+  ).root;
+  const [ox, oy] = view.origin();
+  const b = root.bounds;
+  return {
+    left: -(b.x1 + ox),
+    right: b.x2 + ox - size.widthPx,
+    top: -(b.y1 + oy),
+    bottom: b.y2 + oy - size.heightPx,
+  };
 }
 
 function unescapeXml(s: string): string {

@@ -115,6 +115,7 @@ function bindData(node: unknown, src: ChartSource, tables: Map<string, BoundTabl
   if (Array.isArray(node)) return node.map((v, i) => bindData(v, src, tables, [...at, i]));
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
+  let bound: BoundTable | undefined;
   for (const [k, v] of Object.entries(node)) {
     const here = [...at, k];
     if (k === 'url') throw msg.dataUrlRefused(src.spec.locate(here), String(v));
@@ -126,11 +127,36 @@ function bindData(node: unknown, src: ChartSource, tables: Map<string, BoundTabl
       if (!t) throw msg.unknownTable(src.spec.locate([...here, 'name']), name);
       out[k] = { values: t.rows.map((r) => ({ ...r })) };
       checkFields(node as Record<string, unknown>, t, src, at);
+      bound = t;
       continue;
     }
     out[k] = bindData(v, src, tables, here);
   }
-  return out;
+  return bound ? withDecimals(out, bound.decimals) : out;
+}
+
+/**
+ * Text marks print a table's numbers with the decimals written in the table (12.40, 52.0, and a
+ * {figure}'s as it prints): a text encoding of such a column without its own `format` gets one.
+ */
+function withDecimals(node: Record<string, unknown>, decimals: Record<string, number>): Record<string, unknown> {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (k === 'encoding' && x && typeof x === 'object') {
+        const enc: Record<string, unknown> = { ...(x as Record<string, unknown>) };
+        const text = enc.text as { field?: unknown; format?: unknown; type?: unknown } | undefined;
+        const d = typeof text?.field === 'string' ? decimals[text.field] : undefined;
+        if (text && d && text.format === undefined && (text.type ?? 'quantitative') === 'quantitative')
+          enc.text = { ...text, format: `.${d}f` };
+        o[k] = enc;
+      } else o[k] = k === 'data' ? x : walk(x);
+    }
+    return o;
+  };
+  return walk(node) as Record<string, unknown>;
 }
 
 /**

@@ -2,13 +2,13 @@
  * Check (pure): the layout's chain reports, photo resolutions and refused requests → warnings,
  * errors and the build report written as report.json.
  */
-import { InputError, msg } from '../messages.js';
+import { InputError, msg, type Place } from '../messages.js';
 import type { CheckResult } from '../bind/consistency.js';
 import type { ChangeReport, PrintedFigure } from './changes.js';
 import type { Bound } from '../bind/figures.js';
 import { coverPpi, type PlacedPhoto } from '../compose/compose.js';
 import type { PageLayout } from '../layout/frames.js';
-import type { ChainLayout, PhotoBox } from '../layout/page/protocol.js';
+import type { ChainLayout, FrameBox, PhotoBox } from '../layout/page/protocol.js';
 import type { RenderedChart } from '../charts/render.js';
 import type { FaceUse } from '../fonts/coverage.js';
 
@@ -33,6 +33,10 @@ export interface Report {
   preset: string;
   output: { pdf: string; report: string; proof?: string; bytes: number; pages: number };
   chains: Omit<ChainReport, 'texts'>[];
+  /** every frame's box as laid out (after copy-fit), mm, trim coordinates */
+  frames: FrameBox[];
+  /** the page check after layout: how many findings, and the fonts the PDF holds */
+  pageCheck: { findings: number; fonts: string[] };
   figures: PrintedFigure[];
   charts: { id: string; widthPx: number; heightPx: number; texts: string[] }[];
   photos: PlacedPhoto[];
@@ -57,9 +61,24 @@ export interface CheckInput {
   refused: string[];
   allowOverset: boolean;
   layoutFile: string;
+  /** every frame's box as laid out (after copy-fit), when the page reported them */
+  laidOut?: FrameBox[];
+  /** a frame's place in layout.yaml */
+  locateFrame?: (id: string) => Place;
 }
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
+
+/**
+ * A frame's final box, mm: as laid out where copy-fit moved it from where layout.yaml put it,
+ * else the layout's own (the page's CSS pixels round it by up to 0.01 mm).
+ */
+export function finalBox(id: string, box: { x: number; y: number; w: number; h: number }, laidOut?: FrameBox[]) {
+  const l = laidOut?.find((x) => x.id === id);
+  const moved = l && [l.x - box.x, l.y - box.y, l.w - box.w, l.h - box.h].some((d) => Math.abs(d) > 0.05);
+  const b = moved ? l : box;
+  return { id, x: r2(b.x), y: r2(b.y), w: r2(b.w), h: r2(b.h) };
+}
 
 export function checkPage(c: CheckInput): {
   warnings: string[];
@@ -71,17 +90,12 @@ export function checkPage(c: CheckInput): {
   const errors: InputError[] = [];
   const chains = c.chains.map((ch) => {
     const frames = c.layout.chains.get(ch.id) ?? [];
-    const frameBoxes = frames.map((f) => ({
-      id: f.id,
-      x: r2(f.box.x),
-      y: r2(f.box.y),
-      w: r2(f.box.w),
-      h: r2(f.box.h),
-    }));
+    const frameBoxes = frames.map((f) => finalBox(f.id, f.box, c.laidOut));
     if (ch.status === 'overset') {
       const [first, last] = [frames[0], frames[frames.length - 1]];
       const names = first && last && first !== last ? `${first.id}…${last.id}` : (first?.id ?? '');
-      const e = msg.overset({ file: c.layoutFile }, ch.id, ch.oversetChars, ch.oversetLines, names);
+      const place = last && c.locateFrame ? c.locateFrame(last.id) : { file: c.layoutFile };
+      const e = msg.overset(place, ch.id, ch.oversetChars, ch.oversetLines, names);
       if (c.allowOverset) warnings.push(e.message);
       else errors.push(e);
     }

@@ -12,6 +12,7 @@ import { onInterrupt } from './interrupt.js';
 export const build: Command = {
   options: {
     'allow-overset': { type: 'boolean', default: false },
+    'allow-overflow': { type: 'boolean', default: false },
     proof: { type: 'boolean', default: false },
     press: { type: 'boolean', default: false },
     handout: { type: 'boolean', default: false },
@@ -24,6 +25,7 @@ export const build: Command = {
       const r = await buildEdition(edition, {
         outDir: common.outDir,
         allowOverset: values['allow-overset'] === true,
+        allowOverflow: values['allow-overflow'] === true,
         proof: values.proof === true,
         press: values.press === true,
         handout: values.handout === true,

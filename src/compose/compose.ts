@@ -11,7 +11,7 @@ import type { PageLayout, Frame } from '../layout/frames.js';
 import { PT } from '../layout/presets.js';
 import type { RenderedChart } from '../charts/render.js';
 import { planFonts, type FaceText, type FontPlan } from '../fonts/coverage.js';
-import type { FaceName } from '../fonts/faces.js';
+import { faceOf, rolesCss, type Role } from '../fonts/roles.js';
 import type { SubsetJob } from '../fonts/subset.js';
 import { PAGE_SCRIPT, ROOT, STYLES, TEMPLATES } from '../paths.js';
 import { msg } from '../messages.js';
@@ -137,7 +137,9 @@ export function compose(
   const g = layout.grid;
   const meta = ed.meta.data;
   const texts: FaceText[] = [];
-  const use = (face: FaceName, text: string, place = { file: ed.story.file }) => texts.push({ face, text, place });
+  // every text planned in the face of the role that prints it (fonts/roles.ts, which writes the CSS too)
+  const use = (role: Role, text: string, place = { file: ed.story.file }) =>
+    texts.push({ face: faceOf(role), text, place });
   const assets = new Map<string, Asset>();
   const photos: PlacedPhoto[] = [];
 
@@ -151,14 +153,17 @@ export function compose(
     editor: meta.editor ? `责任编辑 ${meta.editor}` : '',
   };
   // ▶ marks the overset point when a build is allowed to overset (layout/page/thread.ts)
-  use('sansBold', folio.page + folio.section + folio.publication + '▶', ed.meta.locate([]));
-  use('sans', folio.date + folio.editor, ed.meta.locate([]));
+  use('folioBold', folio.page + folio.section + folio.publication, ed.meta.locate([]));
+  use('oversetMarker', '▶', ed.meta.locate([]));
+  use('folio', folio.date + folio.editor, ed.meta.locate([]));
 
   const h = bound.headline;
-  use('sansHeavy', flat(h.banner), ed.story.front.locate(['banner']));
-  use('sansBold', flat(h.series) + flat(h.subhead) + '——', ed.story.front.locate(['series']));
-  use('headline', flat(h.headline) + flat(h.kicker), ed.story.front.locate(['headline']));
-  use('sans', '■' + flat(h.byline), ed.story.front.locate(['byline']));
+  use('banner', flat(h.banner), ed.story.front.locate(['banner']));
+  use('series', flat(h.series), ed.story.front.locate(['series']));
+  use('subhead', flat(h.subhead) + '——', ed.story.front.locate(['subhead']));
+  use('headline', flat(h.headline), ed.story.front.locate(['headline']));
+  use('kicker', flat(h.kicker), ed.story.front.locate(['kicker']));
+  use('byline', '■' + flat(h.byline), ed.story.front.locate(['byline']));
 
   // All geometry goes into a style sheet: the page's CSP allows no inline styles.
   let css = '';
@@ -210,7 +215,7 @@ export function compose(
           placeholder: p.placeholder,
           px,
         });
-        use('sans', '▲' + caption);
+        use('caption', '▲' + caption);
         css += `${sel} figcaption{height:${mm(capLines * g.pitch)}}\n`;
         return { ...base, photo: p.id, src: url, caption, placeholder: p.placeholder, flex: flexAttrs(f) };
       }
@@ -221,8 +226,9 @@ export function compose(
         const src = ed.charts.get(f.ref!)!;
         const texts =
           chartGlyphs(src, bound) + (c ? [c, ...(c.variants?.values() ?? [])].flatMap((v) => v.texts).join('') : '');
-        use('sansBold', (bound.captions.charts.get(f.ref!) ?? '') + texts);
-        use('sans', (src.source ?? '') + texts);
+        // a chart's own labels are set by the chart theme in these two faces
+        use('chartTitle', (bound.captions.charts.get(f.ref!) ?? '') + texts);
+        use('chartSource', (src.source ?? '') + texts);
         // a flexible chart carries one rendering per height; copy-fit shows the one it chooses
         const svg = !c
           ? ''
@@ -245,14 +251,14 @@ export function compose(
       case 'ad': {
         // an ad space: a marked box, with its size, that the advertiser's material replaces
         const size = `${f.box.w.toFixed(1)} × ${f.box.h.toFixed(1)} mm`;
-        use('sansBold', '广告' + (f.label ?? '') + size, { file: ed.layout.file });
+        use('ad', '广告' + (f.label ?? '') + size, { file: ed.layout.file });
         return { ...base, label: f.label, size };
       }
       case 'factbox': {
         const fb = bound.factboxes.get(f.ref!)!;
-        use('sansHeavy', fb.items.map((i) => flat(i.value)).join(''));
-        use('sans', fb.items.map((i) => i.label).join(''));
-        use('sansBold', fb.title);
+        use('factboxValue', fb.items.map((i) => flat(i.value)).join(''));
+        use('factboxLabel', fb.items.map((i) => i.label).join(''));
+        use('factboxTitle', fb.title);
         return { ...base, title: fb.title, items: fb.items, wide: f.columns[1] - f.columns[0] >= 3 };
       }
     }
@@ -263,10 +269,12 @@ export function compose(
     const blocks = c.blocks
       .filter((b) => b.kind === 'para' || !layout.frames.some((f) => f.kind === 'head' && f.chain === c.id))
       .map((b) => ({ head: b.kind === 'head', segs: b.segs }));
-    // the faces here must match styles/page.css: heads and the lead are bold, **runs** too
+    // heads (in a head frame or in the text) and the lead are bold, **runs** too
+    const headFrame = layout.frames.some((f) => f.kind === 'head' && f.chain === c.id);
     for (const b of c.blocks) {
-      const bold = b.kind === 'head' || lead;
-      use(bold ? 'bodyBold' : 'body', flat(b.segs.filter((s) => bold || !s.bold)), b.place);
+      const role: Role = b.kind === 'head' ? (headFrame ? 'head' : 'inlineHead') : lead ? 'lead' : 'body';
+      const bold = role !== 'body';
+      use(role, flat(b.segs.filter((s) => bold || !s.bold)), b.place);
       if (!bold && b.segs.some((s) => s.bold)) use('bodyBold', flat(b.segs.filter((s) => s.bold)), b.place);
     }
     return {
@@ -295,7 +303,7 @@ export function compose(
   const fonts = planFonts(texts);
   for (const [url, font] of fonts.files) assets.set(url, { font, type: 'font/ttf' });
   assets.set('/styles/fonts.css', { body: fonts.css, type: 'text/css' });
-  const framesCss = `:root{${vars}}\n${css}`;
+  const framesCss = `:root{${vars}}\n${rolesCss()}\n${css}`;
   assets.set('/styles/frames.css', { body: framesCss, type: 'text/css' });
   assets.set('/styles/page.css', { file: path.join(STYLES, 'page.css'), type: 'text/css' });
   assets.set('/scripts/layout.js', { file: PAGE_SCRIPT, type: 'text/javascript' });

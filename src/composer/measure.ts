@@ -72,7 +72,7 @@ export class Measurer {
     let n = this.memo.get(key);
     if (n === undefined) {
       const units = tokenize(text, this.latin, measure - indent);
-      n = units.length ? breakLines(units, measure, indent, this.house.hanLatin).length : 0;
+      n = units.length ? breakLines(units, measure, indent, this.house.hanLatin, text).length : 0;
       this.memo.set(key, n);
     }
     return n;

@@ -22,6 +22,8 @@ export interface FaceSpec {
   weight: number;
   /** human name used in messages */
   label: string;
+  /** the font's PostScript name, as the PDF names it (after a subset prefix) */
+  postscript: string;
 }
 
 /** CSS family names used in styles/page.css and the chart theme. */
@@ -33,12 +35,14 @@ const serif = (weight: number, style: string) => ({
   pkg: '@expo-google-fonts/noto-serif-sc',
   ttf: `${weight}${style}/NotoSerifSC_${weight}${style}.ttf`,
   weight,
+  postscript: `NotoSerifSC-${style}`,
 });
 const sans = (weight: number, style: string) => ({
   family: SANS,
   pkg: '@expo-google-fonts/noto-sans-sc',
   ttf: `${weight}${style}/NotoSansSC_${weight}${style}.ttf`,
   weight,
+  postscript: `NotoSansSC-${style}`,
 });
 
 export const FACES: Record<FaceName, FaceSpec> = {

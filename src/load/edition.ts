@@ -2,6 +2,8 @@
  * Load: an edition folder → an Edition (parsed, validated, nothing resolved yet). Every file
  * read here is inside the edition folder; a path that leaves it is refused.
  */
+import { writtenDecimals } from './decimals.js';
+import { plainFigures } from './figures-form.js';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -114,6 +116,8 @@ export interface Edition {
   meta: Located<EditionMeta>;
   story: Story;
   figures: Located<Record<string, FigureDef>>;
+  /** decimals a figure's value is written with where the number alone loses them (647.0, 4.90) */
+  figureDecimals: Record<string, number>;
   layout: Located<{ frames: FrameDef[] }>;
   tables: Map<string, Table>;
   charts: Map<string, ChartSource>;
@@ -159,8 +163,12 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
   const meta = validate<EditionMeta>(metaYaml, schemaValidator('edition.schema.json'), 'edition.yaml');
 
   const story = parseStory(readText(path.join(dir, 'story.md'), rel('story.md'), 'story.md'), rel('story.md'));
+  const figuresText = readText(path.join(dir, 'figures.yaml'), rel('figures.yaml'), 'figures.yaml');
+  const figuresYaml = parseYaml(figuresText, rel('figures.yaml'));
+  const plain = plainFigures(figuresYaml);
+  if (plain) throw plain;
   const figures = validate<Record<string, FigureDef>>(
-    parseYaml(readText(path.join(dir, 'figures.yaml'), rel('figures.yaml'), 'figures.yaml'), rel('figures.yaml')),
+    figuresYaml,
     schemaValidator('figures.schema.json'),
     'figures.yaml',
   );
@@ -223,7 +231,8 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
     photos.set(id, loadPhoto(id, abs, rel(path.relative(dir, abs)), p.placeholder ?? false));
   }
 
-  return { dir, name: path.basename(dir), meta, story, figures, layout, tables, charts, photos };
+  const figureDecimals = writtenDecimals(figuresText);
+  return { dir, name: path.basename(dir), meta, story, figures, figureDecimals, layout, tables, charts, photos };
 }
 
 /** The page presets an edition may name: the edition schema's list (the layout stage defines each). */

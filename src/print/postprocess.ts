@@ -4,7 +4,7 @@
  * left (where the content is) and set MediaBox = BleedBox = trim + bleed, TrimBox = trim.
  * Dates come from the edition, so the same input gives the same bytes.
  */
-import { ParseSpeeds, PDFDocument, PDFName, PDFString } from 'pdf-lib';
+import { ParseSpeeds, PDFDict, PDFDocument, PDFName, PDFString } from 'pdf-lib';
 
 export interface PdfMeta {
   title: string;
@@ -22,7 +22,7 @@ export async function finishPdf(
   m: PdfMeta,
   trim: { w: number; h: number },
   bleed: number,
-): Promise<{ bytes: Uint8Array; pages: number }> {
+): Promise<{ bytes: Uint8Array; pages: number; fonts: string[] }> {
   const doc = await PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   const W = (trim.w + 2 * bleed) * PT_PER_MM;
   const H = (trim.h + 2 * bleed) * PT_PER_MM;
@@ -53,5 +53,17 @@ export async function finishPdf(
     updateFieldAppearances: false,
     objectsPerTick: Infinity,
   });
-  return { bytes: out, pages: doc.getPageCount() };
+  return { bytes: out, pages: doc.getPageCount(), fonts: pdfFonts(doc) };
+}
+
+/** The fonts the PDF holds, by name (a subset's ABCDEF+ prefix removed), for the page check. */
+function pdfFonts(doc: PDFDocument): string[] {
+  const names = new Set<string>();
+  for (const [, obj] of doc.context.enumerateIndirectObjects()) {
+    if (!(obj instanceof PDFDict) || obj.get(PDFName.of('Type')) !== PDFName.of('Font')) continue;
+    if (obj.get(PDFName.of('Subtype')) === PDFName.of('Type3')) names.add('Type 3');
+    const base = obj.get(PDFName.of('BaseFont'));
+    if (base instanceof PDFName) names.add(base.decodeText().replace(/^[A-Z]{6}\+/, ''));
+  }
+  return [...names].sort();
 }

@@ -8,7 +8,7 @@
  */
 import type { Browser, CDPSession, Page } from 'puppeteer';
 import type { ComposedPage } from '../compose/compose.js';
-import type { ChainLayout, LayoutResult, PhotoBox, ProofGrid } from '../layout/page/protocol.js';
+import type { ChainLayout, FrameBox, LayoutResult, PageFinding, PhotoBox, ProofGrid } from '../layout/page/protocol.js';
 import { msg } from '../messages.js';
 import { drawProof, layOut, pageReady, update } from './page-api.js';
 import { loadAndCheckFonts, swapChangedFonts } from './page-fonts.js';
@@ -22,6 +22,9 @@ export interface Printed {
   chains: ChainLayout[];
   /** the photos' boxes as laid out (copy-fit may have changed them) */
   photos: PhotoBox[];
+  /** every frame's box as laid out, and what the page check found (layout/page/check.ts) */
+  frames: FrameBox[];
+  findings: PageFinding[];
   refused: string[];
   ms: { load: number; fonts: number; layout: number; layoutInPage: number; pdf: number };
 }
@@ -104,6 +107,8 @@ export class PrintSession {
       ...(proofPng ? { proofPng } : {}),
       chains: laidOut.chains,
       photos: laidOut.photos,
+      frames: laidOut.frames,
+      findings: laidOut.findings,
       refused: this.log.refused,
       ms: {
         load: loaded.load,

@@ -4,6 +4,7 @@
  * change touches. The page is laid out once after it loads (layout) and updated after that
  * (update).
  */
+import { checkPage, frameBoxes } from './check.js';
 import { copyFit } from './copyfit.js';
 import { clone, fitChain, measureOf, type Fitted, type Measure } from './fit.js';
 import { styleSheet } from './fonts.js';
@@ -141,5 +142,5 @@ function collect(t0: number): LayoutResult {
   const chains = Array.from(document.querySelectorAll<HTMLElement>('.chain-source'))
     .map((s) => results.get(chainOf(s)))
     .filter((c) => c !== undefined);
-  return { chains, photos, ms: performance.now() - t0 };
+  return { chains, photos, frames: frameBoxes(), findings: checkPage(), ms: performance.now() - t0 };
 }

@@ -9,7 +9,10 @@ import { breakLines, isOrphan, tokenize } from './linebreak.js';
 export interface Measure {
   fontPx: number;
   measure: number;
+  /** the CSS font of the chain's paragraphs as they print (a lead's are bold) */
   font: string;
+  /** the font of a **bold** run in them (default: `font`) */
+  boldFont?: string;
 }
 
 /** House style of the body text (edition.yaml `house`), as the page receives it. */
@@ -24,16 +27,67 @@ export interface Fitted {
   orphans: number;
 }
 
-/** The measure of a frame, read from its computed style. */
+/** Latin runs measured by font and text. */
+const latinWidths = new Map<string, number>();
+let probe: HTMLElement | undefined;
+
+/**
+ * The width of a Latin run in px as the page sets it: a span in the page, not the canvas (its
+ * measureText gave digits about 0.015 em narrower each than printed: lines of figures ran up
+ * to 0.2 mm past their frame).
+ */
+function latinWidth(font: string, s: string): number {
+  const key = `${font}|${s}`;
+  let w = latinWidths.get(key);
+  if (w === undefined) {
+    if (!probe) {
+      probe = document.createElement('span');
+      Object.assign(probe.style, {
+        position: 'absolute',
+        visibility: 'hidden',
+        whiteSpace: 'pre',
+        left: '0',
+        top: '0',
+      });
+      document.body.appendChild(probe);
+    }
+    probe.style.font = font;
+    probe.textContent = s;
+    w = probe.getBoundingClientRect().width;
+    if (latinWidths.size > 20000) latinWidths.clear();
+    latinWidths.set(key, w);
+  }
+  return w;
+}
+
+/**
+ * The measure of a frame, read from its computed style, and the type its text prints in, read
+ * from a paragraph and a bold run set in the frame for the purpose: text is measured at the
+ * weight it prints (a lead measured at the frame's normal weight and printed bold ran past
+ * its frame by up to 2.8 mm; issue 12).
+ */
 export function measureOf(frame: HTMLElement): Measure {
   const cs = getComputedStyle(frame);
   const fontPx = parseFloat(cs.fontSize);
-  const measureEm = (frame.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)) / fontPx;
-  return {
-    fontPx,
-    measure: Math.round(measureEm * 1000) / 1000,
-    font: `${cs.fontWeight} ${fontPx}px ${cs.fontFamily}`,
+  // the frame's fractional width (clientWidth is rounded to whole px: 0.33 px too wide at A4)
+  const inner =
+    frame.getBoundingClientRect().width -
+    ['borderLeftWidth', 'borderRightWidth', 'paddingLeft', 'paddingRight'].reduce(
+      (n, k) => n + (parseFloat(cs.getPropertyValue(k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))) || 0),
+      0,
+    );
+  const measureEm = inner / fontPx;
+  const p = document.createElement('p');
+  const b = document.createElement('b');
+  p.appendChild(b);
+  frame.appendChild(p);
+  const font = (el: HTMLElement) => {
+    const s = getComputedStyle(el);
+    return `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
   };
+  const m = { fontPx, measure: Math.round(measureEm * 1000) / 1000, font: font(p), boldFont: font(b) };
+  p.remove();
+  return m;
 }
 
 /** Fitted paragraphs by their HTML, measure and house style: a warm rebuild fits only what changed. */
@@ -43,23 +97,20 @@ const fittedParagraphs = new Map<string, { el: HTMLElement; orphan: boolean }>()
 export function fitChain(src: HTMLElement, m: Measure): Fitted {
   const out = clone(src);
   const { fontPx, measure } = m;
-  const ctx = document.createElement('canvas').getContext('2d');
-  if (!ctx) throw new Error('no 2D canvas in the page');
-  ctx.font = m.font;
   const house: House = {
     indent: Number(src.dataset.indent ?? 2),
     hanLatin: src.dataset.hanLatin === 'quarter' ? 0.25 : 0,
   };
   let orphans = 0;
   for (const p of Array.from(out.querySelectorAll<HTMLElement>('p'))) {
-    const key = `${measure}|${fontPx}|${ctx.font}|${house.indent}|${house.hanLatin}|${p.outerHTML}`;
+    const key = `${measure}|${fontPx}|${m.font}|${m.boldFont}|${house.indent}|${house.hanLatin}|${p.outerHTML}`;
     const hit = fittedParagraphs.get(key);
     if (hit) {
       p.replaceWith(hit.el.cloneNode(true));
       if (hit.orphan) orphans++;
       continue;
     }
-    const orphan = fitParagraph(p, measure, fontPx, ctx, house);
+    const orphan = fitParagraph(p, m, house);
     if (orphan) orphans++;
     if (fittedParagraphs.size > 5000) fittedParagraphs.clear();
     fittedParagraphs.set(key, { el: clone(p), orphan });
@@ -105,20 +156,38 @@ interface Mark {
 }
 
 /**
+ * White space the line fitting does not count (source line breaks, a space between Han and a
+ * Latin run) is taken out of the paragraph, so the page prints what was measured: a space
+ * kept there made a line up to 1 mm longer than its frame. Spaces between the words of a Latin
+ * run stay (tokenize counts them).
+ */
+function dropSpaces(p: HTMLElement): void {
+  const idx = textIndex(p);
+  const keep = new Uint8Array(idx.text.length);
+  for (const u of tokenize(idx.text, () => 1)) keep.fill(1, u.start, u.end);
+  for (let o = idx.text.length - 1; o >= 0; o--) {
+    if (keep[o] || !/\s/.test(idx.text[o]!)) continue;
+    const [node, off] = idx.at(o);
+    node.deleteData(off, 1);
+  }
+}
+
+/**
  * Fits a paragraph to the character grid. Inline markup (figures, bold) is kept: lines are cut
  * out of the paragraph with ranges. Returns whether the last line is still an orphan (one
  * character, or one and a mark).
  */
-function fitParagraph(
-  p: HTMLElement,
-  measureEm: number,
-  fontPx: number,
-  ctx: CanvasRenderingContext2D,
-  house: House,
-): boolean {
+function fitParagraph(p: HTMLElement, m: Measure, house: House): boolean {
+  const measureEm = m.measure;
+  dropSpaces(p);
   const first = textIndex(p);
-  const units = tokenize(first.text, (s) => ctx.measureText(s).width / fontPx, measureEm - house.indent);
-  const lines = breakLines(units, measureEm, house.indent, house.hanLatin);
+  // a Latin run is measured in the weight it prints: bold inside a <b>
+  const measureLatin = (s: string, start: number) => {
+    const [node] = first.at(start);
+    return latinWidth(node.parentElement?.closest('b') ? (m.boldFont ?? m.font) : m.font, s) / m.fontPx;
+  };
+  const units = tokenize(first.text, measureLatin, measureEm - house.indent);
+  const lines = breakLines(units, measureEm, house.indent, house.hanLatin, first.text);
   const lastLine = lines[lines.length - 1];
   if (!lastLine) return false;
   const orphan = isOrphan(units, lastLine.from, lastLine.to);
@@ -129,44 +198,47 @@ function fitParagraph(
       const u = units[k];
       if (u) marks.push({ offset: u.start, em, open: u.kind === 'open', spacing: l.spacing });
     }
-  // Latin runs that take the loosening of their line at their edges
+  // Latin runs that take the loosening of their line at their edges, and that a squeezed or
+  // loosened line spaces as one character (its spacing after the run, none inside it)
   for (const l of lines) {
-    if (!l.latinGap) continue;
+    if (!l.latinGap && !l.spacing) continue;
     for (let k = l.from; k < l.to; k++) {
       const u = units[k];
       if (u?.kind !== 'latin') continue;
-      const left = k > l.from && units[k - 1]?.kind !== 'latin' ? l.latinGap : 0;
-      const right = k + 1 < l.to && units[k + 1]?.kind !== 'latin' ? l.latinGap : 0;
-      if (left || right)
+      // where it meets a Han character (linebreak.ts latinBoundaries), not a mark
+      const left = k > l.from && units[k - 1]?.kind === 'han' ? l.latinGap : 0;
+      const right = k + 1 < l.to && units[k + 1]?.kind === 'han' ? l.latinGap : 0;
+      if (left || right || l.spacing)
         marks.push({ offset: u.start, em: 0, open: false, spacing: l.spacing, latin: { end: u.end, left, right } });
     }
   }
   marks.sort((a, b) => b.offset - a.offset);
-  for (const m of marks) {
-    if (m.latin) {
-      const [sn, so] = first.at(m.offset);
-      const [en, eo] = first.at(m.latin.end);
+  for (const mk of marks) {
+    if (mk.latin) {
+      const [sn, so] = first.at(mk.offset);
+      const [en, eo] = first.at(mk.latin.end);
       const r = document.createRange();
       r.setStart(sn, so);
       r.setEnd(en, eo);
       const span = document.createElement('span');
       span.className = 'lat';
-      span.style.marginLeft = `${m.latin.left}em`;
-      span.style.marginRight = `${m.latin.right}em`;
+      span.style.marginLeft = `${mk.latin.left}em`;
+      span.style.marginRight = `${mk.latin.right + mk.spacing}em`;
+      if (mk.spacing) span.style.letterSpacing = '0';
       span.appendChild(r.extractContents());
       r.insertNode(span);
       continue;
     }
-    const [node, off] = first.at(m.offset);
+    const [node, off] = first.at(mk.offset);
     const r = document.createRange();
     r.setStart(node, off);
     r.setEnd(node, off + 1);
     const span = document.createElement('span');
-    span.className = m.open ? 'pc pc-open' : 'pc';
-    if (m.open) {
-      span.style.marginLeft = `${-m.em}em`;
-      if (m.spacing) span.style.letterSpacing = `${m.spacing}em`;
-    } else span.style.letterSpacing = `${m.spacing - m.em}em`;
+    span.className = mk.open ? 'pc pc-open' : 'pc';
+    if (mk.open) {
+      span.style.marginLeft = `${-mk.em}em`;
+      if (mk.spacing) span.style.letterSpacing = `${mk.spacing}em`;
+    } else span.style.letterSpacing = `${mk.spacing - mk.em}em`;
     r.surroundContents(span);
   }
   // lines, last first

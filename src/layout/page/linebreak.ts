@@ -24,13 +24,14 @@ export interface Line {
   to: number;
   /** em taken from a mark (unit index → em): a closing mark's right half, an opening mark's left */
   comp: [number, number][];
-  /** em added (positive) or taken (negative) between every two characters of the line */
+  /** em added (positive) or taken (negative) between every two characters of the line (a Latin run counts as one) */
   spacing: number;
   /** em added on each side of a Latin run that meets Han text (loosening goes there first) */
   latinGap: number;
   last: boolean;
 }
 
+const LATIN = /[\u0021-\u024f\u00b7]/;
 export const CLOSE = '、，。：；！？”’）》」』】';
 export const OPEN = '“‘（《「『【';
 /** the most a line may be squeezed (in total) to pull one more character in: invisible */
@@ -40,7 +41,12 @@ export const MAX_SQUEEZE = 0.5;
  * `maxWidth`: a run of Latin letters or digits wider than this (a long URL) is cut into pieces
  * that fit, so nothing runs out of its column.
  */
-export function tokenize(text: string, measureLatin: (s: string) => number, maxWidth = Infinity): Unit[] {
+/** `measureLatin(s, start)`: the width in em of the run `s` that starts at UTF-16 offset `start`. */
+export function tokenize(
+  text: string,
+  measureLatin: (s: string, start: number) => number,
+  maxWidth = Infinity,
+): Unit[] {
   const units: Unit[] = [];
   let i = 0;
   while (i < text.length) {
@@ -54,20 +60,25 @@ export function tokenize(text: string, measureLatin: (s: string) => number, maxW
     } else if (OPEN.includes(c)) {
       units.push({ kind: 'open', start: i, end: i + 1, w: 1 });
       i++;
-    } else if (/[\u0021-\u024f\u00b7]/.test(c)) {
+    } else if (LATIN.test(c)) {
+      // a run of Latin letters and digits, with the single spaces between its words (the page
+      // prints them: "New York", a URL with spaces around it)
       let j = i + 1;
       while (
         j < text.length &&
-        /[\u0021-\u024f\u00b7]/.test(text[j]!) &&
-        !CLOSE.includes(text[j]!) &&
-        !OPEN.includes(text[j]!)
+        ((LATIN.test(text[j]!) && !CLOSE.includes(text[j]!) && !OPEN.includes(text[j]!)) ||
+          (text[j] === ' ' && LATIN.test(text[j + 1] ?? '') && !OPEN.includes(text[j + 1]!)))
       )
         j++;
       let from = i;
       while (from < j) {
+        if (text[from] === ' ') {
+          from++; // a piece of a cut run does not start with the space it was cut at
+          continue;
+        }
         let to = j;
-        let w = measureLatin(text.slice(from, to));
-        while (w > maxWidth && to - from > 1) w = measureLatin(text.slice(from, --to));
+        let w = measureLatin(text.slice(from, to), from);
+        while (w > maxWidth && to - from > 1) w = measureLatin(text.slice(from, --to), from);
         units.push({ kind: 'latin', start: from, end: to, w });
         from = to;
       }
@@ -84,13 +95,23 @@ export function tokenize(text: string, measureLatin: (s: string) => number, maxW
   return units;
 }
 
-/** A break after unit k (before k + 1) is allowed by the line-start and line-end rules. */
-function canBreakAfter(units: Unit[], k: number): boolean {
+/**
+ * A break after unit k (before k + 1) is allowed by the line-start and line-end rules, and
+ * keeps a figure with its unit: never between a number and the character after it (647|亿元,
+ * 85|分钟), never at a unit's slash (微克/立方米, km/h).
+ */
+export function canBreakAfter(units: Unit[], k: number, text?: string): boolean {
   const a = units[k]!;
   const b = units[k + 1];
   if (!b) return true;
   if (b.kind === 'close') return false; // no closing or pause mark at a line start
   if (a.kind === 'open') return false; // no opening mark at a line end
+  if (text === undefined) return true;
+  const last = text[a.end - 1]!;
+  const next = text[b.start]!;
+  if (last === '/' || next === '/') return false; // a unit with a slash is one unit
+  if (a.kind === 'latin' && /[0-9]/.test(last) && b.kind === 'han') return false; // a figure and its unit
+  if (next === '%' || next === '‰' || next === '℃') return false;
   return true;
 }
 
@@ -108,13 +129,16 @@ function mustCompress(units: Unit[], from: number, to: number, k: number): boole
   return u.kind === 'open' && k > from && units[k - 1]!.kind === 'open';
 }
 
-/** Places in units [from, to) where a Latin run meets Han text or a mark, inside the line. */
+/**
+ * Places in units [from, to) where a Latin run meets a Han character, inside the line (not where
+ * it meets a mark: a mark's own blank half is the space there, clreq).
+ */
 export function latinBoundaries(units: Unit[], from: number, to: number): number {
   let n = 0;
   for (let k = from; k < to; k++) {
     if (units[k]!.kind !== 'latin') continue;
-    if (k > from && units[k - 1]!.kind !== 'latin') n++;
-    if (k + 1 < to && units[k + 1]!.kind !== 'latin') n++;
+    if (k > from && units[k - 1]!.kind === 'han') n++;
+    if (k + 1 < to && units[k + 1]!.kind === 'han') n++;
   }
   return n;
 }
@@ -143,7 +167,9 @@ function fitLine(
   for (let k = from; k < to; k++) {
     const u = units[k]!;
     natural += u.w;
-    chars += u.end - u.start;
+    // a squeeze or loosening goes between characters, but not inside a Latin run or a number
+    // (2.24 spaced out reads as four things): a run counts as one
+    chars += u.kind === 'latin' ? 1 : u.end - u.start;
     if (mustCompress(units, from, to, k)) {
       mustSum += 0.5;
       comp?.push([k, 0.5]);
@@ -152,14 +178,22 @@ function fitLine(
   let excess = natural - mustSum - avail; // > 0: too long; < 0: short
   let used = 0;
   if (excess > 1e-9) {
-    // compress optional marks, in order, as far as needed (each up to half its width)
-    for (let k = from; k < to && excess > 1e-9; k++) {
+    // compress the optional marks, all by the same amount (JLREQ: an adjustment is spread evenly
+    // over the places of one kind), each up to half its width
+    let optional = 0;
+    for (let k = from; k < to; k++) {
       const kind = units[k]!.kind;
-      if ((kind !== 'close' && kind !== 'open') || mustCompress(units, from, to, k)) continue;
-      const take = Math.min(0.5, excess);
-      comp?.push([k, take]);
-      excess -= take;
-      used += take;
+      if ((kind === 'close' || kind === 'open') && !mustCompress(units, from, to, k)) optional++;
+    }
+    if (optional) {
+      const take = Math.min(0.5, excess / optional);
+      if (comp)
+        for (let k = from; k < to; k++) {
+          const kind = units[k]!.kind;
+          if ((kind === 'close' || kind === 'open') && !mustCompress(units, from, to, k)) comp.push([k, take]);
+        }
+      excess -= take * optional;
+      used += take * optional;
     }
   }
   const gaps = Math.max(1, chars - 1);
@@ -171,9 +205,11 @@ function fitLine(
     spacing = -excess / gaps; // squeeze what compression could not take
     cost += 1 + excess * 10;
   } else if (excess < -1e-9 && !last) {
-    // loosen: first where Latin meets Han (up to a quarter em more each), then evenly
+    // loosen: with a house space where Latin meets Han, first there (up to a quarter em more
+    // each: JLREQ's order); without one, evenly between all characters (a gap beside digits in
+    // one line and none in the next reads as uneven, issue 12)
     let slack = -excess;
-    if (meets > 0) {
+    if (meets > 0 && hanLatin > 0) {
       const more = Math.min(0.25, slack / meets);
       latinGap += more;
       slack -= more * meets;
@@ -206,7 +242,14 @@ export function isOrphan(units: Unit[], from: number, to: number): boolean {
  * the sum of the lines' costs is least, so a loose line is avoided wherever breaking earlier
  * lines differently can avoid it.
  */
-export function breakLines(units: Unit[], measure: number, firstIndent: number, hanLatin = 0): Line[] {
+export function breakLines(
+  units: Unit[],
+  measure: number,
+  firstIndent: number,
+  hanLatin = 0,
+  /** the paragraph's text (the units' offsets are in it): keeps figures with their units */
+  text?: string,
+): Line[] {
   const n = units.length;
   const cost = new Float64Array(n + 1).fill(Infinity);
   const prev = new Int32Array(n + 1).fill(-1);
@@ -223,7 +266,7 @@ export function breakLines(units: Unit[], measure: number, firstIndent: number, 
       natural += u.w;
       if (u.kind === 'close' || u.kind === 'open') marks++;
       if (natural - 0.5 * marks - MAX_SQUEEZE > avail && to - from > 1) break; // cannot fit even fully compressed
-      if (!canBreakAfter(units, to - 1)) continue;
+      if (!canBreakAfter(units, to - 1, text)) continue;
       const f = fitLine(units, from, to, avail, hanLatin);
       if (!f) continue;
       const c = cost[from]! + f.cost;

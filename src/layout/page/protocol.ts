@@ -81,9 +81,35 @@ export interface PhotoBox {
   heightMm: number;
 }
 
+/** A frame's box as laid out (after copy-fit), mm, trim coordinates. */
+export interface FrameBox {
+  id: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** What the page check (check.ts) found: content past its frame, or text over text. */
+export interface PageFinding {
+  kind: 'past' | 'over';
+  frame: string;
+  /** the other frame, for text over text */
+  other?: string;
+  /** the text (its start) or "(photo)" */
+  text: string;
+  side: string;
+  /** how far past the edge, or how much overlap, mm */
+  mm: number;
+}
+
 export interface LayoutResult {
   chains: ChainLayout[];
   photos: PhotoBox[];
+  /** every frame's final box */
+  frames: FrameBox[];
+  /** the page check's findings */
+  findings: PageFinding[];
   /** time the page took, in ms */
   ms: number;
 }
