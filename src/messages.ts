@@ -511,6 +511,9 @@ export const msg = {
     level === 1
       ? 'nothing fitted at the sizes that read best: charts and fact boxes were allowed a little smaller or larger, the lead picture narrower (the score says what it cost)'
       : 'nothing fitted exactly: some chains end a few lines short (the score names them; add text there, or pin less)',
+  composeSpace: (frames: number, area: number, share: number) =>
+    `the story is too short to fill its page: ${area} column-lines (${frames > 1 ? `${frames} frames "space…"` : 'frame "space"'}, marked 留版) ` +
+    `are kept for other copy, the story and its visuals take about ${share} % of the page; fill them, or pin them where you want them`,
   composeTime: (ms: number) => `composed in ${(ms / 1000).toFixed(2)} s`,
   composeKept: () => 'kept the arrangement of the existing layout.yaml and resized it (--fresh searches anew)',
   composeNotKept: (why: string) =>

@@ -79,6 +79,16 @@ export interface ComposeOutcome {
 function printScores(c: Composed, log: Logger): void {
   if (c.kept) log.info(c.kept.kept ? msg.composeKept() : msg.composeNotKept(c.kept.reason ?? ''));
   if (c.elements.relax) log.warn(msg.composeRelaxed(c.elements.relax));
+  if (c.space) {
+    const g = c.elements.grid;
+    log.warn(
+      msg.composeSpace(
+        c.space.frames,
+        c.space.area,
+        Math.round(100 - (100 * c.space.area) / (g.preset.columns * g.lines)),
+      ),
+    );
+  }
   for (const h of c.homes) log.info(`  ${h.kind} ${h.id} → ${h.home} (${h.by})`);
   c.variants.forEach((v: Variant, i) => {
     log.info(msg.composeScore(i + 1, v.score.total, scoreLine(v.score)));

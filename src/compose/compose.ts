@@ -251,8 +251,9 @@ export function compose(
       case 'ad': {
         // an ad space: a marked box, with its size, that the advertiser's material replaces
         const size = `${f.box.w.toFixed(1)} × ${f.box.h.toFixed(1)} mm`;
-        use('ad', '广告' + (f.label ?? '') + size, { file: ed.layout.file });
-        return { ...base, label: f.label, size };
+        const mark = f.mark ?? '广告';
+        use('ad', mark + (f.label ?? '') + size, { file: ed.layout.file });
+        return { ...base, mark, label: f.label, size };
       }
       case 'factbox': {
         const fb = bound.factboxes.get(f.ref!)!;

@@ -34,6 +34,8 @@ export interface Composed {
   pinned: FrameDef[];
   /** keep mode: whether the earlier arrangement was kept, and why not */
   kept?: { kept: boolean; reason?: string };
+  /** a story too short for its page: the space kept at the foot for other copy */
+  space?: { frames: number; area: number };
   ms: number;
 }
 
@@ -242,8 +244,14 @@ function framesOf(unordered: PlacedFrame[], el: Elements, taken: Set<string>): F
   return out;
 }
 
+/** What the story and its visuals need at their least size against what the free page holds. */
+interface Demand {
+  need: number;
+  area: number;
+}
+
 /** Why nothing fits: the story against what the page holds once the visuals have their least size. */
-function noFit(el: Elements, mods: ModuleSpec[], regions: Rect[][], file: string): InputError {
+function noFit(el: Elements, mods: ModuleSpec[], regions: Rect[][], file: string): InputError & Demand {
   const area = Math.max(...regions.map((rs) => rs.reduce((n, r) => n + r.cols * r.lines, 0)), 0);
   let need = 0;
   for (const m of mods) {
@@ -251,27 +259,127 @@ function noFit(el: Elements, mods: ModuleSpec[], regions: Rect[][], file: string
     if (m.head) need += HEAD_LINES * 2;
     for (const v of m.visuals) need += v.minCols * (v.options[v.minCols]?.[0]?.lines ?? 0);
   }
-  return msg.composeNoFit(file, need, area, el.grid.preset.charsPerColumn);
+  return Object.assign(msg.composeNoFit(file, need, area, el.grid.preset.charsPerColumn), { need, area });
+}
+
+/** the least share of the free page a story must fill before compose keeps a space for other copy */
+const SPACE_BELOW = 0.75;
+/** the story and its visuals are given this much more than their least size when a space is kept */
+const SPACE_ROOM = [1.2, 1.45];
+/** … and for a band below the story: its least size times these */
+const SPACE_BAND = [1.05, 1.15, 1.3, 1.45];
+
+/**
+ * A story too short for its page: spaces for other copy (pinned frames marked 留版) that leave the
+ * story about 1.05–1.45 times the room it needs at least. Two kinds: one rectangle standing on the
+ * page's foot or on the pinned frames there (across the page or a part of it, left or right); or
+ * all of the page below a line that no pinned frame holds, so that the story gets the page's top
+ * as one rectangle (the usual page: a story above, other copy and ads below).
+ */
+function spacesFor(ed: Edition, el: Elements, d: Demand): FrameDef[][] {
+  const C = el.grid.preset.columns;
+  const L = el.grid.lines;
+  const taken = ed.layout.data.frames.filter((f) => f.pinned || f.kind === 'ad').map(rectOf);
+  const top = el.bannerLines + el.headlineLines;
+  const meets = (r: Rect) =>
+    taken.some(
+      (t) => t.col < r.col + r.cols && r.col < t.col + t.cols && t.top < r.top + r.lines && r.top < t.top + t.lines,
+    );
+  const space = (r: Rect, n: number): FrameDef => ({
+    id: n ? `space-${n + 1}` : 'space',
+    kind: 'ad',
+    mark: '留版',
+    label: '另稿',
+    columns: [r.col + 1, r.col + r.cols],
+    top: r.top,
+    lines: r.lines,
+    pinned: true,
+  });
+  const out = new Map<string, Rect[]>();
+  for (const room of SPACE_ROOM)
+    for (const cols of [...new Set([C, Math.ceil(C / 2), Math.floor(C / 2), C - 2])].filter((w) => w >= 2))
+      for (const col of [...new Set([0, C - cols])]) {
+        const under = taken.filter((t) => t.col < col + cols && col < t.col + t.cols && t.top >= top);
+        const floor = Math.min(L, ...under.map((t) => t.top));
+        const lines = Math.round((d.area - d.need * room) / cols);
+        const r = { col, cols, top: floor - lines, lines };
+        if (lines >= 10 && r.top >= top + 20 && !meets(r)) out.set(`${col}:${cols}:${r.top}:${lines}`, [r]);
+      }
+  for (const room of SPACE_BAND) {
+    const cut = top + Math.ceil((d.need * room) / C);
+    if (cut > L - 10) continue;
+    // what no pinned frame holds below the cut, column by column, joined into rectangles
+    const runs = Array.from({ length: C }, (_, col) => {
+      const segs: [number, number][] = [];
+      let at = cut;
+      for (const t of taken.filter((t) => t.col <= col && col < t.col + t.cols).sort((a, b) => a.top - b.top)) {
+        if (t.top + t.lines <= at) continue;
+        if (t.top > at) segs.push([at, t.top]);
+        at = Math.max(at, t.top + t.lines);
+      }
+      if (at < L) segs.push([at, L]);
+      return segs;
+    });
+    if (taken.some((t) => t.top < cut && t.top + t.lines > cut)) continue;
+    const rects: Rect[] = [];
+    for (let col = 0; col < C;) {
+      let end = col + 1;
+      while (end < C && JSON.stringify(runs[end]) === JSON.stringify(runs[col])) end++;
+      for (const [a, b] of runs[col]!) rects.push({ col, cols: end - col, top: a, lines: b - a });
+      col = end;
+    }
+    if (rects.length && rects.every((r) => r.lines >= 5)) out.set(`band:${cut}`, rects);
+  }
+  return [...out.values()].map((rs) => rs.map(space));
 }
 
 export function composeLayout(ed: Edition, bound: Bound, opts: ComposeOptions = {}): Composed {
   const t0 = performance.now();
   const g = editionGrid(ed);
   const strict = elementsOf(ed, bound, g);
-  let r = composeWith(ed, bound, strict, opts);
+  const levels = [strict, ...([1, 2] as const).map((level) => () => elementsOf(ed, bound, g, strict.measurer, level))];
+  const elementsAt = (i: number) => {
+    const e = levels[i]!;
+    return typeof e === 'function' ? (levels[i] = e()) : e;
+  };
   // nothing fits at the sizes that read best: a little more freedom, then a few empty lines,
   // each at its cost (the score says what was given up)
-  for (const level of [1, 2] as const) {
-    if (!r.noFit) break;
-    const relaxed = composeWith(ed, bound, elementsOf(ed, bound, g, strict.measurer, level), opts);
-    if (!relaxed.noFit) r = { ...relaxed, kept: r.kept ?? relaxed.kept };
-    else if (level === 2) throw r.noFit;
+  const tryLevels = (edition: Edition) => {
+    let first: ReturnType<typeof composeWith> | undefined;
+    for (let i = 0; i < levels.length; i++) {
+      const r = composeWith(edition, bound, elementsAt(i), opts);
+      first ??= r;
+      if (!r.noFit) return { ...r, kept: first.kept ?? r.kept };
+    }
+    return first!;
+  };
+  let r = tryLevels(ed);
+  // a story that fills too little of the page: a space kept at the foot for other copy
+  const short = r.noFit && r.noFit.need < r.noFit.area * SPACE_BELOW ? r.noFit : undefined;
+  if (short) {
+    let best: { c: ReturnType<typeof composeWith>; spaces: FrameDef[] } | undefined;
+    for (const spaces of spacesFor(ed, strict, short)) {
+      const frames = [...ed.layout.data.frames, ...spaces];
+      const c = tryLevels({ ...ed, layout: { ...ed.layout, data: { ...ed.layout.data, frames } } });
+      const total = c.variants[0]?.score.total;
+      if (!c.noFit && total !== undefined && (!best || total < best.c.variants[0]!.score.total)) best = { c, spaces };
+    }
+    if (best) {
+      const area = best.spaces.map(rectOf).reduce((n, x) => n + x.cols * x.lines, 0);
+      r = { ...best.c, space: { frames: best.spaces.length, area } };
+    }
   }
+  if (r.noFit) throw r.noFit;
   r.ms = performance.now() - t0;
   return r;
 }
 
-function composeWith(ed: Edition, bound: Bound, el: Elements, opts: ComposeOptions): Composed & { noFit?: InputError } {
+function composeWith(
+  ed: Edition,
+  bound: Bound,
+  el: Elements,
+  opts: ComposeOptions,
+): Composed & { noFit?: InputError & Demand } {
   const g = el.grid;
   const C = g.preset.columns;
   const old = ed.layout.data.frames;

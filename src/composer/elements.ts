@@ -112,7 +112,13 @@ export function chainInfos(bound: Bound, g: Grid, measurer: Measurer): ChainInfo
     const blocks: Block[] = [];
     for (const b of c.blocks) {
       if (b.kind === 'head') {
-        if (!headFrame) blocks.push({ kind: 'head', lines: HEAD_LINES });
+        // a head set in the text (page.css .inline-head): a line above and below it, and the lines
+        // its characters wrap to at 1.25 times the body size
+        if (!headFrame)
+          blocks.push({
+            kind: 'head',
+            lines: 2 + Math.max(1, Math.ceil(([...flat(b.segs)].length * 1.25) / col - 1e-9)),
+          });
       } else blocks.push({ kind: 'para', lines: measurer.lines(flat(b.segs), col) });
     }
     const chars = paras.reduce((n, p) => n + [...p.replace(/\s/g, '')].length, 0);
@@ -140,7 +146,7 @@ export function chainInfos(bound: Bound, g: Grid, measurer: Measurer): ChainInfo
         let n = memo.get(cols);
         if (n === undefined) {
           const m = leadMeasure(g, widthMm(g, cols)).measure;
-          n = paras.reduce((s, p) => s + measurer.lines(p, m), 0);
+          n = paras.reduce((s, p) => s + measurer.bold.lines(p, m), 0);
           memo.set(cols, n);
         }
         return n;

@@ -8,6 +8,7 @@ const KEYS: (keyof FrameDef)[] = [
   'kind',
   'chain',
   'ref',
+  'mark',
   'label',
   'columns',
   'top',

@@ -17,22 +17,32 @@ const PX_PER_MM = 96 / 25.4;
 /** Width in em of a Latin run in the body face (regular: the page measures with the frame's font). */
 export type LatinWidth = (s: string) => number;
 
-let bodyFont: Fontkit.Font | undefined;
+const fonts = new Map<string, Fontkit.Font>();
 const latinCache = new Map<string, number>();
 
-/** fontkit on the body face's TrueType file, loaded on first use (the file is 15 MB). */
-export const bodyLatinWidth: LatinWidth = (s) => {
-  let w = latinCache.get(s);
-  if (w === undefined) {
-    if (!bodyFont) {
-      const fontkit = createRequire(import.meta.url)('fontkit') as typeof Fontkit;
-      bodyFont = fontkit.create(readFileSync(fontFile(FACES.body)));
+/** Widths in em of Latin runs in one face, by fontkit on its TrueType file (loaded on first use). */
+function latinWidthIn(face: keyof typeof FACES): LatinWidth {
+  return (s) => {
+    const key = `${face}|${s}`;
+    let w = latinCache.get(key);
+    if (w === undefined) {
+      let font = fonts.get(face);
+      if (!font) {
+        const fontkit = createRequire(import.meta.url)('fontkit') as typeof Fontkit;
+        font = fontkit.create(readFileSync(fontFile(FACES[face])));
+        fonts.set(face, font);
+      }
+      w = font.layout(s).advanceWidth / font.unitsPerEm;
+      latinCache.set(key, w);
     }
-    w = bodyFont.layout(s).advanceWidth / bodyFont.unitsPerEm;
-    latinCache.set(s, w);
-  }
-  return w;
-};
+    return w;
+  };
+}
+
+/** The body face (the page measures a paragraph in the face it prints in). */
+export const bodyLatinWidth: LatinWidth = latinWidthIn('body');
+/** The bold body face: a lead prints bold. */
+export const boldLatinWidth: LatinWidth = latinWidthIn('bodyBold');
 
 export interface House {
   indent: number;
@@ -42,7 +52,8 @@ export interface House {
 
 /** The measure in em the page computes for a frame `widthMm` wide set at `fontPx`. */
 export function measureEm(widthMm: number, fontPx: number): number {
-  return Math.round((Math.round(widthMm * PX_PER_MM) / fontPx) * 1000) / 1000;
+  // the page reads the frame's fractional width (getBoundingClientRect), not whole px
+  return Math.round(((widthMm * PX_PER_MM) / fontPx) * 1000) / 1000;
 }
 
 /** The body measure of one grid column. */
@@ -62,10 +73,16 @@ export function leadMeasure(g: Grid, widthMm: number): { chars: number; measure:
 /** Lines of one paragraph at a measure; memoised (a composer asks for the same ones often). */
 export class Measurer {
   private memo = new Map<string, number>();
+  private boldMeasurer: Measurer | undefined;
   constructor(
     private house: House,
     private latin: LatinWidth = bodyLatinWidth,
   ) {}
+
+  /** The same, for text that prints bold (a lead). */
+  get bold(): Measurer {
+    return (this.boldMeasurer ??= new Measurer(this.house, boldLatinWidth));
+  }
 
   lines(text: string, measure: number, indent = this.house.indent): number {
     const key = `${measure}|${indent}|${text}`;

@@ -100,7 +100,7 @@ export function scoreLayout(input: ScoreInput): Score {
     const caps: number[] = [];
     if (lead) {
       const m = leadMeasure(g, widthMm(g, cols(texts[0]!))).measure;
-      blocks = ch.paras.map((p) => ({ kind: 'para', lines: el.measurer.lines(p, m) }));
+      blocks = ch.paras.map((p) => ({ kind: 'para', lines: el.measurer.bold.lines(p, m) }));
       for (const t of texts) caps.push(Math.floor(t.f.lines / 1.5 + 1e-9));
     } else {
       // a chain with a head frame does not print its head in the text

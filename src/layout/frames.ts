@@ -28,6 +28,7 @@ export interface Frame {
   followers?: string[];
   /** ad frames: what the marked box says */
   label?: string;
+  mark?: string;
 }
 
 export interface PageLayout {
@@ -104,6 +105,7 @@ export function layoutPage(ed: Edition): PageLayout {
       ...(d.minLines !== undefined ? { minLines: d.minLines } : {}),
       ...(d.maxLines !== undefined ? { maxLines: d.maxLines } : {}),
       ...(d.label !== undefined ? { label: d.label } : {}),
+      ...(d.mark !== undefined ? { mark: d.mark } : {}),
     };
     if (d.minLines !== undefined || d.maxLines !== undefined) {
       const p = ed.layout.locate(['frames', i, d.minLines !== undefined ? 'minLines' : 'maxLines']);

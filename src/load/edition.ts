@@ -82,6 +82,8 @@ export interface FrameDef {
   pinned?: boolean;
   /** ad frames: what the marked box says */
   label?: string;
+  /** ad frames: the word set large in the box (广告; 留版 for a space kept for other copy) */
+  mark?: string;
 }
 
 export interface Table {
