@@ -306,7 +306,7 @@ export const msg = {
     new InputError(
       `path "${ref}" leaves the edition folder`,
       place,
-      'keep images, tables and charts inside the edition folder and use relative paths',
+      'keep every file of the edition inside its folder (a symbolic link must point inside it) and use relative paths',
     ),
   dataUrlRefused: (place: Place, url: string) =>
     new InputError(
@@ -530,6 +530,20 @@ export const msg = {
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
     `wrote ${pdf} (${plural(pages, 'page')}) in ${seconds.toFixed(2)} s` +
     (warnings ? `, ${plural(warnings, 'warning')}` : ''),
+
+  /** Hostile and faulty input (issue 11): files that are not files, limits, duplicates, locks. */
+  hostile: {
+    notAFile: (file: string, what: string, kind: string) =>
+      new InputError(
+        `${what} is ${kind}, not a regular file; it was not opened`,
+        { file },
+        'put an ordinary file there (special files and folders are never read)',
+      ),
+    unreadable: (place: Place, code: string) =>
+      new InputError(`the file cannot be read (${code})`, place, 'check that the file exists and can be read'),
+    linkLoop: (place: Place, ref: string) =>
+      new InputError(`"${ref}" is a loop of symbolic links`, place, 'replace the link with the file itself'),
+  },
 
   /** Press output (src/press/, cli/preflight.ts): its machine faults, refusals, preflight findings and summaries. */
   press: {

@@ -2,13 +2,13 @@
  * Load: an edition folder → an Edition (parsed, validated, nothing resolved yet). Every file
  * read here is inside the edition folder; a path that leaves it is refused.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { imageSize } from 'image-size';
 import { msg, type Place } from '../messages.js';
 import { SCHEMAS } from '../paths.js';
-import { readText } from './read.js';
+import { confine, readBytes, readText } from './read.js';
 import { parseJson, parseYaml, schemaValidator, validate, type Located } from './structured.js';
 import { parseStory, type Story } from './story.js';
 
@@ -138,44 +138,40 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
   const root = realpathSync(dir);
   const rel = (f: string) => path.join(path.basename(dir), f);
   const inside = (ref: string, place: Place): string => {
-    if (path.isAbsolute(ref) || /^[a-z]+:/i.test(ref)) throw msg.pathEscapes(place, ref);
-    const abs = path.resolve(dir, ref);
-    if (!abs.startsWith(dir + path.sep)) throw msg.pathEscapes(place, ref);
-    let real: string;
-    try {
-      real = realpathSync(abs);
-    } catch {
-      throw msg.fileNotFound(place, ref, rel(ref));
-    }
-    if (real !== root && !real.startsWith(root + path.sep)) throw msg.pathEscapes(place, ref);
+    const real = confine(dir, root, ref, place);
+    if (real === undefined) throw msg.fileNotFound(place, ref, rel(ref));
     return real;
   };
+  /** one of the four files of fixed name: confined like every other, refused when not a regular file */
+  const fixed = (name: string): string | undefined => confine(dir, root, name, { file: rel(name) });
+  const readFixed = (name: string): string => {
+    const real = fixed(name);
+    if (real === undefined) throw msg.fileMissing(rel(name), name);
+    return readText(real, rel(name), name);
+  };
 
-  const metaYaml = parseYaml(
-    readText(path.join(dir, 'edition.yaml'), rel('edition.yaml'), 'edition.yaml'),
-    rel('edition.yaml'),
-  );
+  const metaYaml = parseYaml(readFixed('edition.yaml'), rel('edition.yaml'));
   checkPreset(metaYaml);
   const meta = validate<EditionMeta>(metaYaml, schemaValidator('edition.schema.json'), 'edition.yaml');
 
-  const story = parseStory(readText(path.join(dir, 'story.md'), rel('story.md'), 'story.md'), rel('story.md'));
+  const story = parseStory(readFixed('story.md'), rel('story.md'));
   const figures = validate<Record<string, FigureDef>>(
-    parseYaml(readText(path.join(dir, 'figures.yaml'), rel('figures.yaml'), 'figures.yaml'), rel('figures.yaml')),
+    parseYaml(readFixed('figures.yaml'), rel('figures.yaml')),
     schemaValidator('figures.schema.json'),
     'figures.yaml',
   );
   const layout =
-    opts.layoutOptional && !existsSync(path.join(dir, 'layout.yaml'))
+    opts.layoutOptional && fixed('layout.yaml') === undefined
       ? { data: { frames: [] }, file: rel('layout.yaml'), locate: () => ({ file: rel('layout.yaml') }) }
       : validate<{ frames: FrameDef[] }>(
-          parseYaml(readText(path.join(dir, 'layout.yaml'), rel('layout.yaml'), 'layout.yaml'), rel('layout.yaml')),
+          parseYaml(readFixed('layout.yaml'), rel('layout.yaml')),
           schemaValidator('layout.schema.json'),
           'layout.yaml',
         );
 
   const tables = new Map<string, Table>();
-  const tdir = path.join(dir, 'tables');
-  if (existsSync(tdir)) {
+  const tdir = confine(dir, root, 'tables', { file: rel('tables') });
+  if (tdir !== undefined && statSync(tdir).isDirectory()) {
     for (const f of readdirSync(tdir)
       .filter((n) => n.endsWith('.csv'))
       .sort()) {
@@ -245,23 +241,7 @@ function checkPreset(meta: Located<unknown>): void {
  * existing folder must be inside the edition, so a file made there stays inside it.
  */
 function absent(dir: string, root: string, ref: string, place: Place): boolean {
-  if (path.isAbsolute(ref) || /^[a-z]+:/i.test(ref)) throw msg.pathEscapes(place, ref);
-  const abs = path.resolve(dir, ref);
-  if (!abs.startsWith(dir + path.sep)) throw msg.pathEscapes(place, ref);
-  if (existsSync(abs) || isLink(abs)) return false;
-  let up = path.dirname(abs);
-  while (!existsSync(up)) up = path.dirname(up);
-  const real = realpathSync(up);
-  if (real !== root && !real.startsWith(root + path.sep)) throw msg.pathEscapes(place, ref);
-  return true;
-}
-
-function isLink(p: string): boolean {
-  try {
-    return lstatSync(p).isSymbolicLink();
-  } catch {
-    return false;
-  }
+  return confine(dir, root, ref, place) === undefined;
 }
 
 function parseTable(text: string, file: string, name: string): Table {
@@ -283,9 +263,7 @@ function parseTable(text: string, file: string, name: string): Table {
 
 function loadPhoto(id: string, abs: string, file: string, placeholder: boolean): PhotoSource {
   const place = { file };
-  const size = statSync(abs).size;
-  if (size > LIMITS.imageBytes) throw msg.tooLarge(file, size, LIMITS.imageBytes);
-  const bytes = readFileSync(abs);
+  const bytes = readBytes(abs, file, `photo "${id}"`, LIMITS.imageBytes);
   let dim: { width?: number; height?: number; type?: string };
   try {
     dim = imageSize(bytes);

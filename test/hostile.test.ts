@@ -1,0 +1,201 @@
+/**
+ * Hostile and faulty input (issue 11), tried as a user would: the real command line as a process
+ * on a copy of the sample edition. Every case must end with exit 1 and a message naming the file
+ * (or 4 for the machine), within the process timeout below, with nothing written.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../src/paths.js';
+import { copyEdition, edit } from './helpers.js';
+
+/** A hang shows as a killed process: the test fails instead of waiting for ever. */
+const HANG_MS = 90_000;
+
+interface Ran {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+  err: string;
+  outDir: string;
+}
+
+export function cli(args: string[], outDir = mkdtempSync(path.join(os.tmpdir(), 'hostile-out-'))): Ran {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), ...args, '--out', outDir], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    timeout: HANG_MS,
+    killSignal: 'SIGKILL',
+  });
+  return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr, outDir };
+}
+
+const STACK = /\n\s+at .+[(:]\d+:\d+\)?/;
+
+/** Exit 1, every needle in the message, no stack trace, nothing written. */
+export function inputError(r: Ran, ...needles: (string | RegExp)[]): string {
+  assert.is(r.signal, null, `the build hung and was killed\n${r.err}`);
+  assert.is(r.code, 1, `exit ${r.code}:\n${r.err}`);
+  assert.not.match(r.err, STACK, 'a stack trace reached the user');
+  for (const n of needles) {
+    if (typeof n === 'string') assert.ok(r.err.includes(n), `message lacks "${n}":\n${r.err}`);
+    else assert.match(r.err, n);
+  }
+  assert.equal(readdirSync(r.outDir), [], 'a failed build wrote something');
+  return r.err;
+}
+
+const outside = mkdtempSync(path.join(os.tmpdir(), 'hostile-secret-'));
+const SECRET = 'SECRET-OUTSIDE-4711';
+for (const [f, body] of [
+  ['story.md', `---\nheadline: ${SECRET}\n---\n::chain lead\n${SECRET}\n`],
+  ['figures.yaml', `x: { value: 1 }\n`],
+  ['layout.yaml', 'frames: []\n'],
+  ['edition.yaml', `publication: ${SECRET}\n`],
+  ['t.csv', 'a,b\n1,2\n'],
+] as const)
+  writeFileSync(path.join(outside, f), body);
+
+const link = (dir: string, f: string, target: string) => {
+  rmSync(path.join(dir, f), { recursive: true, force: true });
+  symlinkSync(target, path.join(dir, f));
+};
+
+for (const f of ['story.md', 'figures.yaml', 'layout.yaml', 'edition.yaml']) {
+  test(`${f} linked to a file outside the edition is refused, not printed`, () => {
+    const dir = copyEdition();
+    link(dir, f, path.join(outside, f));
+    const err = inputError(cli(['build', dir]), `yuhu-2025/${f}`, `path "${f}" leaves the edition folder`);
+    assert.not.ok(err.includes(SECRET));
+  });
+}
+
+test('a table, a chart spec, the tables folder and a photo linked outside are refused', () => {
+  const a = copyEdition();
+  link(a, 'tables/gdp.csv', path.join(outside, 't.csv'));
+  inputError(cli(['build', a]), 'tables/gdp.csv', 'leaves the edition folder');
+  const b = copyEdition();
+  link(b, 'tables', outside);
+  inputError(cli(['build', b]), 'yuhu-2025/tables', 'leaves the edition folder');
+  const c = copyEdition();
+  link(c, 'charts/gdp.vl.json', path.join(outside, 'story.md'));
+  inputError(cli(['build', c]), 'edition.yaml', 'leaves the edition folder');
+  const d = copyEdition();
+  link(d, 'images', outside);
+  inputError(cli(['build', d]), 'edition.yaml', 'leaves the edition folder');
+});
+
+test('a link inside the edition to a file inside it is followed', () => {
+  const dir = copyEdition();
+  const real = path.join(dir, 'copy-of-figures.yaml');
+  writeFileSync(real, readText(path.join(dir, 'figures.yaml')));
+  link(dir, 'figures.yaml', 'copy-of-figures.yaml');
+  const r = cli(['build', dir, '--allow-overset']);
+  assert.is(r.code, 0, r.err);
+});
+
+function mkfifo(p: string): void {
+  rmSync(p, { recursive: true, force: true });
+  const r = spawnSync('mkfifo', [p]);
+  assert.is(r.status, 0, 'mkfifo failed');
+}
+
+for (const f of ['tables/pipe.csv', 'tables/gdp.csv', 'story.md', 'edition.yaml', 'charts/gdp.vl.json']) {
+  test(`a FIFO at ${f} is refused by name, never opened (no hang)`, () => {
+    const dir = copyEdition();
+    mkfifo(path.join(dir, f));
+    inputError(cli(['build', dir]), `yuhu-2025/${f}`, 'a FIFO (named pipe), not a regular file');
+  });
+}
+
+test('a photo that is a FIFO, a folder named like a table, a photo that is a folder: named, exit 1', () => {
+  const a = copyEdition();
+  mkfifo(path.join(a, 'images/linli.jpg'));
+  inputError(cli(['build', a]), 'images/linli.jpg', 'a FIFO');
+  const b = copyEdition();
+  mkdirSync(path.join(b, 'tables/x.csv'));
+  inputError(cli(['build', b]), 'tables/x.csv', 'is a folder, not a regular file');
+  const c = copyEdition();
+  rmSync(path.join(c, 'images/linli.jpg'));
+  mkdirSync(path.join(c, 'images/linli.jpg'));
+  inputError(cli(['build', c]), 'images/linli.jpg', 'is a folder');
+  const d = copyEdition();
+  rmSync(path.join(d, 'story.md'));
+  mkdirSync(path.join(d, 'story.md'));
+  inputError(cli(['build', d]), 'yuhu-2025/story.md', 'is a folder');
+});
+
+test('a socket at figures.yaml, a link loop at layout.yaml, a dangling story.md', async () => {
+  const a = copyEdition();
+  rmSync(path.join(a, 'figures.yaml'));
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(path.join(a, 'figures.yaml'), resolve));
+  try {
+    inputError(cli(['build', a]), 'yuhu-2025/figures.yaml', 'is a socket');
+  } finally {
+    server.close();
+  }
+  const b = copyEdition();
+  link(b, 'layout.yaml', 'layout.yaml');
+  inputError(cli(['build', b]), 'yuhu-2025/layout.yaml', 'loop of symbolic links');
+  const c = copyEdition();
+  link(c, 'story.md', 'nowhere.md');
+  inputError(cli(['build', c]), 'yuhu-2025/story.md', 'story.md is missing');
+});
+
+test('a press profile that is a FIFO or outside the edition is refused', () => {
+  const a = copyEdition();
+  mkfifo(path.join(a, 'printer.icc'));
+  edit(a, 'edition.yaml', (s) => `${s.trimEnd()}\npress:\n  profile: printer.icc\n`);
+  inputError(cli(['build', a, '--press']), 'printer.icc', 'a FIFO');
+  const b = copyEdition();
+  link(b, 'printer.icc', path.join(outside, 't.csv'));
+  edit(b, 'edition.yaml', (s) => `${s.trimEnd()}\npress:\n  profile: printer.icc\n`);
+  inputError(cli(['build', b, '--press']), 'edition.yaml', 'leaves the edition folder');
+});
+
+for (const where of ['a folder inside the edition', 'the edition folder itself']) {
+  test(`watch --out ${where}: its own writes start no rebuild, edits do`, async () => {
+    const dir = copyEdition();
+    const out = where === 'the edition folder itself' ? dir : path.join(dir, 'out');
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'watch', dir, '--out', out], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const builds = () => (err.match(/^(rebuilt |error: )/gm) ?? []).length;
+    const waitFor = async (what: string, cond: () => boolean) => {
+      for (const until = Date.now() + 60_000; !cond(); await new Promise((r) => setTimeout(r, 50)))
+        if (Date.now() > until || child.exitCode !== null) throw new Error(`no ${what}:\n${err}`);
+    };
+    try {
+      await waitFor('first build', () => /watching .* for changes/.test(err));
+      const figures = path.join(dir, 'figures.yaml');
+      for (const v of [27, 28]) {
+        const n = builds();
+        writeFileSync(
+          figures,
+          readText(figures).replace(/sanitation_blocks: \{ value: \d+,/, `sanitation_blocks: { value: ${v},`),
+        );
+        await waitFor(`the rebuild for ${v}`, () => builds() > n);
+      }
+    } finally {
+      child.kill('SIGINT');
+    }
+    await new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.on('close', r)));
+    // the first build and one for each edit: a build started by its own output would add more
+    assert.is(builds(), 3, err);
+    assert.match(err, /^rebuilt /m);
+  });
+}
+
+function readText(p: string): string {
+  return spawnSync('cat', [p], { encoding: 'utf8' }).stdout;
+}
+
+test.run();
