@@ -222,8 +222,12 @@ export const msg = {
       place,
       'add years: 5 (the span between the two figures)',
     ),
-  frameTwice: (place: Place, id: string) =>
-    new InputError(`frame id "${id}" is used twice`, place, 'give every frame its own id'),
+  frameTwice: (place: Place, id: string, first: Place) =>
+    new InputError(
+      `frame id "${id}" is used twice (first at ${placeText(first)})`,
+      place,
+      'give every frame its own id',
+    ),
   flexKind: (place: Place, id: string) =>
     new InputError(
       `frame "${id}": only photo and chart frames can flex (minLines/maxLines)`,
@@ -541,6 +545,24 @@ export const msg = {
       ),
     unreadable: (place: Place, code: string) =>
       new InputError(`the file cannot be read (${code})`, place, 'check that the file exists and can be read'),
+    duplicateKey: (place: Place, key: string, firstLine: number) =>
+      new InputError(
+        `"${key}" is defined twice: first at line ${firstLine}, again here; the second would replace the first`,
+        place,
+        'give each its own name, or remove one',
+      ),
+    duplicateId: (place: Place, what: string, id: string, first: Place) =>
+      new InputError(
+        `${what} "${id}" is used twice: first at ${placeText(first)}, again here; one of them would be lost`,
+        place,
+        'give each its own id, or join the two',
+      ),
+    duplicateColumn: (place: Place, name: string, first: number, again: number) =>
+      new InputError(
+        `column "${name}" is in the header twice (columns ${first} and ${again}); a chart would read only one`,
+        place,
+        'give each column its own name',
+      ),
     linkLoop: (place: Place, ref: string) =>
       new InputError(`"${ref}" is a loop of symbolic links`, place, 'replace the link with the file itself'),
   },

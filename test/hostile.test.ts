@@ -158,6 +158,81 @@ test('a press profile that is a FIFO or outside the edition is refused', () => {
   inputError(cli(['build', b, '--press']), 'edition.yaml', 'leaves the edition folder');
 });
 
+const DUPLICATES: [string, (dir: string) => void, ...(string | RegExp)[]][] = [
+  [
+    'two text chains of one id',
+    (d) => edit(d, 'story.md', (s) => s.replace('::chain s2', '::chain s1')),
+    'story.md:47',
+    'text chain "s1" is used twice: first at yuhu-2025/story.md:17',
+  ],
+  [
+    'two captions of one photo',
+    (d) => edit(d, 'story.md', (s) => s.replace('::photo yugao ', '::photo yaowan ')),
+    'story.md:91',
+    'photo caption "yaowan" is used twice: first at yuhu-2025/story.md:89',
+  ],
+  [
+    'two captions of one chart',
+    (d) => edit(d, 'story.md', (s) => `${s.trimEnd()}\n\n::chart gdp 又一个标题\n`),
+    'chart caption "gdp" is used twice: first at yuhu-2025/story.md:97',
+  ],
+  [
+    'two frames of one id',
+    (d) => edit(d, 'layout.yaml', (s) => s.replace('{ id: headline,', '{ id: banner,')),
+    'layout.yaml:8:5',
+    'frame id "banner" is used twice (first at yuhu-2025/layout.yaml:7',
+  ],
+  [
+    'a figure defined twice',
+    (d) => edit(d, 'figures.yaml', (s) => `${s.trimEnd()}\ngdp_2025: { value: 1 }\n`),
+    /figures\.yaml:\d+:1: "gdp_2025" is defined twice: first at line 9/,
+  ],
+  [
+    'a chart declared twice',
+    (d) => edit(d, 'edition.yaml', (s) => s.replace('  rd:      {', '  gdp:      {')),
+    /edition\.yaml:22:3: "gdp" is defined twice: first at line 20/,
+  ],
+  [
+    'a photo declared twice',
+    (d) => edit(d, 'edition.yaml', (s) => s.replace('  yugao:    {', '  yaowan:   {')),
+    /edition\.yaml:15:3: "yaowan" is defined twice: first at line 14/,
+  ],
+  [
+    'a fact box declared twice',
+    (d) =>
+      edit(d, 'edition.yaml', (s) => s.replace('factboxes:\n', 'factboxes:\n  shushuo: { title: x, items: [] }\n')),
+    /edition\.yaml:\d+:3: "shushuo" is defined twice: first at line 25/,
+  ],
+  [
+    'a front matter field twice',
+    (d) => edit(d, 'story.md', (s) => s.replace('byline:', 'headline: 又一个\nbyline:')),
+    /story\.md:6:1: "headline" is defined twice: first at line 4/,
+  ],
+  [
+    'a key twice in a chart spec (JSON keeps the last)',
+    (d) =>
+      edit(d, 'charts/gdp.vl.json', (s) =>
+        s.replace('"data": { "name": "gdp" },', '"data": { "name": "gdp" },\n  "data": { "name": "rd" },'),
+      ),
+    /charts\/gdp\.vl\.json:5:3: "data" is defined twice: first at line 4/,
+  ],
+  [
+    'a column twice in a table header',
+    (d) =>
+      edit(d, 'tables/gdp.csv', (s) => s.replace('年份,地区生产总值', '年份,年份').replace(/\n(\d+年),/g, '\n$1,$1')),
+    'tables/gdp.csv:1',
+    'column "年份" is in the header twice (columns 1 and 2)',
+  ],
+];
+
+for (const [name, change, ...needles] of DUPLICATES) {
+  test(`nothing lost: ${name} is an error naming both places`, () => {
+    const dir = copyEdition();
+    change(dir);
+    inputError(cli(['build', dir]), ...needles);
+  });
+}
+
 for (const where of ['a folder inside the edition', 'the edition folder itself']) {
   test(`watch --out ${where}: its own writes start no rebuild, edits do`, async () => {
     const dir = copyEdition();

@@ -3,7 +3,7 @@
  * the grid and against what the edition holds. Text frames spanning several columns become one
  * box per column, threaded in reading order (down the first column, then the next).
  */
-import { inputErrors, msg, type InputError } from '../messages.js';
+import { inputErrors, msg, type InputError, type Place } from '../messages.js';
 import type { Edition, FrameDef, FrameKind } from '../load/edition.js';
 import { boxOf, gridOf, HAO, PRESETS, type Box, type Grid } from './presets.js';
 
@@ -52,12 +52,13 @@ export function layoutPage(ed: Edition): PageLayout {
   const frames: Frame[] = [];
   const chains = new Map<string, Frame[]>();
   const storyChains = new Set(ed.story.chains.map((c) => c.id));
-  const seen = new Set<string>();
+  const seen = new Map<string, Place>();
 
   defs.forEach((d: FrameDef, i) => {
     const place = ed.layout.locate(['frames', i]);
-    if (seen.has(d.id)) errors.push(msg.frameTwice(place, d.id));
-    seen.add(d.id);
+    const first = seen.get(d.id);
+    if (first) errors.push(msg.frameTwice(place, d.id, first));
+    else seen.set(d.id, place);
     const [c1, c2] = d.columns;
     if (c1 > c2 || c2 > grid.preset.columns) {
       errors.push(

@@ -254,6 +254,9 @@ function parseTable(text: string, file: string, name: string): Table {
   }
   const [header, ...rest] = records;
   if (!header || header.length === 0) throw msg.csvSyntax(file, 1, 'the table has no header row');
+  const twice = header.findIndex((h, i) => header.indexOf(h) !== i);
+  if (twice >= 0)
+    throw msg.hostile.duplicateColumn({ file, line: 1 }, header[twice]!, header.indexOf(header[twice]!) + 1, twice + 1);
   if (rest.length > LIMITS.tableRows)
     throw msg.tooManyRows({ file, line: LIMITS.tableRows + 2 }, rest.length, LIMITS.tableRows);
   // csv-parse does not report per-record lines in sync mode without `info`; rows are one per

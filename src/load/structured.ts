@@ -10,7 +10,7 @@
  * YAML 1.2's core schema.
  */
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -85,6 +85,11 @@ function parseYamlText(text: string, file: string, firstLine: number): Located<u
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: true });
   const err = doc.errors[0];
+  if (err?.code === 'DUPLICATE_KEY') {
+    const dup = firstDuplicate(doc, lc, err.pos[0]);
+    if (dup)
+      throw msg.hostile.duplicateKey({ file, line: dup.line + shift, column: dup.col }, dup.key, dup.first + shift);
+  }
   if (err) {
     const pos = err.linePos?.[0];
     throw msg.yamlSyntax(
@@ -95,6 +100,34 @@ function parseYamlText(text: string, file: string, firstLine: number): Located<u
     );
   }
   return { data: doc.toJS({ maxAliasCount: 100 }), file, locate: shifted(locator(doc, lc, file), shift) };
+}
+
+/** The key whose second definition starts at `pos`, with the line of its first. */
+function firstDuplicate(
+  doc: Document,
+  lc: LineCounter,
+  pos: number,
+): { key: string; line: number; col: number; first: number } | undefined {
+  let found: { key: string; line: number; col: number; first: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Map<string, number>();
+      for (const pair of map.items) {
+        const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const at = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+        if (at === undefined) continue;
+        const first = seen.get(k);
+        if (first !== undefined && at === pos) {
+          const { line, col } = lc.linePos(at);
+          found = { key: k, line, col, first: lc.linePos(first).line };
+          return visit.BREAK;
+        }
+        if (first === undefined) seen.set(k, at);
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function shifted(locate: (segs: (string | number)[]) => Place, shift: number): (segs: (string | number)[]) => Place {
@@ -154,8 +187,27 @@ function parseJsonText(text: string, file: string): Located<unknown> {
     }
     throw msg.jsonSyntax(file, line, column, (e as Error).message.replace(/ in JSON at position \d+.*$/, ''));
   }
+  checkJsonKeys(text, file);
   // JSON is YAML: the YAML parser finds positions, when one is asked for
   return { data, file, locate: lazyLocator(text, file) };
+}
+
+/**
+ * JSON.parse keeps the last of two equal keys in an object and drops the first without a word:
+ * js-yaml (fast) refuses them, and the \`yaml\` package then names both places.
+ */
+function checkJsonKeys(text: string, file: string): void {
+  try {
+    loadYaml(text, { schema: CORE_SCHEMA });
+    return;
+  } catch (e) {
+    if (!/duplicated mapping key/.test((e as Error).message)) return; // not a duplicate: JSON.parse read it
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true });
+  const err = doc.errors.find((x) => x.code === 'DUPLICATE_KEY');
+  const dup = err && firstDuplicate(doc, lc, err.pos[0]);
+  if (dup) throw msg.hostile.duplicateKey({ file, line: dup.line, column: dup.col }, dup.key, dup.first);
 }
 
 const compiled = new Map<string, ValidateFunction>();
