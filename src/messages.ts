@@ -436,7 +436,8 @@ export const msg = {
   pageScriptMissing: () => new InternalError('the page script (/scripts/layout.js) did not run'),
   templateMissing: (name: string, dir: string) =>
     new InternalError(`template "${name}" missing from ${dir} (run "npm run compile" after adding one)`),
-  chartWorkerStopped: (code: number) => new InternalError(`the chart worker stopped (exit code ${code})`),
+  chartWorkerStopped: (code: number, signal?: string) =>
+    new InternalError(`the chart process stopped (${signal ? `signal ${signal}` : `exit code ${code}`})`),
   /** the text of an internal error (exit 3) */
   internal: (e: unknown) =>
     `Internal error (a bug in Broadsheet, not in your edition): ${e instanceof Error ? e.message : String(e)}\n` +
@@ -562,6 +563,18 @@ export const msg = {
         `column "${name}" is in the header twice (columns ${first} and ${again}); a chart would read only one`,
         place,
         'give each column its own name',
+      ),
+    chartMemory: (place: Place, mb: number) =>
+      new InputError(
+        `the chart needs more than ${mb} MB to draw (an expression or transform that makes too much data); it was stopped`,
+        place,
+        'look for a sequence(), a large "calculate" or "flatten" and make it smaller',
+      ),
+    chartTime: (place: Place, seconds: number) =>
+      new InputError(
+        `the chart did not finish drawing within ${seconds} s (an expression or transform that runs too long); it was stopped`,
+        place,
+        'look for a sequence(), a loop-like transform or a very large data set and make it smaller',
       ),
     linkLoop: (place: Place, ref: string) =>
       new InputError(`"${ref}" is a loop of symbolic links`, place, 'replace the link with the file itself'),
