@@ -48,22 +48,32 @@ export class InputError extends Error {
   }
 }
 
-/** Several input errors found in one pass (all of them are reported, not just the first). */
+/** How many of several input errors are shown; the rest are counted. */
+export const ERRORS_SHOWN = 20;
+
+/** Several input errors found in one pass (the first ERRORS_SHOWN shown, the rest counted). */
 export class InputErrors extends InputError {
   readonly errors: InputError[];
-  constructor(errors: InputError[]) {
-    super(`${errors.length} problems in the edition`);
+  /** problems found beyond `errors`, counted but not made into messages */
+  readonly more: number;
+  constructor(errors: InputError[], more = 0) {
+    super(`${errors.length + more} problems in the edition`);
     this.errors = errors;
+    this.more = more;
   }
   override describe(): string {
-    return this.errors.map((e) => e.describe()).join('\n');
+    const hidden = this.errors.length - Math.min(this.errors.length, ERRORS_SHOWN) + this.more;
+    return [
+      ...this.errors.slice(0, ERRORS_SHOWN).map((e) => e.describe()),
+      ...(hidden ? [`… and ${hidden} more problem${hidden === 1 ? '' : 's'} (correct these first)`] : []),
+    ].join('\n');
   }
 }
 
 /** One error for one or several: what a stage throws after collecting every problem it found. */
-export function inputErrors(errors: InputError[]): InputError {
+export function inputErrors(errors: InputError[], more = 0): InputError {
   const [first] = errors;
-  return errors.length === 1 && first ? first : new InputErrors(errors);
+  return errors.length === 1 && first && !more ? first : new InputErrors(errors, more);
 }
 
 export class UsageError extends Error {
@@ -576,6 +586,40 @@ export const msg = {
         place,
         'look for a sequence(), a loop-like transform or a very large data set and make it smaller',
       ),
+    tooDeep: (place: Place, max: number) =>
+      new InputError(
+        `values are nested more than ${max} levels deep`,
+        place,
+        'an edition file this deep is damaged or made by a program: flatten it',
+      ),
+    aliasBomb: (place: Place, max: number) =>
+      new InputError(
+        `its anchors and aliases (&a, *a) expand to more than ${max} copies (an alias bomb, or an anchor used too often); the file was not read`,
+        place,
+        'write the values out, or use fewer aliases of aliases',
+      ),
+    notFinite: (place: Place, value: string) =>
+      new InputError(`${value} is not a number that can be printed`, place, 'write a finite number there'),
+    badDate: (place: Place, date: string) =>
+      new InputError(`"${date}" is not a day of the calendar`, place, 'write the publication date as YYYY-MM-DD'),
+    figureInChart: (place: Place, ref: string) =>
+      new InputError(
+        `${ref} in a chart spec would print as written: chart titles and labels are not bound to figures.yaml`,
+        place,
+        "put the figure in the chart's table (tables/*.csv cells are bound) or in its caption in story.md, or write the text out",
+      ),
+    chartLink: (place: Place) =>
+      new InputError('a chart link ("href"): a printed page cannot be clicked', place, 'remove "href" from the spec'),
+    imagePixels: (place: Place, w: number, h: number, max: number) =>
+      new InputError(
+        `image is ${w} × ${h} px (${((w * h) / 1e6).toFixed(0)} million pixels), more than the ${max / 1e6} million a page can use`,
+        place,
+        'scale the image down to 300 ppi at its printed size',
+      ),
+    cmykJpeg: (photo: string, file: string) =>
+      `photo "${photo}" (${file}) is a CMYK JPEG: broadsheet.pdf shows it converted to RGB by the browser, ` +
+      'and press.pdf converts that RGB back to the press profile (its own CMYK values are not kept); ' +
+      'for exact press colour supply an RGB photo or check press.pdf',
     linkLoop: (place: Place, ref: string) =>
       new InputError(`"${ref}" is a loop of symbolic links`, place, 'replace the link with the file itself'),
   },

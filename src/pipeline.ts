@@ -156,7 +156,8 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
     layoutFile: ed.layout.file,
   });
   if (checked.errors.length) throw inputErrors(checked.errors);
-  const warnings = [...consistency.warnings, ...checked.warnings];
+  const cmyk = [...ed.photos.values()].filter((p) => p.cmyk).map((p) => msg.hostile.cmykJpeg(p.id, p.file));
+  const warnings = [...consistency.warnings, ...checked.warnings, ...cmyk];
   for (const w of warnings) log.warn(w);
   for (const n of consistency.notes) log.info(`note: ${n}`);
   const meta = ed.meta.data;

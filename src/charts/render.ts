@@ -195,7 +195,10 @@ function bindData(node: unknown, src: ChartSource, tables: Map<string, BoundTabl
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
     const here = [...at, k];
-    if (k === 'url') throw msg.dataUrlRefused(src.spec.locate(here), String(v));
+    if (k === 'url')
+      throw msg.dataUrlRefused(src.spec.locate(here), typeof v === 'object' ? JSON.stringify(v) : String(v));
+    // a link cannot be followed on paper, and vega's link check is a load (refused, and it crashed)
+    if (k === 'href') throw msg.hostile.chartLink(src.spec.locate(here));
     if (k === 'values' && Array.isArray(v) && v.length > LIMITS.tableRows)
       throw msg.tooManyRows(src.spec.locate(here), v.length, LIMITS.tableRows);
     if (k === 'data' && v && typeof v === 'object' && !Array.isArray(v) && 'name' in v) {

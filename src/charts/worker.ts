@@ -13,12 +13,18 @@ interface Job {
 
 // (loaded outside the chart process only to make its code cache: scripts/bundle.mjs)
 const send = process.send?.bind(process);
+let current = 0;
 if (send) {
   process.on('disconnect', () => process.exit(0));
   process.on('message', (job: Job) => onJob(job, send));
+  // a promise vega let go of (a load it started and no one awaited): the chart being drawn failed
+  process.on('unhandledRejection', (e: unknown) =>
+    send({ n: current, drawn: { ok: false, invalid: false, detail: String((e as Error)?.message ?? e) } }),
+  );
 }
 
 function onJob(job: Job, send: (m: unknown) => boolean): void {
+  current = job.n;
   drawChart(job.spec, job.size).then(
     (drawn) => send({ n: job.n, drawn }),
     (e: unknown) =>

@@ -3,7 +3,7 @@
  * the grid and against what the edition holds. Text frames spanning several columns become one
  * box per column, threaded in reading order (down the first column, then the next).
  */
-import { inputErrors, msg, type InputError, type Place } from '../messages.js';
+import { ERRORS_SHOWN, inputErrors, msg, type InputError, type Place } from '../messages.js';
 import type { Edition, FrameDef, FrameKind } from '../load/edition.js';
 import { boxOf, gridOf, HAO, PRESETS, type Box, type Grid } from './presets.js';
 
@@ -167,16 +167,33 @@ export function layoutPage(ed: Edition): PageLayout {
     f.followers = below.map((t) => t.id);
   }
 
-  // overlaps: two frames sharing a grid cell
-  for (const [a, A] of frames.entries()) {
-    for (const B of frames.slice(a + 1)) {
-      const colsMeet = A.columns[0] <= B.columns[1] && B.columns[0] <= A.columns[1];
-      const linesMeet = A.top < B.top + B.lines && B.top < A.top + A.lines;
-      if (colsMeet && linesMeet) {
-        errors.push(msg.framesOverlap({ file: ed.layout.file }, A.id, B.id));
+  // overlaps: two frames sharing a grid cell, found cell by cell (thousands of frames are
+  // millions of pairs); past the messages shown, each frame that overlaps is counted once
+  let more = 0;
+  let shown = 0;
+  const cells = new Map<number, number[]>();
+  frames.forEach((F, i) => {
+    const met = new Set<number>();
+    let overlaps = false;
+    for (let c = F.columns[0]; c <= F.columns[1]; c++)
+      for (let l = F.top; l < F.top + F.lines; l++) {
+        const key = c * 1_000_000 + l;
+        const owners = cells.get(key);
+        if (!owners) {
+          cells.set(key, [i]);
+          continue;
+        }
+        overlaps = true;
+        for (const o of owners)
+          if (shown < ERRORS_SHOWN && !met.has(o)) {
+            met.add(o);
+            shown++;
+            errors.push(msg.framesOverlap({ file: ed.layout.file }, frames[o]!.id, F.id));
+          }
+        owners.push(i);
       }
-    }
-  }
+    if (overlaps && met.size === 0) more++;
+  });
   for (const c of ed.story.chains) {
     if (!chains.has(c.id)) errors.push(msg.chainWithoutFrames(c.place, c.id));
   }
@@ -188,6 +205,6 @@ export function layoutPage(ed: Edition): PageLayout {
   for (const cap of [...ed.story.photos]) if (!ed.photos.has(cap.id)) errors.push(msg.unknownPhoto(cap.place, cap.id));
   for (const cap of [...ed.story.charts]) if (!ed.charts.has(cap.id)) errors.push(msg.unknownChart(cap.place, cap.id));
 
-  if (errors.length) throw inputErrors(errors);
+  if (errors.length) throw inputErrors(errors, more);
   return { grid, frames, chains };
 }

@@ -104,6 +104,8 @@ export interface PhotoSource {
   height: number;
   placeholder: boolean;
   place: Place;
+  /** a CMYK (or YCCK) JPEG: the browser shows it in RGB; the build warns */
+  cmyk?: boolean;
   /** no file yet (only when loaded for `broadsheet placeholders`): no bytes, no pixels */
   missing?: boolean;
 }
@@ -120,7 +122,11 @@ export interface Edition {
   photos: Map<string, PhotoSource>;
 }
 
-export const LIMITS = { imageBytes: 40_000_000, imageSide: 12_000, tableRows: 10_000 };
+/**
+ * imagePixels: 40 million pixels is a whole broadsheet page (350 × 540 mm) at 350 ppi; a photo
+ * larger than that is checked from its header and refused before anything decodes it.
+ */
+export const LIMITS = { imageBytes: 40_000_000, imageSide: 12_000, imagePixels: 40_000_000, tableRows: 10_000 };
 
 export interface LoadOptions {
   /** a photo whose file does not exist yet is loaded as `missing` instead of refused (placeholders) */
@@ -153,6 +159,7 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
   const metaYaml = parseYaml(readFixed('edition.yaml'), rel('edition.yaml'));
   checkPreset(metaYaml);
   const meta = validate<EditionMeta>(metaYaml, schemaValidator('edition.schema.json'), 'edition.yaml');
+  checkDate(meta);
 
   const story = parseStory(readFixed('story.md'), rel('story.md'));
   const figures = validate<Record<string, FigureDef>>(
@@ -189,6 +196,7 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
     if (typeof spec.data !== 'object' || spec.data === null || Array.isArray(spec.data)) {
       throw msg.invalidChart({ file }, 'the spec must be a JSON object');
     }
+    checkChartText(spec);
     charts.set(id, {
       id,
       file,
@@ -220,6 +228,38 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
   }
 
   return { dir, name: path.basename(dir), meta, story, figures, layout, tables, charts, photos };
+}
+
+/** The publication date must be a day of the calendar: it is printed in the folio and the PDF's dates. */
+function checkDate(meta: Located<EditionMeta>): void {
+  const date = meta.data.date;
+  const [y = NaN, m = NaN, d = NaN] = date.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d));
+  if (!(y >= 1) || t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d)
+    throw msg.hostile.badDate(meta.locate(['date']), date);
+}
+
+/** A figure reference, as the story writes it (bind/figures.ts). */
+const FIGURE_REF = /\{[a-z][a-z0-9_]*(?::[a-z]+)?\}/;
+/** Spec keys whose strings are vega expressions, not printed text (and the data, bound from tables). */
+const NOT_TEXT = new Set(['data', 'calculate', 'expr', 'filter', 'test', 'signal', 'labelExpr', 'update', 'field']);
+
+/**
+ * A {figure} in a chart's title, axis or text would print as written: chart specs are not bound
+ * (the figures reach a chart through its table). Refused with its place.
+ */
+function checkChartText(spec: Located<unknown>): void {
+  const stack: { v: unknown; at: (string | number)[] }[] = [{ v: spec.data, at: [] }];
+  while (stack.length) {
+    const { v, at } = stack.pop()!;
+    if (typeof v === 'string') {
+      const m = FIGURE_REF.exec(v);
+      if (m) throw msg.hostile.figureInChart(spec.locate(at), m[0]);
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v))
+        if (!NOT_TEXT.has(k)) stack.push({ v: x, at: [...at, Array.isArray(v) ? Number(k) : k] });
+    }
+  }
 }
 
 /** The page presets an edition may name: the edition schema's list (the layout stage defines each). */
@@ -267,11 +307,12 @@ function parseTable(text: string, file: string, name: string): Table {
 function loadPhoto(id: string, abs: string, file: string, placeholder: boolean): PhotoSource {
   const place = { file };
   const bytes = readBytes(abs, file, `photo "${id}"`, LIMITS.imageBytes);
+  if (bytes.length === 0) throw msg.imageUnreadable(place, 'the file is empty (0 bytes)');
   let dim: { width?: number; height?: number; type?: string };
   try {
     dim = imageSize(bytes);
   } catch (e) {
-    throw msg.imageUnreadable(place, (e as Error).message);
+    throw msg.imageUnreadable(place, `not a JPEG or PNG image that can be read (${(e as Error).message})`);
   }
   if (!dim.width || !dim.height || (dim.type !== 'jpg' && dim.type !== 'png')) {
     throw msg.imageUnreadable(place, `not a JPEG or PNG image (${dim.type ?? 'unknown type'})`);
@@ -279,9 +320,16 @@ function loadPhoto(id: string, abs: string, file: string, placeholder: boolean):
   if (dim.width > LIMITS.imageSide || dim.height > LIMITS.imageSide) {
     throw msg.imageTooLarge(place, dim.width, dim.height, LIMITS.imageSide);
   }
+  if (dim.width * dim.height > LIMITS.imagePixels) {
+    throw msg.hostile.imagePixels(place, dim.width, dim.height, LIMITS.imagePixels);
+  }
   if (dim.type === 'jpg' && !(bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9)) {
     throw msg.imageUnreadable(place, 'the JPEG file is truncated (no end marker)');
   }
+  if (dim.type === 'png' && !pngComplete(bytes)) {
+    throw msg.imageUnreadable(place, 'the PNG file is truncated (it does not end with its IEND chunk)');
+  }
+  const cmyk = dim.type === 'jpg' && jpegComponents(bytes) === 4;
   return {
     id,
     file,
@@ -291,5 +339,31 @@ function loadPhoto(id: string, abs: string, file: string, placeholder: boolean):
     height: dim.height,
     placeholder,
     place,
+    ...(cmyk ? { cmyk } : {}),
   };
+}
+
+/** A PNG ends with its IEND chunk (length 0, "IEND", its CRC): a file cut short does not. */
+function pngComplete(b: Buffer): boolean {
+  return b.length >= 12 && b.subarray(b.length - 12).equals(PNG_IEND);
+}
+const PNG_IEND = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+
+/** The number of colour components in a JPEG's frame header (SOFn): 1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK. */
+function jpegComponents(b: Buffer): number | undefined {
+  let i = 2;
+  while (i + 9 < b.length) {
+    if (b[i] !== 0xff) return undefined;
+    const marker = b[i + 1]!;
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
+    const len = b.readUInt16BE(i + 2);
+    // SOF0–SOF15, not DHT (C4), JPG (C8) or DAC (CC)
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return b[i + 9];
+    if (marker === 0xda) return undefined; // the scan starts: no frame header before it
+    i += 2 + len;
+  }
+  return undefined;
 }
