@@ -6,7 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -231,6 +232,242 @@ for (const [name, change, ...needles] of DUPLICATES) {
     change(dir);
     inputError(cli(['build', dir]), ...needles);
   });
+}
+
+const gdpSpec = (d: string, from: string, to: string) => edit(d, 'charts/gdp.vl.json', (s) => s.replace(from, to));
+const LIMIT_CASES: [string, (dir: string) => void, ...(string | RegExp)[]][] = [
+  [
+    'a chart expression that allocates without bound',
+    (d) =>
+      gdpSpec(
+        d,
+        '"data": { "name": "gdp" },',
+        '"data": { "name": "gdp" },\n  "transform": [{ "calculate": "length(sequence(0, 300000000))", "as": "n" }],',
+      ),
+    'charts/gdp.vl.json',
+    'the chart needs more than 256 MB to draw',
+  ],
+  [
+    'a chart spec nested 5,000 deep',
+    (d) => gdpSpec(d, '"description"', `"usermeta": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)},\n  "description"`),
+    'charts/gdp.vl.json',
+    'nested more than 64 levels deep',
+  ],
+  [
+    'YAML nested 3,000 deep',
+    (d) => edit(d, 'figures.yaml', (s) => `${s}\ndeep: ${'['.repeat(3000)}${']'.repeat(3000)}\n`),
+    'figures.yaml',
+    'nested more than 64 levels deep',
+  ],
+  [
+    'an alias bomb',
+    (d) =>
+      edit(
+        d,
+        'layout.yaml',
+        (s) =>
+          `${s}\nx0: &x0 [a, a, a, a, a, a, a, a, a, a]\n` +
+          Array.from({ length: 8 }, (_, i) => `x${i + 1}: &x${i + 1} [${Array(10).fill(`*x${i}`).join(', ')}]`).join(
+            '\n',
+          ),
+      ),
+    'yuhu-2025/layout.yaml',
+    'expand to more than 500 copies',
+  ],
+  [
+    '.nan as a figure',
+    (d) =>
+      edit(d, 'figures.yaml', (s) => s.replace('gdp_2025:        { value: 900,', 'gdp_2025:        { value: .nan,')),
+    'figures.yaml:9:27 at /gdp_2025/value: NaN is not a number that can be printed',
+  ],
+  [
+    '-.inf as a body size',
+    (d) => edit(d, 'edition.yaml', (s) => s.replace('language: zh-CN', 'language: zh-CN\nhouse: { bodySize: -.inf }')),
+    'edition.yaml',
+    '-Infinity is not a number that can be printed',
+  ],
+  [
+    'a date of month 13',
+    (d) => edit(d, 'edition.yaml', (s) => s.replace('date: 2025-12-18', 'date: 2025-13-45')),
+    'edition.yaml:4:7 at /date: "2025-13-45" is not a day of the calendar',
+  ],
+  [
+    'February 30',
+    (d) => edit(d, 'edition.yaml', (s) => s.replace('date: 2025-12-18', 'date: 2025-02-30')),
+    '"2025-02-30" is not a day of the calendar',
+  ],
+  [
+    'a {figure} in a chart axis title',
+    (d) =>
+      gdpSpec(d, '"axis": { "title": null, "labelAngle": 0 }', '"axis": { "title": "共{gdp_2025}", "labelAngle": 0 }'),
+    'charts/gdp.vl.json:6',
+    '{gdp_2025} in a chart spec would print as written',
+  ],
+  [
+    'a {figure:num} in a chart title',
+    (d) => gdpSpec(d, '"description": "GDP 2020 → 2025, 亿元",', '"title": "总量{gdp_2025:num}",'),
+    'charts/gdp.vl.json:3',
+    '{gdp_2025:num} in a chart spec',
+  ],
+  [
+    'an href encoding',
+    (d) =>
+      gdpSpec(
+        d,
+        '"axis": { "title": null, "tickCount": 4 } }',
+        '"axis": { "title": null, "tickCount": 4 } }, "href": { "field": "年份" }',
+      ),
+    'charts/gdp.vl.json:7',
+    'a chart link ("href")',
+  ],
+  [
+    'an image mark pointing at a local file',
+    (d) =>
+      gdpSpec(
+        d,
+        '{ "mark": { "type": "bar", "width": { "band": 0.55 } } }',
+        '{ "mark": { "type": "image", "width": 9, "height": 9 }, "encoding": { "url": { "value": "file:///etc/hostname" } } }',
+      ),
+    'chart data from "{"value":"file:///etc/hostname"}" is refused',
+  ],
+  [
+    'a zero-byte photo',
+    (d) => writeFileSync(path.join(d, 'images/linli.jpg'), ''),
+    'images/linli.jpg',
+    'the file is empty (0 bytes)',
+  ],
+  [
+    'a photo of 12000 × 12000 px (small file)',
+    (d) => {
+      writePng(path.join(d, 'images/linli.png'), 12000, 12000);
+      edit(d, 'edition.yaml', (s) => s.replace('images/linli.jpg', 'images/linli.png'));
+    },
+    'images/linli.png',
+    'image is 12000 × 12000 px (144 million pixels), more than the 40 million',
+  ],
+  [
+    'a truncated PNG',
+    (d) => {
+      const p = path.join(d, 'images/linli.png');
+      writePng(p, 600, 600, true);
+      const b = readFileSync(p);
+      writeFileSync(p, b.subarray(0, Math.floor((b.length * 2) / 3)));
+      edit(d, 'edition.yaml', (s) => s.replace('images/linli.jpg', 'images/linli.png'));
+    },
+    'images/linli.png',
+    'the PNG file is truncated',
+  ],
+  [
+    '3,000 overlapping frames',
+    (d) =>
+      edit(
+        d,
+        'layout.yaml',
+        (s) =>
+          s +
+          Array.from(
+            { length: 3000 },
+            (_, i) => `  - { id: x${i}, kind: ad, columns: [1, 8], top: 20, lines: 5 }\n`,
+          ).join(''),
+      ),
+    'layout.yaml',
+    /overlap[\s\S]*… and \d+ more problems/,
+  ],
+];
+
+for (const [name, change, ...needles] of LIMIT_CASES) {
+  test(`limits: ${name} is an input error naming the file`, () => {
+    const dir = copyEdition();
+    change(dir);
+    const err = inputError(cli(['build', dir]), ...needles);
+    assert.ok(err.split('\n').length < 60, `${err.split('\n').length} lines of messages`);
+  });
+}
+
+test('120 ordinary YAML aliases load and build', () => {
+  const dir = copyEdition();
+  edit(dir, 'figures.yaml', (s) => {
+    const t = s.replace(
+      'gdp_2020:        { value: 646.8, unit: 亿元,',
+      'gdp_2020:        { value: 646.8, unit: &yuan 亿元,',
+    );
+    return `${t}\n${Array.from({ length: 120 }, (_, i) => `extra_${i}: { value: ${i}, unit: *yuan }`).join('\n')}\n`;
+  });
+  const r = cli(['build', dir, '--allow-overset']);
+  assert.is(r.code, 0, r.err);
+});
+
+test('a CMYK JPEG is printed and warned about', () => {
+  const dir = copyEdition();
+  const jpg = path.join(dir, 'images/linli.jpg');
+  // Ghostscript writes a CMYK JPEG of the photo's size (the press output needs it installed anyway)
+  const r0 = spawnSync('gs', [
+    '-q',
+    '-sDEVICE=jpegcmyk',
+    '-g1028x1069',
+    '-r300',
+    '-o',
+    jpg,
+    '-c',
+    '0.2 0.5 0 0 setcmykcolor clippath fill showpage',
+  ]);
+  assert.is(r0.status, 0, String(r0.stderr));
+  const r = cli(['build', dir]);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.err, /photo "linli" \(yuhu-2025\/images\/linli\.jpg\) is a CMYK JPEG/);
+  assert.ok(
+    (JSON.parse(readFileSync(path.join(r.outDir, 'report.json'), 'utf8')) as { warnings: string[] }).warnings.some(
+      (w) => w.includes('CMYK JPEG'),
+    ),
+  );
+});
+
+test('--timeout holds while the browser never answers; SIGTERM ends a build at once', async () => {
+  const dir = copyEdition();
+  const fake = path.join(mkdtempSync(path.join(os.tmpdir(), 'hostile-chrome-')), 'chrome');
+  writeFileSync(fake, '#!/bin/sh\nexec sleep 600\n', { mode: 0o755 });
+  const env = { ...process.env, CHROME_PATH: fake };
+  const out = mkdtempSync(path.join(os.tmpdir(), 'hostile-out-'));
+  // the process timeout is far longer than --timeout: a build that ignores it is killed and fails
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'bin/broadsheet.js'), 'build', dir, '--out', out, '--timeout', '3'],
+    {
+      encoding: 'utf8',
+      env,
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    },
+  );
+  assert.is(r.signal, null, 'the build ignored --timeout');
+  assert.is(r.status, 4, r.stderr);
+  assert.match(r.stderr, /did not finish within 3 s; nothing was written/);
+  assert.equal(readdirSync(out), []);
+  assert.is(spawnSync('pgrep', ['-f', `sleep 600`]).status, 1, 'the browser that never answered is left running');
+
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', dir, '--out', out], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  // the build is under way once the browser it started is there
+  for (let i = 0; i < 600 && spawnSync('pgrep', ['-f', 'sleep 600']).status !== 0; i++)
+    await new Promise((res) => setTimeout(res, 50));
+  child.kill('SIGTERM');
+  const code = await new Promise((res) => child.on('close', res));
+  assert.ok(code !== 0 && code !== null, `exit ${String(code)}`);
+  assert.match(err, /interrupted \(SIGTERM\)/);
+  assert.equal(readdirSync(out), []);
+  assert.is(spawnSync('pgrep', ['-f', `sleep 600`]).status, 1, 'the browser is left running');
+});
+
+/** A grey PNG of w × h px (small on disk: it compresses to almost nothing). */
+function writePng(file: string, w: number, h: number, noise = false): void {
+  const png = new PNG({ width: w, height: h });
+  png.data.fill(200);
+  if (noise) for (let i = 0; i < png.data.length; i++) png.data[i] = (i * 7919) % 251;
+  writeFileSync(file, PNG.sync.write(png));
 }
 
 for (const where of ['a folder inside the edition', 'the edition folder itself']) {
