@@ -620,6 +620,11 @@ export const msg = {
       `photo "${photo}" (${file}) is a CMYK JPEG: broadsheet.pdf shows it converted to RGB by the browser, ` +
       'and press.pdf converts that RGB back to the press profile (its own CMYK values are not kept); ' +
       'for exact press colour supply an RGB photo or check press.pdf',
+    outLocked: (dir: string, pid: number, seconds: number) =>
+      new MachineError(
+        `another build (process ${pid}) is writing into ${dir}; it still was after ${seconds} s, so nothing was written`,
+        'wait for that build to finish, or give this one another folder with --out',
+      ),
     linkLoop: (place: Place, ref: string) =>
       new InputError(`"${ref}" is a loop of symbolic links`, place, 'replace the link with the file itself'),
   },

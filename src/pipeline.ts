@@ -30,7 +30,7 @@ import { finishPdf } from './print/postprocess.js';
 import { chartReport, checkPage, figureReport, type Report } from './check/report.js';
 import { snapshotOf } from './check/changes.js';
 import { recordChanges } from './check/history.js';
-import { writeAtomic } from './output/write.js';
+import { lockOut, writeAtomic, writeTogether } from './output/write.js';
 import { inputErrors, msg, type InputError } from './messages.js';
 import { silentLogger, type Logger } from './log.js';
 import { ROOT } from './paths.js';
@@ -210,28 +210,54 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
     warnings,
     timingsMs: ms,
   };
-  writeAtomic(pdfPath, finished.bytes, build.signal);
-  lap('writePdf');
-  ms.pdfWritten = Math.round(performance.now() - t0);
-  if (snapshot) {
-    const svgs = new Map([...charts].map(([id, c]) => [id, c.svg]));
-    const changes = recordChanges(outDir, snapshotOf(report, checked.chains, svgs), await snapshot(), build.signal);
-    if (changes) report.changes = changes;
-    lap('changes');
-  }
+  // the previous build's state is compared with and replaced while the out folder is locked,
+  // and everything is written together: PDF, change report and its state, press.pdf, report
+  const shot = snapshot ? await snapshot() : undefined;
+  const release = await lockOutFolder(outDir, build.signal);
   let refused: InputError | undefined;
-  if (pressed) {
-    const written = writePress(outDir, pressed, log, reportPath, build.signal);
-    Object.assign(report, written.sections);
-    refused = written.refused;
-    lap('writePress');
+  try {
+    writeTogether(() => {
+      writeAtomic(pdfPath, finished.bytes, build.signal);
+      lap('writePdf');
+      ms.pdfWritten = Math.round(performance.now() - t0);
+      if (shot) {
+        const svgs = new Map([...charts].map(([id, c]) => [id, c.svg]));
+        const changes = recordChanges(outDir, snapshotOf(report, checked.chains, svgs), shot, build.signal);
+        if (changes) report.changes = changes;
+        lap('changes');
+      }
+      if (pressed) {
+        const written = writePress(outDir, pressed, log, reportPath, build.signal);
+        Object.assign(report, written.sections);
+        refused = written.refused;
+        lap('writePress');
+      }
+      writeAtomic(reportPath, JSON.stringify(report, null, 2) + '\n', build.signal);
+      if (printed.proofPng) writeAtomic(proofPath, printed.proofPng, build.signal);
+    }, build.signal);
+  } finally {
+    release();
   }
-  writeAtomic(reportPath, JSON.stringify(report, null, 2) + '\n', build.signal);
-  if (printed.proofPng) writeAtomic(proofPath, printed.proofPng, build.signal);
   lap('write');
   if (refused) throw refused;
   return { pdfPath, reportPath, report, pdf: finished.bytes, seconds: (performance.now() - t0) / 1000 };
 }
+
+/**
+ * The out folder's lock, waited for while another build writes there (a few seconds at most);
+ * a build that holds it longer is named in the message.
+ */
+async function lockOutFolder(outDir: string, signal: AbortSignal): Promise<() => void> {
+  for (let waited = 0; ; waited += LOCK_POLL_MS) {
+    const got = lockOut(outDir);
+    if ('release' in got) return got.release;
+    if (waited >= LOCK_WAIT_MS) throw msg.hostile.outLocked(outDir, got.heldBy, LOCK_WAIT_MS / 1000);
+    await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+    signal.throwIfAborted();
+  }
+}
+const LOCK_POLL_MS = 100;
+const LOCK_WAIT_MS = 15_000;
 
 /** The grid the proof overlay draws. */
 function proofGrid(layout: PageLayout): ProofGrid {

@@ -12,7 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../src/paths.js';
-import { copyEdition, edit } from './helpers.js';
+import { copyEdition, edit, pdftext, squash } from './helpers.js';
 
 /** A hang shows as a killed process: the test fails instead of waiting for ever. */
 const HANG_MS = 90_000;
@@ -469,6 +469,84 @@ function writePng(file: string, w: number, h: number, noise = false): void {
   if (noise) for (let i = 0; i < png.data.length; i++) png.data[i] = (i * 7919) % 251;
   writeFileSync(file, PNG.sync.write(png));
 }
+
+test('two builds into one out folder: the output is all of one build (PDF, report, change state)', async () => {
+  const a = copyEdition();
+  const b = copyEdition();
+  edit(b, 'figures.yaml', (s) => s.replace('sanitation_blocks: { value: 26,', 'sanitation_blocks: { value: 27,'));
+  const out = mkdtempSync(path.join(os.tmpdir(), 'hostile-out-'));
+  assert.is(cli(['build', a], out).code, 0);
+  const run = (dir: string) =>
+    new Promise<number | null>((res) =>
+      spawn(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), 'build', dir, '--out', out], {
+        stdio: 'ignore',
+      }).on('close', res),
+    );
+  for (let round = 0; round < 3; round++) {
+    assert.equal(await Promise.all([run(a), run(b)]), [0, 0]);
+    const pdf = squash(pdftext(path.join(out, 'broadsheet.pdf'), '-raw'));
+    const inPdf = /(2[67])个创卫示范区块/.exec(pdf)?.[1];
+    const report = readFileSync(path.join(out, 'report.json'), 'utf8');
+    const state = readFileSync(path.join(out, '.broadsheet/state.json'), 'utf8');
+    assert.ok(inPdf, 'the figure is on the page');
+    for (const [name, text] of [
+      ['report.json', report],
+      ['state.json', state],
+    ])
+      assert.ok(
+        text.includes(`"printed":"${inPdf}个"`) || text.includes(`"printed": "${inPdf}个"`),
+        `${name} is of the other build`,
+      );
+    assert.not.ok(
+      readdirSync(out).some((f) => f.endsWith('.tmp') || f === '.broadsheet.lock'),
+      'left behind',
+    );
+  }
+});
+
+test('a change state that cannot be written: exit 4, and the previous PDF and report stay together', () => {
+  const dir = copyEdition();
+  const out = mkdtempSync(path.join(os.tmpdir(), 'hostile-out-'));
+  assert.is(cli(['build', dir], out).code, 0);
+  const before = [readFileSync(path.join(out, 'broadsheet.pdf')), readFileSync(path.join(out, 'report.json'))];
+  rmSync(path.join(out, '.broadsheet'), { recursive: true });
+  writeFileSync(path.join(out, '.broadsheet'), 'a file where the state folder goes');
+  edit(dir, 'figures.yaml', (s) => s.replace('sanitation_blocks: { value: 26,', 'sanitation_blocks: { value: 27,'));
+  const r = cli(['build', dir], out);
+  assert.is(r.code, 4, r.err);
+  assert.match(r.err, /\.broadsheet.* cannot be written/);
+  assert.ok(readFileSync(path.join(out, 'broadsheet.pdf')).equals(before[0]!), 'the PDF was replaced');
+  assert.ok(readFileSync(path.join(out, 'report.json')).equals(before[1]!), 'the report was replaced');
+});
+
+test('the out folder lock: a stale one (its build killed) is taken over; a live one is waited for, then named', () => {
+  const dir = copyEdition();
+  const out = mkdtempSync(path.join(os.tmpdir(), 'hostile-out-'));
+  const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  writeFileSync(path.join(out, '.broadsheet.lock'), gone.stdout);
+  const r = cli(['build', dir], out);
+  assert.is(r.code, 0, r.err);
+  assert.not.ok(readdirSync(out).includes('.broadsheet.lock'));
+  // held by a process that lives (this test's): the build waits, then stops naming it
+  writeFileSync(path.join(out, '.broadsheet.lock'), String(process.pid));
+  const pdf = readFileSync(path.join(out, 'broadsheet.pdf'));
+  const held = cli(['build', dir], out);
+  assert.is(held.code, 4, held.err);
+  assert.ok(held.err.includes(`another build (process ${process.pid}) is writing into`), held.err);
+  assert.ok(readFileSync(path.join(out, 'broadsheet.pdf')).equals(pdf));
+});
+
+test('a link planted at an output file or its temporary name is replaced, not written through', () => {
+  const dir = copyEdition();
+  const out = mkdtempSync(path.join(os.tmpdir(), 'hostile-out-'));
+  const victim = path.join(outside, 'victim.txt');
+  writeFileSync(victim, 'untouched');
+  symlinkSync(victim, path.join(out, 'report.json'));
+  symlinkSync(victim, path.join(out, 'broadsheet.pdf'));
+  const r = cli(['build', dir], out);
+  assert.is(r.code, 0, r.err);
+  assert.is(readFileSync(victim, 'utf8'), 'untouched');
+});
 
 for (const where of ['a folder inside the edition', 'the edition folder itself']) {
   test(`watch --out ${where}: its own writes start no rebuild, edits do`, async () => {
