@@ -489,10 +489,7 @@ test('two builds into one out folder: the output is all of one build (PDF, repor
     const report = readFileSync(path.join(out, 'report.json'), 'utf8');
     const state = readFileSync(path.join(out, '.broadsheet/state.json'), 'utf8');
     assert.ok(inPdf, 'the figure is on the page');
-    for (const [name, text] of [
-      ['report.json', report],
-      ['state.json', state],
-    ])
+    for (const [name, text] of Object.entries({ 'report.json': report, 'state.json': state }))
       assert.ok(
         text.includes(`"printed":"${inPdf}个"`) || text.includes(`"printed": "${inPdf}个"`),
         `${name} is of the other build`,
