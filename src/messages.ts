@@ -48,22 +48,32 @@ export class InputError extends Error {
   }
 }
 
-/** Several input errors found in one pass (all of them are reported, not just the first). */
+/** How many of several input errors are shown; the rest are counted. */
+export const ERRORS_SHOWN = 20;
+
+/** Several input errors found in one pass (the first ERRORS_SHOWN shown, the rest counted). */
 export class InputErrors extends InputError {
   readonly errors: InputError[];
-  constructor(errors: InputError[]) {
-    super(`${errors.length} problems in the edition`);
+  /** problems found beyond `errors`, counted but not made into messages */
+  readonly more: number;
+  constructor(errors: InputError[], more = 0) {
+    super(`${errors.length + more} problems in the edition`);
     this.errors = errors;
+    this.more = more;
   }
   override describe(): string {
-    return this.errors.map((e) => e.describe()).join('\n');
+    const hidden = this.errors.length - Math.min(this.errors.length, ERRORS_SHOWN) + this.more;
+    return [
+      ...this.errors.slice(0, ERRORS_SHOWN).map((e) => e.describe()),
+      ...(hidden ? [`… and ${hidden} more problem${hidden === 1 ? '' : 's'} (correct these first)`] : []),
+    ].join('\n');
   }
 }
 
 /** One error for one or several: what a stage throws after collecting every problem it found. */
-export function inputErrors(errors: InputError[]): InputError {
+export function inputErrors(errors: InputError[], more = 0): InputError {
   const [first] = errors;
-  return errors.length === 1 && first ? first : new InputErrors(errors);
+  return errors.length === 1 && first && !more ? first : new InputErrors(errors, more);
 }
 
 export class UsageError extends Error {
@@ -238,8 +248,12 @@ export const msg = {
       place,
       'add years: 5 (the span between the two figures)',
     ),
-  frameTwice: (place: Place, id: string) =>
-    new InputError(`frame id "${id}" is used twice`, place, 'give every frame its own id'),
+  frameTwice: (place: Place, id: string, first: Place) =>
+    new InputError(
+      `frame id "${id}" is used twice (first at ${placeText(first)})`,
+      place,
+      'give every frame its own id',
+    ),
   flexKind: (place: Place, id: string) =>
     new InputError(
       `frame "${id}": only photo and chart frames can flex (minLines/maxLines)`,
@@ -322,7 +336,7 @@ export const msg = {
     new InputError(
       `path "${ref}" leaves the edition folder`,
       place,
-      'keep images, tables and charts inside the edition folder and use relative paths',
+      'keep every file of the edition inside its folder (a symbolic link must point inside it) and use relative paths',
     ),
   dataUrlRefused: (place: Place, url: string) =>
     new InputError(
@@ -448,7 +462,8 @@ export const msg = {
   pageScriptMissing: () => new InternalError('the page script (/scripts/layout.js) did not run'),
   templateMissing: (name: string, dir: string) =>
     new InternalError(`template "${name}" missing from ${dir} (run "npm run compile" after adding one)`),
-  chartWorkerStopped: (code: number) => new InternalError(`the chart worker stopped (exit code ${code})`),
+  chartWorkerStopped: (code: number, signal?: string) =>
+    new InternalError(`the chart process stopped (${signal ? `signal ${signal}` : `exit code ${code}`})`),
   /** the text of an internal error (exit 3) */
   internal: (e: unknown) =>
     `Internal error (a bug in Broadsheet, not in your edition): ${e instanceof Error ? e.message : String(e)}\n` +
@@ -549,6 +564,89 @@ export const msg = {
   summary: (pdf: string, pages: number, seconds: number, warnings: number) =>
     `wrote ${pdf} (${plural(pages, 'page')}) in ${seconds.toFixed(2)} s` +
     (warnings ? `, ${plural(warnings, 'warning')}` : ''),
+
+  /** Hostile and faulty input (issue 11): files that are not files, limits, duplicates, locks. */
+  hostile: {
+    notAFile: (file: string, what: string, kind: string) =>
+      new InputError(
+        `${what} is ${kind}, not a regular file; it was not opened`,
+        { file },
+        'put an ordinary file there (special files and folders are never read)',
+      ),
+    unreadable: (place: Place, code: string) =>
+      new InputError(`the file cannot be read (${code})`, place, 'check that the file exists and can be read'),
+    duplicateKey: (place: Place, key: string, firstLine: number) =>
+      new InputError(
+        `"${key}" is defined twice: first at line ${firstLine}, again here; the second would replace the first`,
+        place,
+        'give each its own name, or remove one',
+      ),
+    duplicateId: (place: Place, what: string, id: string, first: Place) =>
+      new InputError(
+        `${what} "${id}" is used twice: first at ${placeText(first)}, again here; one of them would be lost`,
+        place,
+        'give each its own id, or join the two',
+      ),
+    duplicateColumn: (place: Place, name: string, first: number, again: number) =>
+      new InputError(
+        `column "${name}" is in the header twice (columns ${first} and ${again}); a chart would read only one`,
+        place,
+        'give each column its own name',
+      ),
+    chartMemory: (place: Place, mb: number) =>
+      new InputError(
+        `the chart needs more than ${mb} MB to draw (an expression or transform that makes too much data); it was stopped`,
+        place,
+        'look for a sequence(), a large "calculate" or "flatten" and make it smaller',
+      ),
+    chartTime: (place: Place, seconds: number) =>
+      new InputError(
+        `the chart did not finish drawing within ${seconds} s (an expression or transform that runs too long); it was stopped`,
+        place,
+        'look for a sequence(), a loop-like transform or a very large data set and make it smaller',
+      ),
+    tooDeep: (place: Place, max: number) =>
+      new InputError(
+        `values are nested more than ${max} levels deep`,
+        place,
+        'an edition file this deep is damaged or made by a program: flatten it',
+      ),
+    aliasBomb: (place: Place, max: number) =>
+      new InputError(
+        `its anchors and aliases (&a, *a) expand to more than ${max} copies (an alias bomb, or an anchor used too often); the file was not read`,
+        place,
+        'write the values out, or use fewer aliases of aliases',
+      ),
+    notFinite: (place: Place, value: string) =>
+      new InputError(`${value} is not a number that can be printed`, place, 'write a finite number there'),
+    badDate: (place: Place, date: string) =>
+      new InputError(`"${date}" is not a day of the calendar`, place, 'write the publication date as YYYY-MM-DD'),
+    figureInChart: (place: Place, ref: string) =>
+      new InputError(
+        `${ref} in a chart spec would print as written: chart titles and labels are not bound to figures.yaml`,
+        place,
+        "put the figure in the chart's table (tables/*.csv cells are bound) or in its caption in story.md, or write the text out",
+      ),
+    chartLink: (place: Place) =>
+      new InputError('a chart link ("href"): a printed page cannot be clicked', place, 'remove "href" from the spec'),
+    imagePixels: (place: Place, w: number, h: number, max: number) =>
+      new InputError(
+        `image is ${w} × ${h} px (${((w * h) / 1e6).toFixed(0)} million pixels), more than the ${max / 1e6} million a page can use`,
+        place,
+        'scale the image down to 300 ppi at its printed size',
+      ),
+    cmykJpeg: (photo: string, file: string) =>
+      `photo "${photo}" (${file}) is a CMYK JPEG: broadsheet.pdf shows it converted to RGB by the browser, ` +
+      'and press.pdf converts that RGB back to the press profile (its own CMYK values are not kept); ' +
+      'for exact press colour supply an RGB photo or check press.pdf',
+    outLocked: (dir: string, pid: number, seconds: number) =>
+      new MachineError(
+        `another build (process ${pid}) is writing into ${dir}; it still was after ${seconds} s, so nothing was written`,
+        'wait for that build to finish, or give this one another folder with --out',
+      ),
+    linkLoop: (place: Place, ref: string) =>
+      new InputError(`"${ref}" is a loop of symbolic links`, place, 'replace the link with the file itself'),
+  },
 
   /** Press output (src/press/, cli/preflight.ts): its machine faults, refusals, preflight findings and summaries. */
   press: {

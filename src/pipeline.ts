@@ -32,7 +32,7 @@ import { snapshotOf } from './check/changes.js';
 import { checkPrinted } from './check/page.js';
 import { FACES } from './fonts/faces.js';
 import { recordChanges } from './check/history.js';
-import { writeAtomic } from './output/write.js';
+import { lockOut, writeAtomic, writeTogether } from './output/write.js';
 import { inputErrors, msg, type InputError } from './messages.js';
 import { silentLogger, type Logger } from './log.js';
 import { ROOT } from './paths.js';
@@ -177,7 +177,8 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
     layoutFile: ed.layout.file,
   });
   if (checked.errors.length) throw inputErrors(checked.errors);
-  const warnings = [...consistency.warnings, ...checked.warnings];
+  const cmyk = [...ed.photos.values()].filter((p) => p.cmyk).map((p) => msg.hostile.cmykJpeg(p.id, p.file));
+  const warnings = [...consistency.warnings, ...checked.warnings, ...cmyk];
   for (const w of warnings) log.warn(w);
   for (const n of consistency.notes) log.info(`note: ${n}`);
   const meta = ed.meta.data;
@@ -253,45 +254,71 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
     warnings,
     timingsMs: ms,
   };
-  writeAtomic(pdfPath, finished.bytes, build.signal);
-  lap('writePdf');
-  ms.pdfWritten = Math.round(performance.now() - t0);
-  if (snapshot) {
-    const svgs = new Map([...charts].map(([id, c]) => [id, c.svg]));
-    const changes = recordChanges(outDir, snapshotOf(report, checked.chains, svgs), await snapshot(), build.signal);
-    if (changes) report.changes = changes;
-    lap('changes');
-  }
-  if (handedOut) {
-    const handoutPath = path.join(outDir, 'handout.pdf');
-    writeAtomic(handoutPath, handedOut.bytes, build.signal);
-    report.handout = {
-      pdf: handoutPath,
-      paper: handedOut.geo.preset.name,
-      pages: handedOut.pages,
-      bytes: handedOut.bytes.length,
-      charsPerLine: handedOut.geo.chars,
-      bodyPt: handedOut.geo.preset.bodyPt,
-      heads: handedOut.page.heads,
-      placed: handedOut.page.placed,
-      fitted: { ...handedOut.fitted, ms: Math.round(handedOut.fitted.ms) },
-      ms: Object.fromEntries(Object.entries(handedOut.ms).map(([k, v]) => [k, Math.round(v)])),
-    };
-    lap('writeHandout');
-  }
+  // the previous build's state is compared with and replaced while the out folder is locked,
+  // and everything is written together: PDF, change report and its state, press.pdf, report
+  const shot = snapshot ? await snapshot() : undefined;
+  const release = await lockOutFolder(outDir, build.signal);
   let refused: InputError | undefined;
-  if (pressed) {
-    const written = writePress(outDir, pressed, log, reportPath, build.signal);
-    Object.assign(report, written.sections);
-    refused = written.refused;
-    lap('writePress');
+  try {
+    writeTogether(() => {
+      writeAtomic(pdfPath, finished.bytes, build.signal);
+      lap('writePdf');
+      ms.pdfWritten = Math.round(performance.now() - t0);
+      if (shot) {
+        const svgs = new Map([...charts].map(([id, c]) => [id, c.svg]));
+        const changes = recordChanges(outDir, snapshotOf(report, checked.chains, svgs), shot, build.signal);
+        if (changes) report.changes = changes;
+        lap('changes');
+      }
+      if (pressed) {
+        const written = writePress(outDir, pressed, log, reportPath, build.signal);
+        Object.assign(report, written.sections);
+        refused = written.refused;
+        lap('writePress');
+      }
+      if (handedOut) {
+        const handoutPath = path.join(outDir, 'handout.pdf');
+        writeAtomic(handoutPath, handedOut.bytes, build.signal);
+        report.handout = {
+          pdf: handoutPath,
+          paper: handedOut.geo.preset.name,
+          pages: handedOut.pages,
+          bytes: handedOut.bytes.length,
+          charsPerLine: handedOut.geo.chars,
+          bodyPt: handedOut.geo.preset.bodyPt,
+          heads: handedOut.page.heads,
+          placed: handedOut.page.placed,
+          fitted: { ...handedOut.fitted, ms: Math.round(handedOut.fitted.ms) },
+          ms: Object.fromEntries(Object.entries(handedOut.ms).map(([k, v]) => [k, Math.round(v)])),
+        };
+        lap('writeHandout');
+      }
+      writeAtomic(reportPath, JSON.stringify(report, null, 2) + '\n', build.signal);
+      if (printed.proofPng) writeAtomic(proofPath, printed.proofPng, build.signal);
+    }, build.signal);
+  } finally {
+    release();
   }
-  writeAtomic(reportPath, JSON.stringify(report, null, 2) + '\n', build.signal);
-  if (printed.proofPng) writeAtomic(proofPath, printed.proofPng, build.signal);
   lap('write');
   if (refused) throw refused;
   return { pdfPath, reportPath, report, pdf: finished.bytes, seconds: (performance.now() - t0) / 1000 };
 }
+
+/**
+ * The out folder's lock, waited for while another build writes there (a few seconds at most);
+ * a build that holds it longer is named in the message.
+ */
+async function lockOutFolder(outDir: string, signal: AbortSignal): Promise<() => void> {
+  for (let waited = 0; ; waited += LOCK_POLL_MS) {
+    const got = lockOut(outDir);
+    if ('release' in got) return got.release;
+    if (waited >= LOCK_WAIT_MS) throw msg.hostile.outLocked(outDir, got.heldBy, LOCK_WAIT_MS / 1000);
+    await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+    signal.throwIfAborted();
+  }
+}
+const LOCK_POLL_MS = 100;
+const LOCK_WAIT_MS = 15_000;
 
 /** The grid the proof overlay draws. */
 function proofGrid(layout: PageLayout): ProofGrid {

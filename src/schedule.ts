@@ -73,7 +73,7 @@ export class Build {
       this.session = Promise.resolve(c.session);
       this.launched = c.browser;
     } else {
-      const browser = c.browser ? Promise.resolve(c.browser) : this.ahead(launchBrowser());
+      const browser = c.browser ? Promise.resolve(c.browser) : this.ahead(launchBrowser(this.signal));
       this.browser = browser;
       browser.then((l) => (this.launched = l), ignore);
       // the tab's renderer starts while the edition is read

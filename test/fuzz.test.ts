@@ -11,6 +11,8 @@ import { buildEdition, prepare } from '../src/pipeline.js';
 import { InputError } from '../src/messages.js';
 import { launchBrowser, type Launched } from '../src/print/browser.js';
 import { copyEdition, run, tempDir } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { ROOT } from '../src/paths.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const SEED = Number(process.env.FUZZ_SEED ?? 20251218);
@@ -153,6 +155,19 @@ test(`${RUNS} mutated editions end in a page or a clear error (seed ${SEED})`, a
   assert.ok(errors > 0, 'no mutated edition was refused');
   assert.ok(pages > 0, 'no mutated edition composed');
   console.log(`  fuzz: ${errors} clear errors, ${pages} pages composed, ${builds} printed`);
+});
+
+test('npm run fuzz, 30 runs: symbolic links, FIFOs, duplicate ids, number edge cases, bytes and cuts end well', () => {
+  // the script itself: every run a page or a clear error, none an internal error, hang, leftover or half-written output
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/scripts/fuzz.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, FUZZ_RUNS: '30', FUZZ_BUILD_EVERY: '15' },
+    timeout: 600_000,
+    killSignal: 'SIGKILL',
+  });
+  assert.is(r.signal, null, 'the fuzz script hung');
+  assert.is(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /^fuzz: 30 runs \(seed \d+\) in \d+ s, 2 also built by the command line: /m);
 });
 
 test.run();

@@ -12,7 +12,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import { cacheKey, fileStamp, packageIdentity, readCached, writeCached } from '../disk-cache.js';
 import { ROOT } from '../paths.js';
 import { msg } from '../messages.js';
@@ -74,40 +74,118 @@ export function chartArea(f: Frame, pitch: number, hasSource: boolean): ChartSiz
 
 const WORKER = new URL('./worker.js', import.meta.url);
 
-/** One worker for the process, started by its first job and unreferenced when idle. */
-let worker: Worker | undefined;
-const pending = new Map<number, { resolve: (d: Drawn) => void; reject: (e: unknown) => void }>();
-let jobs = 0;
+/**
+ * What one chart may take to draw: a spec is a program (vega expressions), and one that allocates
+ * or loops without bound must end as an error naming its file, not take the build down with it.
+ * Charts are drawn in a child process of their own (a worker thread's heap limit does not hold:
+ * one large allocation past it aborts the whole process), with its heap capped; a chart not
+ * drawn in time has its process killed. Charts are drawn one at a time, so the one that broke a
+ * limit is known; the next is drawn by a new process.
+ */
+export const CHART_LIMITS = { heapMb: 256, seconds: 30 };
 
-/** The chart worker, started if it is not running. */
-function chartWorker(): Worker {
-  if (worker) return worker;
-  const w = new Worker(WORKER);
-  w.on('message', ({ n, drawn }: { n: number; drawn: Drawn }) => {
-    pending.get(n)?.resolve(drawn);
-    pending.delete(n);
-    if (pending.size === 0) w.unref();
-  });
-  const fail = (e: unknown) => {
-    worker = undefined;
-    for (const p of pending.values()) p.reject(e);
-    pending.clear();
-  };
-  w.on('error', fail);
-  w.on('exit', (code) => fail(msg.chartWorkerStopped(code)));
-  w.unref();
-  worker = w;
-  return w;
+type Outcome = Drawn | { ok: false; limit: 'memory' | 'time' };
+interface Job {
+  n: number;
+  spec: Record<string, unknown>;
+  size: ChartSize;
+  resolve: (d: Outcome) => void;
+  reject: (e: unknown) => void;
 }
 
-function draw(spec: Record<string, unknown>, size: ChartSize): Promise<Drawn> {
-  const w = chartWorker();
-  const n = ++jobs;
-  return new Promise<Drawn>((resolve, reject) => {
-    pending.set(n, { resolve, reject });
-    w.ref();
-    w.postMessage({ n, spec, size });
+/** The drawing process, started by the first job and unreferenced when idle. */
+let drawer: ChildProcess | undefined;
+const queue: Job[] = [];
+let current: { job: Job; timer: NodeJS.Timeout } | undefined;
+let jobs = 0;
+
+/** The chart process, started if it is not running. */
+function chartDrawer(): ChildProcess {
+  if (drawer) return drawer;
+  const c = fork(fileURLToPath(WORKER), [], {
+    execArgv: [`--max-old-space-size=${CHART_LIMITS.heapMb}`, '--stack-size=2000'],
+    serialization: 'advanced',
+    // its stderr is read only to tell a heap that ran out (V8 prints its own report there)
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
+  let err = '';
+  c.stderr?.on('data', (d: Buffer) => {
+    if (err.length < 4096) err += d.toString('latin1');
+  });
+  c.on('message', ({ n, drawn }: { n: number; drawn: Drawn }) => {
+    if (drawer === c && current?.job.n === n) finish(drawn);
+  });
+  c.on('error', () => undefined); // a failed start shows as its exit
+  c.on('exit', (code, signal) => {
+    // a process killed for its time limit has been let go already: its exit is not the current job's
+    if (drawer !== c) return;
+    drawer = undefined;
+    if (!current) return;
+    if (/heap out of memory|Allocation failed|Invalid array length|out of memory/i.test(err))
+      finish({ ok: false, limit: 'memory' });
+    else {
+      const job = end();
+      job?.reject(msg.chartWorkerStopped(code ?? -1, signal ?? undefined));
+      next();
+    }
+  });
+  unref(c);
+  drawer = c;
+  return c;
+}
+
+/** A drawing process that does not keep Node running (when idle), or does (while it draws). */
+function unref(c: ChildProcess): void {
+  c.unref();
+  (c.channel as { unref?: () => void } | undefined)?.unref?.();
+  (c.stderr as { unref?: () => void } | null)?.unref?.();
+}
+function ref(c: ChildProcess): void {
+  c.ref();
+  (c.channel as { ref?: () => void } | undefined)?.ref?.();
+}
+
+function end(): Job | undefined {
+  const c = current;
+  if (c) clearTimeout(c.timer);
+  current = undefined;
+  return c?.job;
+}
+
+function finish(d: Outcome): void {
+  end()?.resolve(d);
+  next();
+}
+
+function next(): void {
+  const job = queue.shift();
+  if (!job) {
+    if (drawer) unref(drawer);
+    return;
+  }
+  const c = chartDrawer();
+  const timer = setTimeout(() => {
+    // the process is busy with this chart: it is killed, and the next chart gets a new one
+    drawer = undefined;
+    c.kill('SIGKILL');
+    finish({ ok: false, limit: 'time' });
+  }, CHART_LIMITS.seconds * 1000);
+  current = { job, timer };
+  ref(c);
+  c.send({ n: job.n, spec: job.spec, size: job.size });
+}
+
+function draw(spec: Record<string, unknown>, size: ChartSize): Promise<Outcome> {
+  return new Promise<Outcome>((resolve, reject) => {
+    queue.push({ n: ++jobs, spec, size, resolve, reject });
+    if (!current) next();
+  });
+}
+
+/** Ends the drawing process (on Ctrl-C, or when a command ends). */
+export function stopChartDrawer(): void {
+  drawer?.kill('SIGKILL');
+  drawer = undefined;
 }
 
 /** Replaces {"name": table} data with the table's rows; refuses any url. Returns a new spec. */
@@ -118,7 +196,10 @@ function bindData(node: unknown, src: ChartSource, tables: Map<string, BoundTabl
   let bound: BoundTable | undefined;
   for (const [k, v] of Object.entries(node)) {
     const here = [...at, k];
-    if (k === 'url') throw msg.dataUrlRefused(src.spec.locate(here), String(v));
+    if (k === 'url')
+      throw msg.dataUrlRefused(src.spec.locate(here), typeof v === 'object' ? JSON.stringify(v) : String(v));
+    // a link cannot be followed on paper, and vega's link check is a load (refused, and it crashed)
+    if (k === 'href') throw msg.hostile.chartLink(src.spec.locate(here));
     if (k === 'values' && Array.isArray(v) && v.length > LIMITS.tableRows)
       throw msg.tooManyRows(src.spec.locate(here), v.length, LIMITS.tableRows);
     if (k === 'data' && v && typeof v === 'object' && !Array.isArray(v) && 'name' in v) {
@@ -219,6 +300,10 @@ async function render(src: ChartSource, spec: Record<string, unknown>, size: Cha
   const kept = fromCache(name);
   if (kept) return { id: src.id, svg: kept.svg, widthPx: size.widthPx, heightPx: size.heightPx, texts: kept.texts };
   const d = await draw(spec, size);
+  if (!d.ok && 'limit' in d)
+    throw d.limit === 'memory'
+      ? msg.hostile.chartMemory({ file: src.file }, CHART_LIMITS.heapMb)
+      : msg.hostile.chartTime({ file: src.file }, CHART_LIMITS.seconds);
   if (!d.ok)
     throw d.invalid
       ? msg.invalidChart(src.spec.locate(d.segs), d.detail)

@@ -5,7 +5,7 @@
  * last good PDF stays in place (output is written only by a build that succeeds). A browser that
  * has stopped (killed, crashed) is started again for the next rebuild.
  */
-import { readdirSync, watch as watchFs, type FSWatcher } from 'node:fs';
+import { readdirSync, realpathSync, watch as watchFs, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { buildEdition, type BuildResult } from '../pipeline.js';
 import { endEarlySignals, launchBrowser, type Launched } from '../print/browser.js';
@@ -121,8 +121,18 @@ export async function startWatch(edition: string, o: WatchOptions): Promise<Watc
 
   const ready = rebuild().then(() => undefined);
   let timer: NodeJS.Timeout | undefined;
-  const changed = (file: string | Buffer | null) => {
+  // an out folder inside the edition (or the edition folder itself) is not watched: the build's
+  // own writes would start the next build, for ever
+  // (there, only the files a build writes are left unwatched)
+  const out = realOf(o.outDir);
+  const root = realOf(edition);
+  const isOutput = (full: string) =>
+    out === root
+      ? path.dirname(full) === root && OUTPUT_FILES.has(path.basename(full))
+      : full === out || full.startsWith(out + path.sep);
+  const changed = (dir: string, file: string | Buffer | null) => {
     if (file && /(^|\/)\.|~$|\.swp$/.test(String(file))) return; // editors' temporary files
+    if (file && isOutput(path.join(dir, String(file)))) return;
     if (building) again = true; // a change during a build: build once more after it
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -136,10 +146,10 @@ export async function startWatch(edition: string, o: WatchOptions): Promise<Watc
   // watch on Linux works that way)
   const watchers = new Map<string, FSWatcher>();
   const watchFolders = () => {
-    for (const d of folders(edition)) {
+    for (const d of folders(root, isOutput)) {
       if (watchers.has(d)) continue;
       try {
-        const w = watchFs(d, (_event, file) => changed(file));
+        const w = watchFs(d, (_event, file) => changed(d, file));
         w.on('error', () => {
           w.close();
           watchers.delete(d); // the folder is gone; made again, it is watched at the next change
@@ -205,14 +215,28 @@ class WarmBrowser {
   }
 }
 
-/** The edition folder and every folder inside it (not hidden ones). */
-function folders(dir: string): string[] {
+/** The edition folder and every folder inside it (not hidden ones, not `skip`'s). */
+function folders(dir: string, skip: (d: string) => boolean): string[] {
   const out = [dir];
   try {
     for (const e of readdirSync(dir, { withFileTypes: true }))
-      if (e.isDirectory() && !e.name.startsWith('.')) out.push(...folders(path.join(dir, e.name)));
+      if (e.isDirectory() && !e.name.startsWith('.') && !skip(path.join(dir, e.name)))
+        out.push(...folders(path.join(dir, e.name), skip));
   } catch {
     /* gone meanwhile */
   }
   return out;
+}
+
+/** What a build writes into its out folder (hidden files, its state and temporary files, aside). */
+const OUTPUT_FILES = new Set(['broadsheet.pdf', 'report.json', 'proof.png', 'changes.png', 'press.pdf', 'compose']);
+
+/** A path with its symbolic links resolved, as far as it exists. */
+function realOf(p: string): string {
+  const abs = path.resolve(p);
+  try {
+    return realpathSync(abs);
+  } catch {
+    return path.join(realOf(path.dirname(abs)), path.basename(abs));
+  }
 }

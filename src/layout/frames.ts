@@ -3,7 +3,7 @@
  * the grid and against what the edition holds. Text frames spanning several columns become one
  * box per column, threaded in reading order (down the first column, then the next).
  */
-import { inputErrors, msg, type InputError } from '../messages.js';
+import { ERRORS_SHOWN, inputErrors, msg, type InputError, type Place } from '../messages.js';
 import type { Edition, FrameDef, FrameKind } from '../load/edition.js';
 import { boxOf, gridOf, HAO, PRESETS, type Box, type Grid } from './presets.js';
 
@@ -53,12 +53,13 @@ export function layoutPage(ed: Edition): PageLayout {
   const frames: Frame[] = [];
   const chains = new Map<string, Frame[]>();
   const storyChains = new Set(ed.story.chains.map((c) => c.id));
-  const seen = new Set<string>();
+  const seen = new Map<string, Place>();
 
   defs.forEach((d: FrameDef, i) => {
     const place = ed.layout.locate(['frames', i]);
-    if (seen.has(d.id)) errors.push(msg.frameTwice(place, d.id));
-    seen.add(d.id);
+    const first = seen.get(d.id);
+    if (first) errors.push(msg.frameTwice(place, d.id, first));
+    else seen.set(d.id, place);
     const [c1, c2] = d.columns;
     if (c1 > c2 || c2 > grid.preset.columns) {
       errors.push(
@@ -168,16 +169,33 @@ export function layoutPage(ed: Edition): PageLayout {
     f.followers = below.map((t) => t.id);
   }
 
-  // overlaps: two frames sharing a grid cell
-  for (const [a, A] of frames.entries()) {
-    for (const B of frames.slice(a + 1)) {
-      const colsMeet = A.columns[0] <= B.columns[1] && B.columns[0] <= A.columns[1];
-      const linesMeet = A.top < B.top + B.lines && B.top < A.top + A.lines;
-      if (colsMeet && linesMeet) {
-        errors.push(msg.framesOverlap({ file: ed.layout.file }, A.id, B.id));
+  // overlaps: two frames sharing a grid cell, found cell by cell (thousands of frames are
+  // millions of pairs); past the messages shown, each frame that overlaps is counted once
+  let more = 0;
+  let shown = 0;
+  const cells = new Map<number, number[]>();
+  frames.forEach((F, i) => {
+    const met = new Set<number>();
+    let overlaps = false;
+    for (let c = F.columns[0]; c <= F.columns[1]; c++)
+      for (let l = F.top; l < F.top + F.lines; l++) {
+        const key = c * 1_000_000 + l;
+        const owners = cells.get(key);
+        if (!owners) {
+          cells.set(key, [i]);
+          continue;
+        }
+        overlaps = true;
+        for (const o of owners)
+          if (shown < ERRORS_SHOWN && !met.has(o)) {
+            met.add(o);
+            shown++;
+            errors.push(msg.framesOverlap({ file: ed.layout.file }, frames[o]!.id, F.id));
+          }
+        owners.push(i);
       }
-    }
-  }
+    if (overlaps && met.size === 0) more++;
+  });
   for (const c of ed.story.chains) {
     if (!chains.has(c.id)) errors.push(msg.chainWithoutFrames(c.place, c.id));
   }
@@ -189,6 +207,6 @@ export function layoutPage(ed: Edition): PageLayout {
   for (const cap of [...ed.story.photos]) if (!ed.photos.has(cap.id)) errors.push(msg.unknownPhoto(cap.place, cap.id));
   for (const cap of [...ed.story.charts]) if (!ed.charts.has(cap.id)) errors.push(msg.unknownChart(cap.place, cap.id));
 
-  if (errors.length) throw inputErrors(errors);
+  if (errors.length) throw inputErrors(errors, more);
   return { grid, frames, chains };
 }

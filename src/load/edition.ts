@@ -4,13 +4,13 @@
  */
 import { writtenDecimals } from './decimals.js';
 import { plainFigures } from './figures-form.js';
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { imageSize } from 'image-size';
 import { msg, type Place } from '../messages.js';
 import { SCHEMAS } from '../paths.js';
-import { readText } from './read.js';
+import { confine, readBytes, readText } from './read.js';
 import { parseJson, parseYaml, schemaValidator, validate, type Located } from './structured.js';
 import { parseStory, type Story } from './story.js';
 
@@ -108,6 +108,8 @@ export interface PhotoSource {
   height: number;
   placeholder: boolean;
   place: Place;
+  /** a CMYK (or YCCK) JPEG: the browser shows it in RGB; the build warns */
+  cmyk?: boolean;
   /** no file yet (only when loaded for `broadsheet placeholders`): no bytes, no pixels */
   missing?: boolean;
 }
@@ -126,7 +128,11 @@ export interface Edition {
   photos: Map<string, PhotoSource>;
 }
 
-export const LIMITS = { imageBytes: 40_000_000, imageSide: 12_000, tableRows: 10_000 };
+/**
+ * imagePixels: 40 million pixels is a whole broadsheet page (350 × 540 mm) at 350 ppi; a photo
+ * larger than that is checked from its header and refused before anything decodes it.
+ */
+export const LIMITS = { imageBytes: 40_000_000, imageSide: 12_000, imagePixels: 40_000_000, tableRows: 10_000 };
 
 export interface LoadOptions {
   /** a photo whose file does not exist yet is loaded as `missing` instead of refused (placeholders) */
@@ -144,28 +150,25 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
   const root = realpathSync(dir);
   const rel = (f: string) => path.join(path.basename(dir), f);
   const inside = (ref: string, place: Place): string => {
-    if (path.isAbsolute(ref) || /^[a-z]+:/i.test(ref)) throw msg.pathEscapes(place, ref);
-    const abs = path.resolve(dir, ref);
-    if (!abs.startsWith(dir + path.sep)) throw msg.pathEscapes(place, ref);
-    let real: string;
-    try {
-      real = realpathSync(abs);
-    } catch {
-      throw msg.fileNotFound(place, ref, rel(ref));
-    }
-    if (real !== root && !real.startsWith(root + path.sep)) throw msg.pathEscapes(place, ref);
+    const real = confine(dir, root, ref, place);
+    if (real === undefined) throw msg.fileNotFound(place, ref, rel(ref));
     return real;
   };
+  /** one of the four files of fixed name: confined like every other, refused when not a regular file */
+  const fixed = (name: string): string | undefined => confine(dir, root, name, { file: rel(name) });
+  const readFixed = (name: string): string => {
+    const real = fixed(name);
+    if (real === undefined) throw msg.fileMissing(rel(name), name);
+    return readText(real, rel(name), name);
+  };
 
-  const metaYaml = parseYaml(
-    readText(path.join(dir, 'edition.yaml'), rel('edition.yaml'), 'edition.yaml'),
-    rel('edition.yaml'),
-  );
+  const metaYaml = parseYaml(readFixed('edition.yaml'), rel('edition.yaml'));
   checkPreset(metaYaml);
   const meta = validate<EditionMeta>(metaYaml, schemaValidator('edition.schema.json'), 'edition.yaml');
+  checkDate(meta);
 
-  const story = parseStory(readText(path.join(dir, 'story.md'), rel('story.md'), 'story.md'), rel('story.md'));
-  const figuresText = readText(path.join(dir, 'figures.yaml'), rel('figures.yaml'), 'figures.yaml');
+  const story = parseStory(readFixed('story.md'), rel('story.md'));
+  const figuresText = readFixed('figures.yaml');
   const figuresYaml = parseYaml(figuresText, rel('figures.yaml'));
   const plain = plainFigures(figuresYaml);
   if (plain) throw plain;
@@ -175,17 +178,17 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
     'figures.yaml',
   );
   const layout =
-    opts.layoutOptional && !existsSync(path.join(dir, 'layout.yaml'))
+    opts.layoutOptional && fixed('layout.yaml') === undefined
       ? { data: { frames: [] }, file: rel('layout.yaml'), locate: () => ({ file: rel('layout.yaml') }) }
       : validate<{ frames: FrameDef[] }>(
-          parseYaml(readText(path.join(dir, 'layout.yaml'), rel('layout.yaml'), 'layout.yaml'), rel('layout.yaml')),
+          parseYaml(readFixed('layout.yaml'), rel('layout.yaml')),
           schemaValidator('layout.schema.json'),
           'layout.yaml',
         );
 
   const tables = new Map<string, Table>();
-  const tdir = path.join(dir, 'tables');
-  if (existsSync(tdir)) {
+  const tdir = confine(dir, root, 'tables', { file: rel('tables') });
+  if (tdir !== undefined && statSync(tdir).isDirectory()) {
     for (const f of readdirSync(tdir)
       .filter((n) => n.endsWith('.csv'))
       .sort()) {
@@ -203,6 +206,7 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
     if (typeof spec.data !== 'object' || spec.data === null || Array.isArray(spec.data)) {
       throw msg.invalidChart({ file }, 'the spec must be a JSON object');
     }
+    checkChartText(spec);
     charts.set(id, {
       id,
       file,
@@ -237,6 +241,38 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
   return { dir, name: path.basename(dir), meta, story, figures, figureDecimals, layout, tables, charts, photos };
 }
 
+/** The publication date must be a day of the calendar: it is printed in the folio and the PDF's dates. */
+function checkDate(meta: Located<EditionMeta>): void {
+  const date = meta.data.date;
+  const [y = NaN, m = NaN, d = NaN] = date.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d));
+  if (!(y >= 1) || t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d)
+    throw msg.hostile.badDate(meta.locate(['date']), date);
+}
+
+/** A figure reference, as the story writes it (bind/figures.ts). */
+const FIGURE_REF = /\{[a-z][a-z0-9_]*(?::[a-z]+)?\}/;
+/** Spec keys whose strings are vega expressions, not printed text (and the data, bound from tables). */
+const NOT_TEXT = new Set(['data', 'calculate', 'expr', 'filter', 'test', 'signal', 'labelExpr', 'update', 'field']);
+
+/**
+ * A {figure} in a chart's title, axis or text would print as written: chart specs are not bound
+ * (the figures reach a chart through its table). Refused with its place.
+ */
+function checkChartText(spec: Located<unknown>): void {
+  const stack: { v: unknown; at: (string | number)[] }[] = [{ v: spec.data, at: [] }];
+  while (stack.length) {
+    const { v, at } = stack.pop()!;
+    if (typeof v === 'string') {
+      const m = FIGURE_REF.exec(v);
+      if (m) throw msg.hostile.figureInChart(spec.locate(at), m[0]);
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v))
+        if (!NOT_TEXT.has(k)) stack.push({ v: x, at: [...at, Array.isArray(v) ? Number(k) : k] });
+    }
+  }
+}
+
 /** The page presets an edition may name: the edition schema's list (the layout stage defines each). */
 let presets: string[] | undefined;
 function checkPreset(meta: Located<unknown>): void {
@@ -256,23 +292,7 @@ function checkPreset(meta: Located<unknown>): void {
  * existing folder must be inside the edition, so a file made there stays inside it.
  */
 function absent(dir: string, root: string, ref: string, place: Place): boolean {
-  if (path.isAbsolute(ref) || /^[a-z]+:/i.test(ref)) throw msg.pathEscapes(place, ref);
-  const abs = path.resolve(dir, ref);
-  if (!abs.startsWith(dir + path.sep)) throw msg.pathEscapes(place, ref);
-  if (existsSync(abs) || isLink(abs)) return false;
-  let up = path.dirname(abs);
-  while (!existsSync(up)) up = path.dirname(up);
-  const real = realpathSync(up);
-  if (real !== root && !real.startsWith(root + path.sep)) throw msg.pathEscapes(place, ref);
-  return true;
-}
-
-function isLink(p: string): boolean {
-  try {
-    return lstatSync(p).isSymbolicLink();
-  } catch {
-    return false;
-  }
+  return confine(dir, root, ref, place) === undefined;
 }
 
 function parseTable(text: string, file: string, name: string): Table {
@@ -285,6 +305,9 @@ function parseTable(text: string, file: string, name: string): Table {
   }
   const [header, ...rest] = records;
   if (!header || header.length === 0) throw msg.csvSyntax(file, 1, 'the table has no header row');
+  const twice = header.findIndex((h, i) => header.indexOf(h) !== i);
+  if (twice >= 0)
+    throw msg.hostile.duplicateColumn({ file, line: 1 }, header[twice]!, header.indexOf(header[twice]!) + 1, twice + 1);
   if (rest.length > LIMITS.tableRows)
     throw msg.tooManyRows({ file, line: LIMITS.tableRows + 2 }, rest.length, LIMITS.tableRows);
   // csv-parse does not report per-record lines in sync mode without `info`; rows are one per
@@ -294,14 +317,13 @@ function parseTable(text: string, file: string, name: string): Table {
 
 function loadPhoto(id: string, abs: string, file: string, placeholder: boolean): PhotoSource {
   const place = { file };
-  const size = statSync(abs).size;
-  if (size > LIMITS.imageBytes) throw msg.tooLarge(file, size, LIMITS.imageBytes);
-  const bytes = readFileSync(abs);
+  const bytes = readBytes(abs, file, `photo "${id}"`, LIMITS.imageBytes);
+  if (bytes.length === 0) throw msg.imageUnreadable(place, 'the file is empty (0 bytes)');
   let dim: { width?: number; height?: number; type?: string };
   try {
     dim = imageSize(bytes);
   } catch (e) {
-    throw msg.imageUnreadable(place, (e as Error).message);
+    throw msg.imageUnreadable(place, `not a JPEG or PNG image that can be read (${(e as Error).message})`);
   }
   if (!dim.width || !dim.height || (dim.type !== 'jpg' && dim.type !== 'png')) {
     throw msg.imageUnreadable(place, `not a JPEG or PNG image (${dim.type ?? 'unknown type'})`);
@@ -309,9 +331,16 @@ function loadPhoto(id: string, abs: string, file: string, placeholder: boolean):
   if (dim.width > LIMITS.imageSide || dim.height > LIMITS.imageSide) {
     throw msg.imageTooLarge(place, dim.width, dim.height, LIMITS.imageSide);
   }
+  if (dim.width * dim.height > LIMITS.imagePixels) {
+    throw msg.hostile.imagePixels(place, dim.width, dim.height, LIMITS.imagePixels);
+  }
   if (dim.type === 'jpg' && !(bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9)) {
     throw msg.imageUnreadable(place, 'the JPEG file is truncated (no end marker)');
   }
+  if (dim.type === 'png' && !pngComplete(bytes)) {
+    throw msg.imageUnreadable(place, 'the PNG file is truncated (it does not end with its IEND chunk)');
+  }
+  const cmyk = dim.type === 'jpg' && jpegComponents(bytes) === 4;
   return {
     id,
     file,
@@ -321,5 +350,31 @@ function loadPhoto(id: string, abs: string, file: string, placeholder: boolean):
     height: dim.height,
     placeholder,
     place,
+    ...(cmyk ? { cmyk } : {}),
   };
+}
+
+/** A PNG ends with its IEND chunk (length 0, "IEND", its CRC): a file cut short does not. */
+function pngComplete(b: Buffer): boolean {
+  return b.length >= 12 && b.subarray(b.length - 12).equals(PNG_IEND);
+}
+const PNG_IEND = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+
+/** The number of colour components in a JPEG's frame header (SOFn): 1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK. */
+function jpegComponents(b: Buffer): number | undefined {
+  let i = 2;
+  while (i + 9 < b.length) {
+    if (b[i] !== 0xff) return undefined;
+    const marker = b[i + 1]!;
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
+    const len = b.readUInt16BE(i + 2);
+    // SOF0–SOF15, not DHT (C4), JPG (C8) or DAC (CC)
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return b[i + 9];
+    if (marker === 0xda) return undefined; // the scan starts: no frame header before it
+    i += 2 + len;
+  }
+  return undefined;
 }

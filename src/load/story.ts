@@ -50,6 +50,8 @@ export interface Story {
   charts: Caption[];
 }
 
+const DIRECTIVE = { chain: 'text chain', photo: 'photo caption', chart: 'chart caption' };
+
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
 export function parseStory(text: string, file: string): Story {
@@ -91,6 +93,10 @@ export function parseStory(text: string, file: string): Story {
         const m = /^::(chain|photo|chart)\s+([A-Za-z0-9_-]+)\s*(.*)$/s.exec(piece);
         if (!m) throw msg.unknownDirective(here, piece.split('\n')[0]!);
         const [, kind, id = '', rest = ''] = m; // every group takes part in a match
+        const twice = (kind === 'chain' ? story.chains : kind === 'photo' ? story.photos : story.charts).find(
+          (x) => x.id === id,
+        );
+        if (twice) throw msg.hostile.duplicateId(here, DIRECTIVE[kind as keyof typeof DIRECTIVE], id, twice.place);
         if (kind === 'chain') {
           chain = { id, place: here, blocks: [] };
           story.chains.push(chain);

@@ -10,7 +10,7 @@
  * YAML 1.2's core schema.
  */
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -65,7 +65,47 @@ function deepFreeze(v: unknown): void {
 
 /** `firstLine`: the file line the text starts on (front matter starts on line 2). */
 export function parseYaml(text: string, file: string, firstLine = 1): Located<unknown> {
-  return memo(`yaml\0${file}\0${firstLine}\0${text}`, () => parseYamlText(text, file, firstLine));
+  return memo(`yaml\0${file}\0${firstLine}\0${text}`, () =>
+    checkShape(guarded(() => parseYamlText(text, file, firstLine), file)),
+  );
+}
+
+/**
+ * Limits of a sane edition file: values nested at most this deep, and aliases expanded at most
+ * this many times over, as the \`yaml\` package counts (an anchor's uses times the aliases inside
+ * it: one anchor used 500 times, or aliases of aliases that grow exponentially, as an alias
+ * bomb does; a file with 120 ordinary aliases is well under it).
+ */
+export const STRUCTURE_LIMITS = { depth: 64, aliasExpansion: 500 };
+
+/** A parser that recursed too deeply (stack overflow), as an error naming the file. */
+function guarded(parse: () => Located<unknown>, file: string): Located<unknown> {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof RangeError) throw msg.hostile.tooDeep({ file }, STRUCTURE_LIMITS.depth);
+    if (e instanceof ReferenceError && /alias/i.test(e.message))
+      throw msg.hostile.aliasBomb({ file }, STRUCTURE_LIMITS.aliasExpansion);
+    throw e;
+  }
+}
+
+/**
+ * Values nested deeper than the limit, and numbers that are not finite (.nan, .inf in YAML),
+ * are refused with their place. Walked without recursion, so depth itself cannot overflow.
+ */
+function checkShape(loc: Located<unknown>): Located<unknown> {
+  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: loc.data, path: [] }];
+  const seen = new Set<object>();
+  while (stack.length) {
+    const { v, path: at } = stack.pop()!;
+    if (typeof v === 'number' && !Number.isFinite(v)) throw msg.hostile.notFinite(loc.locate(at), String(v));
+    if (!v || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v); // an alias's value is checked once
+    if (at.length >= STRUCTURE_LIMITS.depth) throw msg.hostile.tooDeep(loc.locate([]), STRUCTURE_LIMITS.depth);
+    for (const [k, x] of Object.entries(v)) stack.push({ v: x, path: [...at, Array.isArray(v) ? Number(k) : k] });
+  }
+  return loc;
 }
 
 /** An anchor (&a) or an alias (*a) where a value starts: such files go to the \`yaml\` package. */
@@ -85,6 +125,12 @@ function parseYamlText(text: string, file: string, firstLine: number): Located<u
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: true });
   const err = doc.errors[0];
+  if (err?.code === 'DUPLICATE_KEY') {
+    const dup = firstDuplicate(doc, lc, err.pos[0]);
+    if (dup)
+      throw msg.hostile.duplicateKey({ file, line: dup.line + shift, column: dup.col }, dup.key, dup.first + shift);
+  }
+  if (err && /Maximum call stack/.test(err.message)) throw msg.hostile.tooDeep({ file }, STRUCTURE_LIMITS.depth);
   if (err) {
     const pos = err.linePos?.[0];
     throw msg.yamlSyntax(
@@ -94,7 +140,39 @@ function parseYamlText(text: string, file: string, firstLine: number): Located<u
       err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
     );
   }
-  return { data: doc.toJS({ maxAliasCount: 100 }), file, locate: shifted(locator(doc, lc, file), shift) };
+  return {
+    data: doc.toJS({ maxAliasCount: STRUCTURE_LIMITS.aliasExpansion }),
+    file,
+    locate: shifted(locator(doc, lc, file), shift),
+  };
+}
+
+/** The key whose second definition starts at `pos`, with the line of its first. */
+function firstDuplicate(
+  doc: Document,
+  lc: LineCounter,
+  pos: number,
+): { key: string; line: number; col: number; first: number } | undefined {
+  let found: { key: string; line: number; col: number; first: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Map<string, number>();
+      for (const pair of map.items) {
+        const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const at = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+        if (at === undefined) continue;
+        const first = seen.get(k);
+        if (first !== undefined && at === pos) {
+          const { line, col } = lc.linePos(at);
+          found = { key: k, line, col, first: lc.linePos(first).line };
+          return visit.BREAK;
+        }
+        if (first === undefined) seen.set(k, at);
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function shifted(locate: (segs: (string | number)[]) => Place, shift: number): (segs: (string | number)[]) => Place {
@@ -136,7 +214,7 @@ function lazyLocator(text: string, file: string, shift = 0): (segs: (string | nu
 }
 
 export function parseJson(text: string, file: string): Located<unknown> {
-  return memo(`json\0${file}\0${text}`, () => parseJsonText(text, file));
+  return memo(`json\0${file}\0${text}`, () => checkShape(guarded(() => parseJsonText(text, file), file)));
 }
 
 function parseJsonText(text: string, file: string): Located<unknown> {
@@ -154,8 +232,27 @@ function parseJsonText(text: string, file: string): Located<unknown> {
     }
     throw msg.jsonSyntax(file, line, column, (e as Error).message.replace(/ in JSON at position \d+.*$/, ''));
   }
+  checkJsonKeys(text, file);
   // JSON is YAML: the YAML parser finds positions, when one is asked for
   return { data, file, locate: lazyLocator(text, file) };
+}
+
+/**
+ * JSON.parse keeps the last of two equal keys in an object and drops the first without a word:
+ * js-yaml (fast) refuses them, and the \`yaml\` package then names both places.
+ */
+function checkJsonKeys(text: string, file: string): void {
+  try {
+    loadYaml(text, { schema: CORE_SCHEMA });
+    return;
+  } catch (e) {
+    if (!/duplicated mapping key/.test((e as Error).message)) return; // not a duplicate: JSON.parse read it
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true });
+  const err = doc.errors.find((x) => x.code === 'DUPLICATE_KEY');
+  const dup = err && firstDuplicate(doc, lc, err.pos[0]);
+  if (dup) throw msg.hostile.duplicateKey({ file, line: dup.line, column: dup.col }, dup.key, dup.first);
 }
 
 const compiled = new Map<string, ValidateFunction>();

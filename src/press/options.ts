@@ -6,6 +6,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Edition } from '../load/edition.js';
 import { msg } from '../messages.js';
+import { confine } from '../load/read.js';
 import {
   DEFAULT_GRAPHIC_INTENT,
   DEFAULT_PHOTO_INTENT,
@@ -46,17 +47,9 @@ export function pressSettings(ed: Edition, fromCli: boolean): PressSettings | un
   if (!s.profile || s.profile === 'newsprint') profile = newsprintProfile();
   else {
     const place = ed.meta.locate(['press', 'profile']);
-    if (path.isAbsolute(s.profile) || /^[a-z]+:/i.test(s.profile)) throw msg.pathEscapes(place, s.profile);
-    const abs = path.resolve(ed.dir, s.profile);
-    let real = abs;
-    try {
-      real = realpathSync(abs);
-    } catch {
-      /* printerProfile says it cannot be read */
-    }
-    const root = realpathSync(ed.dir);
-    if (!real.startsWith(root + path.sep)) throw msg.pathEscapes(place, s.profile);
-    profile = printerProfile(real, place);
+    const real = confine(ed.dir, realpathSync(ed.dir), s.profile, place);
+    if (real === undefined) throw msg.press.badProfile(place, 'the file does not exist');
+    profile = printerProfile(real, place, path.join(ed.name, s.profile));
   }
   return {
     profile,

@@ -34,6 +34,10 @@ import path from 'node:path';
 import { ROOT } from '../paths.js';
 import { msg, type Place } from '../messages.js';
 import { findTool, requireTool, runTool } from './tools.js';
+import { readBytes } from '../load/read.js';
+
+/** an ICC profile larger than this is not one a press needs */
+const MAX_PROFILE_BYTES = 20_000_000;
 
 export const INTENTS = {
   perceptual: { gs: 0, argyll: 'p' },
@@ -101,16 +105,8 @@ export function newsprintProfile(dir = iccDir()): OutputProfile {
 }
 
 /** The printer's own profile (a file in the edition): it must be a CMYK output profile. */
-export function printerProfile(file: string, place: Place): OutputProfile {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw msg.press.badProfile(
-      place,
-      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message,
-    );
-  }
+export function printerProfile(file: string, place: Place, rel = place.file): OutputProfile {
+  const bytes = readBytes(file, rel, 'the printer profile', MAX_PROFILE_BYTES);
   const info = iccInfo(bytes);
   if ('error' in info) throw msg.press.badProfile(place, info.error);
   return {

@@ -36,10 +36,11 @@ export interface Launched {
   killSync(): void;
 }
 
-export async function launchBrowser(): Promise<Launched> {
+/** `signal`: a build's deadline; a browser still starting when it passes is killed, not waited for. */
+export async function launchBrowser(signal?: AbortSignal): Promise<Launched> {
   const exe = findBrowser();
   const s: Spawned = takeAhead(exe) ?? spawnBrowser(exe);
-  const browser = await connectTo(s);
+  const browser = await connectTo(s, signal);
   let closed = false;
   // the process's exit is known first (Node reaps it at once); its pipe may close later
   const exited = () => s.proc.exitCode !== null || s.proc.signalCode !== null;
@@ -76,7 +77,7 @@ export async function launchBrowser(): Promise<Launched> {
 }
 
 /** Connects Puppeteer to a browser just started; a browser that exits or fails first is reported as such. */
-function connectTo(s: Spawned): Promise<Browser> {
+function connectTo(s: Spawned, signal?: AbortSignal): Promise<Browser> {
   const { proc, exe } = s;
   const failed = (detail: string): MachineError => {
     retire(s);
@@ -87,12 +88,21 @@ function connectTo(s: Spawned): Promise<Browser> {
     const onError = (e: Error) => reject(failed(e.message));
     const onExit = (code: number | null, sig: NodeJS.Signals | null) =>
       reject(failed(sig ? `it was ended by ${sig}` : `it exited (code ${code})${said(firstError(s.stderr()))}`));
+    // a browser that never answers is given up at the build's deadline (it is killed)
+    const onAbort = () => {
+      settle();
+      retire(s);
+      reject(signal?.reason instanceof Error ? signal.reason : failed('it did not answer in time'));
+    };
     const settle = () => {
       proc.removeListener('error', onError);
       proc.removeListener('exit', onExit);
+      signal?.removeEventListener('abort', onAbort);
     };
     proc.once('error', onError);
     proc.once('exit', onExit);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     const transport = new PipeTransport(proc.stdio[3] as NodeJS.WritableStream, proc.stdio[4] as NodeJS.ReadableStream);
     import('puppeteer')
       .then(({ connect }) => connect({ transport, protocolTimeout: PROTOCOL_TIMEOUT_MS }))
