@@ -6,13 +6,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../src/paths.js';
-import { copyEdition, edit, pdftext, squash } from './helpers.js';
+import { copyEdition, edit, pdftext, squash, tempDir } from './helpers.js';
 
 /** A hang shows as a killed process: the test fails instead of waiting for ever. */
 const HANG_MS = 90_000;
@@ -25,7 +24,7 @@ interface Ran {
   outDir: string;
 }
 
-export function cli(args: string[], outDir = mkdtempSync(path.join(os.tmpdir(), 'hostile-out-'))): Ran {
+export function cli(args: string[], outDir = tempDir('hostile-out-')): Ran {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), ...args, '--out', outDir], {
     encoding: 'utf8',
     cwd: ROOT,
@@ -50,7 +49,7 @@ export function inputError(r: Ran, ...needles: (string | RegExp)[]): string {
   return r.err;
 }
 
-const outside = mkdtempSync(path.join(os.tmpdir(), 'hostile-secret-'));
+const outside = tempDir('hostile-secret-');
 const SECRET = 'SECRET-OUTSIDE-4711';
 for (const [f, body] of [
   ['story.md', `---\nheadline: ${SECRET}\n---\n::chain lead\n${SECRET}\n`],
@@ -134,7 +133,19 @@ test('a socket at figures.yaml, a link loop at layout.yaml, a dangling story.md'
   const a = copyEdition();
   rmSync(path.join(a, 'figures.yaml'));
   const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(path.join(a, 'figures.yaml'), resolve));
+  // A socket's path is limited to 107 bytes, and a deep temporary folder (as on CI) passes that:
+  // bind it by a path relative to the edition, which the build still reads by its full name.
+  const cwd = process.cwd();
+  process.chdir(a);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen('figures.yaml', resolve);
+    });
+  } finally {
+    process.chdir(cwd);
+  }
+  assert.ok(lstatSync(path.join(a, 'figures.yaml')).isSocket(), 'the socket was not made at figures.yaml');
   try {
     inputError(cli(['build', a]), 'yuhu-2025/figures.yaml', 'is a socket');
   } finally {
@@ -424,10 +435,10 @@ test('a CMYK JPEG is printed and warned about', () => {
 
 test('--timeout holds while the browser never answers; SIGTERM ends a build at once', async () => {
   const dir = copyEdition();
-  const fake = path.join(mkdtempSync(path.join(os.tmpdir(), 'hostile-chrome-')), 'chrome');
+  const fake = path.join(tempDir('hostile-chrome-'), 'chrome');
   writeFileSync(fake, '#!/bin/sh\nexec sleep 600\n', { mode: 0o755 });
   const env = { ...process.env, CHROME_PATH: fake };
-  const out = mkdtempSync(path.join(os.tmpdir(), 'hostile-out-'));
+  const out = tempDir('hostile-out-');
   // the process timeout is far longer than --timeout: a build that ignores it is killed and fails
   const r = spawnSync(
     process.execPath,
@@ -474,7 +485,7 @@ test('two builds into one out folder: the output is all of one build (PDF, repor
   const a = copyEdition();
   const b = copyEdition();
   edit(b, 'figures.yaml', (s) => s.replace('sanitation_blocks: { value: 26,', 'sanitation_blocks: { value: 27,'));
-  const out = mkdtempSync(path.join(os.tmpdir(), 'hostile-out-'));
+  const out = tempDir('hostile-out-');
   assert.is(cli(['build', a], out).code, 0);
   const run = (dir: string) =>
     new Promise<number | null>((res) =>
@@ -503,7 +514,7 @@ test('two builds into one out folder: the output is all of one build (PDF, repor
 
 test('a change state that cannot be written: exit 4, and the previous PDF and report stay together', () => {
   const dir = copyEdition();
-  const out = mkdtempSync(path.join(os.tmpdir(), 'hostile-out-'));
+  const out = tempDir('hostile-out-');
   assert.is(cli(['build', dir], out).code, 0);
   const before = [readFileSync(path.join(out, 'broadsheet.pdf')), readFileSync(path.join(out, 'report.json'))];
   rmSync(path.join(out, '.broadsheet'), { recursive: true });
@@ -518,7 +529,7 @@ test('a change state that cannot be written: exit 4, and the previous PDF and re
 
 test('the out folder lock: a stale one (its build killed) is taken over; a live one is waited for, then named', () => {
   const dir = copyEdition();
-  const out = mkdtempSync(path.join(os.tmpdir(), 'hostile-out-'));
+  const out = tempDir('hostile-out-');
   const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
   writeFileSync(path.join(out, '.broadsheet.lock'), gone.stdout);
   const r = cli(['build', dir], out);
@@ -535,7 +546,7 @@ test('the out folder lock: a stale one (its build killed) is taken over; a live 
 
 test('a link planted at an output file or its temporary name is replaced, not written through', () => {
   const dir = copyEdition();
-  const out = mkdtempSync(path.join(os.tmpdir(), 'hostile-out-'));
+  const out = tempDir('hostile-out-');
   const victim = path.join(outside, 'victim.txt');
   writeFileSync(victim, 'untouched');
   symlinkSync(victim, path.join(out, 'report.json'));
