@@ -36,7 +36,7 @@ import { lockOut, writeAtomic, writeTogether } from './output/write.js';
 import { inputErrors, msg, type InputError } from './messages.js';
 import { silentLogger, type Logger } from './log.js';
 import { ROOT } from './paths.js';
-import { Build, pageSize, pressAhead, snapshotLater, startAhead } from './schedule.js';
+import { Build, pageSize, pressAhead, snapshotAhead, startAhead } from './schedule.js';
 import { pressSettings } from './press/options.js';
 import { writePress, type PressSections } from './press/stage.js';
 import { handoutAhead, type HandoutSection } from './handout/build.js';
@@ -157,7 +157,7 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
   const printed = await printer.print(page, size, opts.proof ? proofGrid(layout) : undefined);
   for (const [k, v] of Object.entries(printed.ms)) ms[`print.${k}`] = Math.round(v);
   lap('print');
-  const snapshot = opts.changes !== false && !opts.proof ? snapshotLater(build, printer, size) : undefined;
+  const snapshot = opts.changes !== false && !opts.proof ? snapshotAhead(build, printer, size) : undefined;
 
   // 7. check
   const locateFrame = (id: string) => {
@@ -256,7 +256,7 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
   };
   // the previous build's state is compared with and replaced while the out folder is locked,
   // and everything is written together: PDF, change report and its state, press.pdf, report
-  const shot = snapshot ? await snapshot() : undefined;
+  const shot = snapshot ? await snapshot : undefined;
   const release = await lockOutFolder(outDir, build.signal);
   let refused: InputError | undefined;
   try {

@@ -12,7 +12,7 @@
  *     and the page loaded in the browser as soon as the browser is up. Charts that were not there
  *     go in as an update of the loaded page (print/session.ts): then, and only then, the page is
  *     composed a second time;
- *   - the snapshot for the change report: taken while Node finishes the PDF;
+ *   - the snapshot for the change report: taken while Node finishes and checks the PDF;
  *   - press output (--press): the finished PDF converted to CMYK and preflighted
  *     (press/stage.ts) while the browser takes that snapshot; nothing is written before it is
  *     done, so a build that fails or times out in the press stage writes nothing.
@@ -178,13 +178,12 @@ export async function startAhead(
 }
 
 /**
- * The page as printed, for the change report: a fresh session takes it now, while Node
- * finishes the PDF; a warm rebuild takes it when asked, after the PDF is in place.
+ * The page as printed, for the change report: the browser takes it now, while Node finishes the
+ * PDF and checks the page (the PDF, the report and the change state are committed together, so
+ * the PDF waits for it).
  */
-export function snapshotLater(build: Build, printer: PrintSession, size: SizeMm): () => Promise<Uint8Array> {
-  if (build.warm) return () => printer.snapshot(size);
-  const now = build.ahead(printer.snapshot(size));
-  return () => now;
+export function snapshotAhead(build: Build, printer: PrintSession, size: SizeMm): Promise<Uint8Array> {
+  return build.ahead(printer.snapshot(size));
 }
 
 /**
