@@ -24,6 +24,37 @@ interface TextBox {
   bottom: number;
 }
 
+interface TextStyle {
+  em: number;
+  /** blank, not ink: the last character's letter-spacing */
+  spacing: number;
+  /** the block the text belongs to (text of one block may touch itself) */
+  block: Element;
+}
+
+/**
+ * What the check needs of a text's element, read once per element (the page's text is many
+ * nodes of few elements); undefined for text that is not checked: hidden, in a chart (its
+ * labels are checked as such), or the overset marker (▶, --allow-overset), set over the text
+ * on purpose. `styles` holds what one check has read (a rebuild may restyle an element).
+ */
+function styleOf(el: Element, styles: Map<Element, TextStyle | null>): TextStyle | undefined {
+  let s = styles.get(el);
+  if (s === undefined) {
+    if (el.closest('[hidden], svg, .overset-marker')) s = null;
+    else {
+      const cs = getComputedStyle(el);
+      s = {
+        em: parseFloat(cs.fontSize),
+        spacing: Math.max(0, parseFloat(cs.letterSpacing) || 0),
+        block: el.closest('p, h1, h2, h3, li, figcaption, span.ln, .banner-band, .ad') ?? el,
+      };
+    }
+    styles.set(el, s);
+  }
+  return s ?? undefined;
+}
+
 /** Every frame's box in mm, trim coordinates, as laid out (after copy-fit). */
 export function frameBoxes(): FrameBox[] {
   const trim = document.querySelector('.trim')?.getBoundingClientRect();
@@ -45,6 +76,7 @@ export function frameBoxes(): FrameBox[] {
 export function checkPage(): PageFinding[] {
   const out: PageFinding[] = [];
   const boxes: TextBox[] = [];
+  const styles = new Map<Element, TextStyle | null>();
   for (const frame of Array.from(document.querySelectorAll<HTMLElement>('.trim > .frame'))) {
     const id = frame.id.slice(2);
     const fr = frame.getBoundingClientRect();
@@ -70,18 +102,15 @@ export function checkPage(): PageFinding[] {
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       if (!(n instanceof Text) || !n.data.trim()) continue;
       const parent = n.parentElement;
-      // the overset marker (▶, --allow-overset) is set over the text on purpose
-      if (!parent || parent.closest('[hidden], svg, .overset-marker')) continue;
-      const cs = getComputedStyle(parent);
-      const em = parseFloat(cs.fontSize);
-      // blank, not ink: the last character's letter-spacing; the right half of a closing mark
-      // and the left half of an opening one (a mark compressed at a line's edge hangs it there)
-      const spacing = Math.max(0, parseFloat(cs.letterSpacing) || 0);
+      const style = parent && styleOf(parent, styles);
+      if (!parent || !style) continue;
+      const { em, spacing, block } = style;
       const text = n.data.trim();
+      // blank, not ink: the letter-spacing after the last character; the right half of a closing
+      // mark and the left half of an opening one (a mark compressed at a line's edge hangs it there)
       const slack = spacing + (CLOSING.test(text[text.length - 1]!) ? em / 2 : 0);
       const lead = OPENING.test(text[0]!) ? em / 2 : 0;
       range.selectNodeContents(n);
-      const block = parent.closest('p, h1, h2, h3, li, figcaption, span.ln, .banner-band, .ad') ?? parent;
       for (const r of Array.from(range.getClientRects())) {
         if (r.width < 0.5) continue;
         const mid = (r.top + r.bottom) / 2;
