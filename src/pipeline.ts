@@ -11,8 +11,8 @@
  * Ghostscript and mutool on files of its own, and writes nothing of the build's output). run()
  * below is the build: the stages in this order. What overlaps (the browser starting, the charts
  * drawn on a worker thread, the fonts cut, the page loaded in the browser while the charts are
- * drawn, the snapshot for the change report, taken while the press conversion runs) is
- * started and handed over by the scheduler (schedule.ts). Fonts cut, charts drawn and photos
+ * drawn, the snapshot for the change report, taken while the browser prints) is started and
+ * handed over by the scheduler (schedule.ts) and the print session (print/session.ts). Fonts cut, charts drawn and photos
  * converted to CMYK are kept on disk for the next build (disk-cache.ts).
  */
 import path from 'node:path';
@@ -36,7 +36,7 @@ import { lockOut, writeAtomic, writeTogether } from './output/write.js';
 import { inputErrors, msg, type InputError } from './messages.js';
 import { silentLogger, type Logger } from './log.js';
 import { ROOT } from './paths.js';
-import { Build, pageSize, pressAhead, snapshotAhead, startAhead } from './schedule.js';
+import { Build, pageSize, pressAhead, startAhead } from './schedule.js';
 import { pressSettings } from './press/options.js';
 import { writePress, type PressSections } from './press/stage.js';
 import { handoutAhead, type HandoutSection } from './handout/build.js';
@@ -154,10 +154,13 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
   lap('print.ahead');
   build.signal.throwIfAborted(); // a build past its deadline goes no further
   const size = pageSize(layout);
-  const printed = await printer.print(page, size, opts.proof ? proofGrid(layout) : undefined);
+  const printed = await printer.print(page, size, {
+    ...(opts.proof ? { proof: proofGrid(layout) } : {}),
+    snapshot: opts.changes !== false && !opts.proof,
+  });
   for (const [k, v] of Object.entries(printed.ms)) ms[`print.${k}`] = Math.round(v);
   lap('print');
-  const snapshot = opts.changes !== false && !opts.proof ? snapshotAhead(build, printer, size) : undefined;
+  const snapshot = printed.snapshot && build.ahead(printed.snapshot);
 
   // 7. check
   const locateFrame = (id: string) => {

@@ -12,9 +12,9 @@
  *     and the page loaded in the browser as soon as the browser is up. Charts that were not there
  *     go in as an update of the loaded page (print/session.ts): then, and only then, the page is
  *     composed a second time;
- *   - the snapshot for the change report: taken while Node finishes and checks the PDF;
+ *   - the snapshot for the change report: taken while the browser prints (print/session.ts);
  *   - press output (--press): the finished PDF converted to CMYK and preflighted
- *     (press/stage.ts) while the browser takes that snapshot; nothing is written before it is
+ *     (press/stage.ts) while the browser finishes that snapshot; nothing is written before it is
  *     done, so a build that fails or times out in the press stage writes nothing.
  *
  * Every task started ahead is awaited by the stage that needs it. A build that fails before
@@ -178,17 +178,8 @@ export async function startAhead(
 }
 
 /**
- * The page as printed, for the change report: the browser takes it now, while Node finishes the
- * PDF and checks the page (the PDF, the report and the change state are committed together, so
- * the PDF waits for it).
- */
-export function snapshotAhead(build: Build, printer: PrintSession, size: SizeMm): Promise<Uint8Array> {
-  return build.ahead(printer.snapshot(size));
-}
-
-/**
  * The press stage's work on the finished PDF: its Ghostscript and mutool run while the browser
- * takes the change report's snapshot (a fresh session), and are stopped when the build's
+ * finishes the change report's snapshot, and are stopped when the build's
  * deadline passes.
  */
 export function pressAhead(

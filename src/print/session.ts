@@ -26,6 +26,11 @@ export interface Printed {
   frames: FrameBox[];
   findings: PageFinding[];
   refused: string[];
+  /**
+   * the change report's snapshot (print(…, { snapshot: true })): taken while the PDF is made (the
+   * browser rasterises on other threads while it prints: the same pixels, some 45 ms sooner)
+   */
+  snapshot?: Promise<Uint8Array>;
   ms: { load: number; fonts: number; layout: number; layoutInPage: number; pdf: number };
 }
 
@@ -71,7 +76,12 @@ export class PrintSession {
     }
   }
 
-  async print(page: ComposedPage, size: SizeMm, proof?: ProofGrid): Promise<Printed> {
+  async print(
+    page: ComposedPage,
+    size: SizeMm,
+    opts: { proof?: ProofGrid; snapshot?: boolean } = {},
+  ): Promise<Printed> {
+    const { proof } = opts;
     const preloaded = this.preloaded;
     this.preloaded = undefined;
     if (!preloaded) this.log.clear();
@@ -99,12 +109,15 @@ export class PrintSession {
     const t3 = performance.now();
     if (this.log.errors.length) throw msg.pageErrors(this.log.errors);
 
+    const snapshot = opts.snapshot ? this.snapshot(size) : undefined;
+    snapshot?.catch(() => undefined); // a failed print is reported first; the snapshot's own failure when awaited
     const pdf = await printToPdf(await this.session(), size);
     const t4 = performance.now();
     const proofPng = proof ? await this.proof(size, proof, laidOut.chains) : undefined;
     return {
       pdf,
       ...(proofPng ? { proofPng } : {}),
+      ...(snapshot ? { snapshot } : {}),
       chains: laidOut.chains,
       photos: laidOut.photos,
       frames: laidOut.frames,
