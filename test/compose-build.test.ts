@@ -108,6 +108,21 @@ for (const [name, src] of editions) {
       const dev = p.widthMm / p.heightMm / (p.px[0] / p.px[1]) - 1;
       assert.ok(Math.abs(dev) <= 0.1 + 1e-3, `${p.id}: ${(dev * 100).toFixed(1)} % off its aspect ratio`);
     }
+    if (['corpus short-feature', 'corpus numbers', 'corpus no-photos'].includes(name)) {
+      // stories that fill well under the page (about 1,000–2,000 字 with a few visuals): the rest
+      // of the page is kept for other copy, and no visual is blown up to fill it. Before, these
+      // pages printed a 4-bar chart 105 mm tall, a line chart of 12 points 160 mm tall, a table of
+      // 8 rows 146 mm tall over the whole width, and a photo over 44 % of the page.
+      assert.ok(r.composed.space && r.composed.space.area > 100, `space ${JSON.stringify(r.composed.space)}`);
+      assert.ok(text.includes('留版'), 'the space is marked 留版 on the page');
+      const trim = g.preset.trimW * g.preset.trimH;
+      for (const f of v.frames) {
+        const box = built.report.frames.find((b) => b.id === f.id)!;
+        if (f.kind === 'chart') assert.ok(box.h <= 100, `chart ${f.id}: ${box.h} mm tall`);
+        if (f.kind === 'photo')
+          assert.ok((box.w * box.h) / trim <= 0.25, `photo ${f.id}: ${((box.w * box.h * 100) / trim).toFixed(0)} %`);
+      }
+    }
     if (name === 'corpus mill-quarter') {
       // its story and visuals need about 237 of the 567 column-lines the page leaves beside its
       // pinned ad (5 columns × 37 lines): the rest is kept for other copy, in frames marked 留版

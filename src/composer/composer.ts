@@ -344,30 +344,46 @@ export function composeLayout(ed: Edition, bound: Bound, opts: ComposeOptions = 
   };
   // nothing fits at the sizes that read best: a little more freedom, then a few empty lines,
   // each at its cost (the score says what was given up)
-  const tryLevels = (edition: Edition) => {
+  const tryLevels = (edition: Edition, upTo = levels.length - 1) => {
     let first: ReturnType<typeof composeWith> | undefined;
-    for (let i = 0; i < levels.length; i++) {
+    for (let i = 0; i <= upTo; i++) {
       const r = composeWith(edition, bound, elementsAt(i), opts);
       first ??= r;
       if (!r.noFit) return { ...r, kept: first.kept ?? r.kept };
     }
     return first!;
   };
-  let r = tryLevels(ed);
-  // a story that fills too little of the page: a space kept at the foot for other copy
-  const short = r.noFit && r.noFit.need < r.noFit.area * SPACE_BELOW ? r.noFit : undefined;
-  if (short) {
+  // a story that fills too little of the page: spaces kept for other copy, the best of them
+  const withSpaces = (short: Demand, upTo: number) => {
     let best: { c: ReturnType<typeof composeWith>; spaces: FrameDef[] } | undefined;
     for (const spaces of spacesFor(ed, strict, short)) {
       const frames = [...ed.layout.data.frames, ...spaces];
-      const c = tryLevels({ ...ed, layout: { ...ed.layout, data: { ...ed.layout.data, frames } } });
+      const c = tryLevels({ ...ed, layout: { ...ed.layout, data: { ...ed.layout.data, frames } } }, upTo);
       const total = c.variants[0]?.score.total;
       if (!c.noFit && total !== undefined && (!best || total < best.c.variants[0]!.score.total)) best = { c, spaces };
     }
-    if (best) {
-      const area = best.spaces.map(rectOf).reduce((n, x) => n + x.cols * x.lines, 0);
-      r = { ...best.c, space: { frames: best.spaces.length, area } };
-    }
+    if (!best) return undefined;
+    const area = best.spaces.map(rectOf).reduce((n, x) => n + x.cols * x.lines, 0);
+    return { ...best.c, space: { frames: best.spaces.length, area } };
+  };
+  const shortOf = (c: ReturnType<typeof composeWith>) =>
+    c.noFit && c.noFit.need < c.noFit.area * SPACE_BELOW ? c.noFit : undefined;
+  let r = tryLevels(ed, 0);
+  if (r.noFit) {
+    // a short story keeps spaces for other copy (its pictures and charts at the sizes that read
+    // best, or a little off them) before its visuals are let grow past what they need; a story
+    // that is not short gets the freedom of the relaxed levels first
+    const short = shortOf(r);
+    const relaxed = tryLevels(ed);
+    const found = [
+      short && withSpaces(short, 1),
+      relaxed,
+      short && relaxed.noFit && withSpaces(short, levels.length - 1),
+    ]
+      .filter((c) => c && !c.noFit && c.variants.length)
+      .map((c) => c as ReturnType<typeof composeWith>);
+    // the best page of these by its score (a space kept for other copy is no cost in itself)
+    r = found.sort((x, y) => x.variants[0]!.score.total - y.variants[0]!.score.total)[0] ?? relaxed;
   }
   if (r.noFit) throw r.noFit;
   r.ms = performance.now() - t0;
