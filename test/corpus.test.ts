@@ -343,6 +343,23 @@ test('decimals as written (647.0, 4.90), no unit printed twice, no ▲ or ■ tw
   assert.ok(checked >= 2, `${checked} written decimals checked`);
 });
 
+test('a table drawn as a grid (fold) prints each cell as written in its CSV (95.0, 5.5, 2140)', () => {
+  const r = built.get('no-photos')!;
+  const text = pdftext(r.pdfPath, '-raw');
+  const csv = readFileSync(path.join(dirOf('no-photos'), 'tables/canteens.csv'), 'utf8')
+    .trim()
+    .split('\n');
+  assert.ok(
+    csv.some((l) => l.includes('95.0')),
+    'the fixture has a value written with a trailing zero',
+  );
+  for (const line of csv.slice(1)) {
+    const cells = line.split(',').slice(1);
+    // the row's cells on one printed line, in order, as written
+    assert.ok(text.includes(cells.join(' ')), `row ${line}: "${cells.join(' ')}" not printed as written`);
+  }
+});
+
 test("the build's own page check found nothing on any of them", () => {
   for (const [name, r] of built) assert.is(r.report.pageCheck.findings, 0, name);
 });

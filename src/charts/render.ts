@@ -219,25 +219,69 @@ function bindData(node: unknown, src: ChartSource, tables: Map<string, BoundTabl
 /**
  * Text marks print a table's numbers with the decimals written in the table (12.40, 52.0, and a
  * {figure}'s as it prints): a text encoding of such a column without its own `format` gets one.
+ * A column folded into one value field (a table drawn as a grid: `fold`) keeps each column's
+ * decimals: the text is then made by a calculate transform that formats each value as its
+ * column is written (a column written with mixed decimals prints as vega prints it).
  */
 function withDecimals(node: Record<string, unknown>, decimals: Record<string, number>): Record<string, unknown> {
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
+  const walk = (v: unknown, folds: Fold[]): unknown => {
+    if (Array.isArray(v)) return v.map((x) => walk(x, folds));
     if (v === null || typeof v !== 'object') return v;
+    const src = v as Record<string, unknown>;
+    const here = [...folds, ...foldsOf(src.transform)];
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const added: Record<string, unknown>[] = [];
+    for (const [k, x] of Object.entries(src)) {
       if (k === 'encoding' && x && typeof x === 'object') {
         const enc: Record<string, unknown> = { ...(x as Record<string, unknown>) };
         const text = enc.text as { field?: unknown; format?: unknown; type?: unknown } | undefined;
-        const d = typeof text?.field === 'string' ? decimals[text.field] : undefined;
-        if (text && d && text.format === undefined && (text.type ?? 'quantitative') === 'quantitative')
-          enc.text = { ...text, format: `.${d}f` };
+        const field = typeof text?.field === 'string' ? text.field : undefined;
+        const plain = text && field && text.format === undefined && (text.type ?? 'quantitative') === 'quantitative';
+        const d = field ? decimals[field] : undefined;
+        const fold = field ? [...here].reverse().find((f) => f.value === field) : undefined;
+        if (plain && d) enc.text = { ...text, format: `.${d}f` };
+        else if (plain && fold && fold.columns.some((c) => decimals[c])) {
+          const as = `${field} (as written)`;
+          added.push({ calculate: writtenExpr(fold, decimals), as });
+          enc.text = { ...text, field: as, type: 'nominal' };
+        }
         o[k] = enc;
-      } else o[k] = k === 'data' ? x : walk(x);
+      } else o[k] = k === 'data' ? x : walk(x, here);
     }
+    if (added.length) o.transform = [...(Array.isArray(o.transform) ? (o.transform as unknown[]) : []), ...added];
     return o;
   };
-  return walk(node) as Record<string, unknown>;
+  return walk(node, []) as Record<string, unknown>;
+}
+
+/** A fold transform: the columns it folds, and the fields of their names and values. */
+interface Fold {
+  columns: string[];
+  key: string;
+  value: string;
+}
+
+function foldsOf(transform: unknown): Fold[] {
+  if (!Array.isArray(transform)) return [];
+  return transform.flatMap((t): Fold[] => {
+    const f = t as { fold?: unknown; as?: unknown };
+    if (!Array.isArray(f.fold) || !f.fold.every((c) => typeof c === 'string')) return [];
+    const as: unknown[] = Array.isArray(f.as) ? f.as : [];
+    const [key, value] = [as[0] ?? 'key', as[1] ?? 'value'];
+    const columns = f.fold.filter((c): c is string => typeof c === 'string');
+    return typeof key === 'string' && typeof value === 'string' ? [{ columns, key, value }] : [];
+  });
+}
+
+/** A vega expression: the folded value formatted with its column's written decimals. */
+function writtenExpr(fold: Fold, decimals: Record<string, number>): string {
+  const q = JSON.stringify;
+  const value = `datum[${q(fold.value)}]`;
+  return fold.columns.reduceRight(
+    (rest, c) =>
+      decimals[c] ? `datum[${q(fold.key)}] === ${q(c)} ? format(${value}, ${q(`.${decimals[c]}f`)}) : ${rest}` : rest,
+    `format(${value}, "")`,
+  );
 }
 
 /**
