@@ -218,6 +218,12 @@ export const msg = {
   schema: (place: Place, detail: string, fix: string) => new InputError(detail, place, fix),
   fileNotFound: (place: Place, ref: string, at: string) =>
     new InputError(`file "${ref}" not found`, place, `put the file at ${at} or correct the path`),
+  placeholderMissing: (place: Place, ref: string, edition: string) =>
+    new InputError(
+      `file "${ref}" not found (a placeholder: true photo)`,
+      place,
+      `make its placeholder at its planned size with: npx broadsheet placeholders ${edition} (or put the photo there)`,
+    ),
   noFrontMatter: (file: string) =>
     new InputError(
       'story.md must start with front matter between two "---" lines',
@@ -530,6 +536,16 @@ export const msg = {
     `the story is too short to fill its page: ${area} column-lines (${frames > 1 ? `${frames} frames "space…"` : 'frame "space"'}, marked 留版) ` +
     `are kept for other copy, the story and its visuals take about ${share} % of the page; fill them, or pin them where you want them`,
   composeTime: (ms: number) => `composed in ${(ms / 1000).toFixed(2)} s`,
+  composeProofFindings: (n: number, count: number, found: string[]) =>
+    `variant ${n}: the page check found ${count} problem${count === 1 ? '' : 's'} on its proof; a build of this layout stops on ${count === 1 ? 'it' : 'them'}` +
+    found
+      .slice(0, 5)
+      .map((f) => `\n  ${f.split('\n')[0]}`)
+      .join(''),
+  composeNoPhotoYet: (id: string, file: string) =>
+    `photo "${id}" has no file yet (${file}, placeholder: true): composed as a 3:2 landscape picture`,
+  composePlaceholdersNext: (edition: string, n: number) =>
+    `next: npx broadsheet placeholders ${edition} makes the ${n === 1 ? 'placeholder' : `${n} placeholders`} at the planned size`,
   composeKept: () => 'kept the arrangement of the existing layout.yaml and resized it (--fresh searches anew)',
   composeNotKept: (why: string) =>
     `the arrangement of the existing layout.yaml could not be kept (${why}); searched anew`,

@@ -200,4 +200,36 @@ test('the command line: compose prints the layout and makes a proof; --write kee
   assert.match(bad.stderr, /--variants takes a number from 1 to 9/);
 });
 
+test('a new page from nothing, as the README orders it: compose with no photos yet, placeholders, build', () => {
+  // mill-quarter's photo is a placeholder (placeholder: true): removed, as before anyone made it
+  const dir = copyEdition(path.join(FIXTURES, 'editions', 'mill-quarter'));
+  for (const f of readdirSync(path.join(dir, 'images'))) rmSync(path.join(dir, 'images', f));
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [path.join(ROOT, 'bin/broadsheet.js'), ...args], { encoding: 'utf8', cwd: ROOT });
+  // a build says how to make a missing placeholder (the file, the place, the command)
+  const early = cli('build', dir, '--out', tmp());
+  assert.is(early.status, 1, early.stderr);
+  assert.match(
+    early.stderr,
+    /edition\.yaml:\d+:\d+ at \/photos\/\w+\/file: file "images\/\w+\.jpg" not found \(a placeholder: true photo\)/,
+  );
+  assert.match(early.stderr, /fix: make its placeholder at its planned size with: npx broadsheet placeholders /);
+  rmSync(path.join(dir, 'layout.yaml'));
+  // compose proposes the page without the photo files and names the next step
+  const c = cli('compose', dir, '--write');
+  assert.is(c.status, 0, c.stderr);
+  assert.match(c.stderr, /photo "\w+" has no file yet \(.*placeholder: true\): composed as a 3:2 landscape picture/);
+  assert.match(c.stderr, /next: npx broadsheet placeholders .* makes the placeholder at the planned size/);
+  const p = cli('placeholders', dir);
+  assert.is(p.status, 0, p.stderr);
+  assert.match(p.stderr, /images\/night\.jpg: made, \d+ × \d+ px for [\d.]+ × [\d.]+ mm at 300 ppi/);
+  const out = tmp();
+  const b = cli('build', dir, '--out', out);
+  assert.is(b.status, 0, b.stderr);
+  // the placeholder printed at 300 ppi in the frame compose gave it
+  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as { photos: { ppi: number }[] };
+  assert.is(report.photos.length, 1);
+  for (const ph of report.photos) assert.ok(Math.round(ph.ppi) >= 300, `${ph.ppi} ppi`);
+});
+
 test.run();

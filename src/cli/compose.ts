@@ -7,7 +7,8 @@
  */
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { loadEdition } from '../load/edition.js';
+import { loadEdition, type Edition } from '../load/edition.js';
+import { makePlaceholders } from './placeholders.js';
 import { bind } from '../bind/figures.js';
 import { composeLayout, type Composed, type Variant } from '../composer/composer.js';
 import { layoutYaml, scoreLine } from '../composer/emit.js';
@@ -98,7 +99,8 @@ function printScores(c: Composed, log: Logger): void {
 }
 
 export async function runCompose(a: ComposeArgs, out: NodeJS.WritableStream): Promise<ComposeOutcome> {
-  const ed = loadEdition(a.edition, { layoutOptional: true });
+  const ed = withPlaceholdersToMake(loadEdition(a.edition, { layoutOptional: true, photosMayBeMissing: true }), a);
+  const toMake = [...ed.photos.values()].filter((p) => p.missing).length;
   const bound = bind(ed);
   const composed = composeLayout(ed, bound, { variants: a.variants, fresh: a.fresh });
   const [best] = composed.variants;
@@ -109,6 +111,7 @@ export async function runCompose(a: ComposeArgs, out: NodeJS.WritableStream): Pr
     if (existsSync(target)) writeAtomic(`${target}.bak`, readFileSync(target));
     writeAtomic(target, layoutYaml(best.frames, best.score, ed.name));
     a.log.info(msg.composeWrote(target, existsSync(`${target}.bak`)));
+    if (toMake) a.log.info(msg.composePlaceholdersNext(a.edition, toMake));
     return { composed, proofs: [], wrote: target };
   }
   const proposed = composed.variants.map((v) => ({ v, text: layoutYaml(v.frames, v.score, ed.name) }));
@@ -131,12 +134,15 @@ export async function runCompose(a: ComposeArgs, out: NodeJS.WritableStream): Pr
         throw machineFault(e, copy) ?? e;
       }
       writeAtomic(path.join(copy, 'layout.yaml'), text);
+      // the copy's placeholders not made yet: made at this variant's sizes, as the user will
+      if (toMake) await makePlaceholders(copy, { browser: launched });
       const dir = path.join(outRoot, `variant-${i + 1}`);
       a.log.progress(`proof of variant ${i + 1}`);
       const r = await buildEdition(copy, {
         outDir: dir,
         proof: true,
         allowOverset: true,
+        allowOverflow: true,
         changes: false,
         browser: launched,
         log: silentLogger,
@@ -155,12 +161,33 @@ export async function runCompose(a: ComposeArgs, out: NodeJS.WritableStream): Pr
         ),
       );
       for (const x of off) a.log.warn(msg.composeDisagree(x.chain, x.predicted, x.built));
+      // the proof shows what the page check finds; the build of the written layout refuses it
+      const found = r.report.warnings.filter((w) => w.includes(' past the frame') || w.includes(' over '));
+      if (r.report.pageCheck.findings) a.log.warn(msg.composeProofFindings(i + 1, r.report.pageCheck.findings, found));
     }
   } finally {
     await launched.close();
     rmSync(scratch, { recursive: true, force: true });
   }
   return { composed, proofs };
+}
+
+/** the pixels a photo without its file yet is composed with: 3:2, enough for any frame at 300 ppi */
+const NO_PHOTO_YET: [number, number] = [6000, 4000];
+
+/**
+ * Photos not made yet: a placeholder (placeholder: true) is composed as a 3:2 picture and made by
+ * `broadsheet placeholders` at the size compose gives it; any other photo must be there (its own
+ * message, as the build gives it).
+ */
+function withPlaceholdersToMake(ed: Edition, a: ComposeArgs): Edition {
+  const missing = [...ed.photos.values()].filter((p) => p.missing);
+  if (missing.some((p) => !p.placeholder)) loadEdition(a.edition, { layoutOptional: true }); // throws
+  for (const p of missing) a.log.info(`note: ${msg.composeNoPhotoYet(p.id, p.file)}`);
+  const photos = new Map(
+    [...ed.photos].map(([id, p]) => [id, p.missing ? { ...p, width: NO_PHOTO_YET[0], height: NO_PHOTO_YET[1] } : p]),
+  );
+  return { ...ed, photos };
 }
 
 export function agree(

@@ -233,6 +233,8 @@ export function loadEdition(dirArg: string, opts: LoadOptions = {}): Edition {
       });
       continue;
     }
+    // a placeholder not made yet: say how to make it
+    if (p.placeholder && absent(dir, root, p.file, place)) throw msg.placeholderMissing(place, p.file, dirArg);
     const abs = inside(p.file, place);
     photos.set(id, loadPhoto(id, abs, rel(path.relative(dir, abs)), p.placeholder ?? false));
   }
