@@ -14,7 +14,9 @@ import { main } from '../src/cli/main.js';
 import { readRows, sanitise, shardRows } from '../src/handout/batch.js';
 import { PLANNED_FONTS } from './page-check.js';
 import {
+  copyEdition,
   decodeXml,
+  edit,
   FIXTURES,
   MM,
   pdfBoxes,
@@ -240,6 +242,29 @@ test('sample: every sentence of story.md is in the text; the fact box is on page
   assert.ok(sentences > 60, `${sentences}`);
   assert.equal(missing, []);
   assert.ok(squash(pageText(pdf, 1)).includes('数说雨湖'));
+});
+
+test('the fact box comes right after the lead, before a picture that goes with the lead: on page 1', async () => {
+  // two of the sample's photos given to the lead (edition.yaml `section: lead`): they follow
+  // the lead's paragraph in the flow, and used to push the fact box after them, to page 2
+  const dir = copyEdition(SAMPLE);
+  edit(dir, 'edition.yaml', (t) =>
+    t
+      .replace(
+        'yaowan:   { file: images/yaowan.jpg,   placeholder: true }',
+        'yaowan: { file: images/yaowan.jpg, placeholder: true, section: lead }',
+      )
+      .replace(
+        'yugao:    { file: images/yugao.jpg,    placeholder: true }',
+        'yugao: { file: images/yugao.jpg, placeholder: true, section: lead }',
+      ),
+  );
+  const r = await buildEdition(dir, { outDir: tempDir('handout-lead-'), handout: true, changes: false });
+  const pdf = r.report.handout!.pdf;
+  assert.ok(squash(pageText(pdf, 1)).includes('数说雨湖'), 'the fact box on page 1');
+  const all = squash(pdftext(pdf));
+  assert.ok(all.includes('窑湾历史文化街区夜景'), "the lead's picture printed");
+  assert.ok(all.indexOf('数说雨湖') < all.indexOf('窑湾历史文化街区夜景'), 'the fact box before the picture');
 });
 
 test('sample: line fitting: no forbidden line start or end, 0 loose all-Han lines', () => {

@@ -143,6 +143,12 @@ export function composeHandout(
       placed
         .filter((p) => p.chain === c.id && p.after === n)
         .map((p) => (p.kind === 'photo' ? photoHtml(p.id) : chartHtml(p.id)));
+    // the fact box right after the lead's text (or the first chain's), before any picture placed
+    // with the lead: on page 1
+    const withFactboxes = lead || (ci === 0 && leadIds.size === 0) ? factboxes : [];
+    const last = c.blocks.filter((b) => b.kind !== 'head').length - 1;
+    const held: unknown[] = [];
+    if (last < 0) blocks.push(...withFactboxes.map((f) => ({ factbox: true, ...f })));
     blocks.push(...figuresAfter(-1));
     for (const b of c.blocks) {
       const bold = b.kind === 'head' || lead; // the lead is set bold (styles/handout.css)
@@ -154,11 +160,12 @@ export function composeHandout(
         continue;
       }
       blocks.push({ para: true, segs: html(b.segs) });
-      blocks.push(...figuresAfter(para++));
+      // in the lead, its pictures wait until its text and the fact box are set
+      if (lead) held.push(...figuresAfter(para++));
+      else blocks.push(...figuresAfter(para++));
+      if (para - 1 === last) blocks.push(...withFactboxes.map((f) => ({ factbox: true, ...f })), ...held);
     }
-    // the fact box after the lead (or the first chain): on page 1
-    const withFactboxes = lead || (ci === 0 && leadIds.size === 0) ? factboxes : [];
-    return { id: c.id, lead, blocks, factboxes: withFactboxes };
+    return { id: c.id, lead, blocks };
   });
 
   // the lead: larger, on a whole number of characters
