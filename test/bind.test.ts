@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bind, formatFigure } from '../src/bind/figures.js';
 import { loadEdition } from '../src/load/edition.js';
-import { copyEdition, edit, expectInputError, SAMPLE } from './helpers.js';
+import { copyEdition, edit, expectInputError, lineOf, SAMPLE } from './helpers.js';
 import { lints } from '../src/check/page.js';
 
 const text = (segs: { s: string }[]) => segs.map((s) => s.s).join('');
@@ -90,7 +90,12 @@ test('lints: a unit written after a figure that prints it, and a ▲ or ■ writ
   const ed = loadEdition(dir);
   const found = lints(bind(ed), ed.figures.data);
   assert.is(found.length, 3, found.join('\n'));
-  assert.match(found[0]!, /story "lead": a unit printed twice \("900亿元亿元"\)/);
+  // named by its line in story.md, as the other messages about the story are
+  const line = lineOf('story.md', '突破{gdp_2025}亿元大关', dir);
+  assert.ok(
+    found[0]!.startsWith(`yuhu-2025/story.md:${line} (story "lead"): a unit printed twice ("900亿元亿元")`),
+    found[0],
+  );
   assert.match(found[1]!, /photo "yaowan": "▲▲窑湾/);
   assert.match(found[2]!, /byline: "■■蒋睿/);
 });

@@ -9,7 +9,7 @@ import type { Bound, Segment } from '../bind/figures.js';
 import type { FigureDef } from '../load/edition.js';
 import type { PageLayout } from '../layout/frames.js';
 import type { ChainLayout, PageFinding } from '../layout/page/protocol.js';
-import { pageMsg, type InputError, type Place } from '../messages.js';
+import { pageMsg, placeText, type InputError, type Place } from '../messages.js';
 
 export interface PageCheckInput {
   findings: PageFinding[];
@@ -78,7 +78,9 @@ export function checkPrinted(c: PageCheckInput): PageCheck {
 export function lints(bound: Bound, figures: Record<string, FigureDef>): string[] {
   const out: string[] = [];
   const texts: [string, Segment[]][] = [
-    ...bound.chains.flatMap((c) => c.blocks.map((b): [string, Segment[]] => [`story "${c.id}"`, b.segs])),
+    ...bound.chains.flatMap((c) =>
+      c.blocks.map((b): [string, Segment[]] => [`${placeText(b.place)} (story "${c.id}")`, b.segs]),
+    ),
     ...Object.entries(bound.headline).map(([k, segs]): [string, Segment[]] => [k, segs ?? []]),
     ...[...bound.factboxes.values()].flatMap((fb) =>
       fb.items.map((i): [string, Segment[]] => [`fact box "${fb.id}"`, i.value]),
