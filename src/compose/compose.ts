@@ -8,7 +8,9 @@ import path from 'node:path';
 import type { Bound, Segment } from '../bind/figures.js';
 import type { ChartSource, Edition } from '../load/edition.js';
 import type { PageLayout, Frame } from '../layout/frames.js';
-import { PT } from '../layout/presets.js';
+import { PT, type Grid } from '../layout/presets.js';
+import { HEADLINE_TYPE, setHeadline, type HeadlineTexts, type SetHeadline } from '../layout/headline.js';
+import { headLines } from '../layout/heads.js';
 import type { RenderedChart } from '../charts/render.js';
 import { planFonts, type FaceText, type FontPlan } from '../fonts/coverage.js';
 import { faceOf, rolesCss, type Role } from '../fonts/roles.js';
@@ -86,6 +88,40 @@ function template(name: string): Handlebars.TemplateDelegate {
 /** An opening mark that starts a headline hangs its blank half into the margin (optical alignment). */
 export function hangOpening(html: string): string {
   return html.replace(/^([“‘（《「『【])/, '<span class="hang">$1</span>');
+}
+
+/** The segments of `segs` between two offsets of their text. */
+export function sliceSegs(segs: Segment[], from: number, to: number): Segment[] {
+  const out: Segment[] = [];
+  let at = 0;
+  for (const s of segs) {
+    const a = Math.max(from, at);
+    const b = Math.min(to, at + s.s.length);
+    if (a < b) out.push({ ...s, s: s.s.slice(a - at, b - at) });
+    at += s.s.length;
+  }
+  return out;
+}
+
+/** The headline group's texts as printed (figures bound). */
+export function headlineTexts(bound: Bound): HeadlineTexts {
+  const h = bound.headline;
+  const t = (segs: Segment[] | undefined) => (segs ? flat(segs) : undefined);
+  return { kicker: t(h.kicker), headline: t(h.headline), subhead: t(h.subhead), byline: t(h.byline) };
+}
+
+/** The headline group of a frame `frameMm` wide set as the page prints it (layout/headline.ts). */
+export function headlineSet(bound: Bound, frameMm: number, g: Grid): SetHeadline {
+  return setHeadline(headlineTexts(bound), frameMm, g);
+}
+
+/** A head set in the text: 1.25 times the body size (page.css .inline-head) in the bold serif. */
+export const INLINE_HEAD_SCALE = 1.25;
+
+/** The lines of a head set in the text of a frame `widthMm` wide (a column; a lead frame's width). */
+export function inlineHeadLines(text: string, widthMm: number, g: Grid): [number, number][] {
+  const measure = Math.round((widthMm / (g.bodyMm * INLINE_HEAD_SCALE)) * 1000) / 1000;
+  return headLines(text, measure, 'bodyBold');
 }
 
 export function segsHtml(segs: Segment[]): string {
@@ -180,6 +216,14 @@ export function compose(
           .map((x) => new hb.SafeString(hangOpening(hb.escapeExpression(x))));
         const hang = (segs: Segment[] | undefined) =>
           segs ? new hb.SafeString(hangOpening(segsHtml(segs))) : undefined;
+        // each part on one line, at the size that fits the frame (layout/headline.ts)
+        for (const part of headlineSet(bound, f.box.w, g).parts) {
+          const t = HEADLINE_TYPE[part.part];
+          const el = { kicker: '.kicker', headline: 'h1', subhead: '.subhead', byline: '.byline' }[part.part];
+          css +=
+            `${sel} ${el}{font-size:${part.pt}pt;line-height:${t.lineHeight};margin-top:${mm(t.marginTopMm)};` +
+            `letter-spacing:${t.letterSpacing}em${t.gapEm ? `;gap:${t.gapEm}em` : ''}}\n`;
+        }
         return { ...base, halves, kicker: hang(h.kicker), subhead: h.subhead, byline: h.byline };
       }
       case 'text': {
@@ -267,9 +311,22 @@ export function compose(
 
   const sources = bound.chains.map((c) => {
     const lead = layout.chains.get(c.id)?.some((f) => f.style === 'lead') ?? false;
+    // a head set in the text: broken at phrase boundaries into even lines (layout/heads.ts), each
+    // printed as a block of its own, as the composer counts them
+    const frames = layout.chains.get(c.id) ?? [];
+    const headW = frames.find((f) => f.style === 'lead')?.box.w ?? g.colW;
     const blocks = c.blocks
       .filter((b) => b.kind === 'para' || !layout.frames.some((f) => f.kind === 'head' && f.chain === c.id))
-      .map((b) => ({ head: b.kind === 'head', segs: b.segs }));
+      .map((b) =>
+        b.kind === 'head'
+          ? {
+              head: true,
+              lines: inlineHeadLines(flat(b.segs), headW, g).map(
+                ([from, to]) => new hb.SafeString(segsHtml(sliceSegs(b.segs, from, to))),
+              ),
+            }
+          : { head: false, segs: b.segs },
+      );
     // heads (in a head frame or in the text) and the lead are bold, **runs** too
     const headFrame = layout.frames.some((f) => f.kind === 'head' && f.chain === c.id);
     for (const b of c.blocks) {
