@@ -977,7 +977,8 @@ export const headlineMsg = {
     place: Place,
     part: string,
     text: string,
-    minPt: number,
+    pt: number,
+    sharePct: number,
     housePt: number,
     widthMm: number,
     frameMm: number,
@@ -986,7 +987,7 @@ export const headlineMsg = {
     cut: number,
   ) =>
     new InputError(
-      `the ${part} "${text}" does not fit on one line: ${widthMm.toFixed(1)} mm wide at ${fmtPt(minPt)} pt, the smallest the house allows (${housePt} pt set no smaller than ${Math.round((minPt / housePt) * 100)} %), in frame "${frame}" (${framePlace}) ${frameMm.toFixed(1)} mm wide with half an em of air each side`,
+      `the ${part} "${text}" does not fit on one line: ${widthMm.toFixed(1)} mm wide at ${fmtPt(pt)} pt, the smallest the house allows (no smaller than ${sharePct} % of ${housePt} pt), in frame "${frame}" (${framePlace}) ${frameMm.toFixed(1)} mm wide with half an em of air each side`,
       place,
       `shorten the ${part} by about ${cut} character${cut === 1 ? '' : 's'}, or widen the frame in layout.yaml (or build with --allow-overflow to print it as it is)`,
     ),

@@ -61,6 +61,8 @@ const SIZED: Record<string, Record<string, { empty: number; copyFit?: [string, n
   'long-photos': { main: { empty: 1 } },
   // made by following README "Make a new page" (issue 12)
   'mill-quarter': { lead: { empty: 1 }, main: { empty: 1 } },
+  // an unseen article composed by `broadsheet compose --write` (issue 15)
+  'qingxi-river': { lead: { empty: 1 }, s1: { empty: 1 } },
 };
 
 /** Trim and bleed of each preset, mm (README: 390 × 545 broadsheet, A4 210 × 297, 3 mm bleed). */

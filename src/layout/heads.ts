@@ -24,7 +24,15 @@ interface Unit {
   spaceEm: number;
   /** how many characters */
   chars: number;
+  /** what a break after it costs: 0 after ：，、；。！？ or at a space, more elsewhere */
+  breakCost: number;
 }
+
+const STRONG = /[：，、；。！？]$/u;
+/** a break before an opening mark or after a closing one (inside a clause) */
+const WEAK_BREAK = 25;
+/** a break between the characters of a phrase longer than the line */
+const INNER_BREAK = 100;
 
 /** Characters with their offsets. */
 function charsOf(text: string): { ch: string; at: number }[] {
@@ -63,8 +71,10 @@ function units(text: string, measure: number, face: FaceName): Unit[] {
     const last = p[p.length - 1]!;
     const to = last.at + last.ch.length;
     const space = /\s/.test(text.slice(to, to + 1)) ? charEm(face, ' ') : 0;
+    const chars = p.map((x) => x.ch).join('');
+    const breakCost = space || STRONG.test(chars) ? 0 : WEAK_BREAK;
     if (em(p) <= measure + 1e-9) {
-      out.push({ from: p[0]!.at, to, em: em(p), spaceEm: space, chars: p.length });
+      out.push({ from: p[0]!.at, to, em: em(p), spaceEm: space, chars: p.length, breakCost });
       continue;
     }
     // too long for a line: its characters, closing marks kept with the one before, Latin runs whole
@@ -83,7 +93,15 @@ function units(text: string, measure: number, face: FaceName): Unit[] {
     pieces.forEach((x, i) => {
       const l = x[x.length - 1]!;
       const t = l.at + l.ch.length;
-      out.push({ from: x[0]!.at, to: t, em: em(x), spaceEm: i === pieces.length - 1 ? space : 0, chars: x.length });
+      const last = i === pieces.length - 1;
+      out.push({
+        from: x[0]!.at,
+        to: t,
+        em: em(x),
+        spaceEm: last ? space : 0,
+        chars: x.length,
+        breakCost: last ? breakCost : INNER_BREAK,
+      });
     });
   }
   return out;
@@ -94,8 +112,9 @@ function units(text: string, measure: number, face: FaceName): Unit[] {
  * (white space at a break is not printed).
  */
 export function headLines(text: string, measure: number, face: FaceName): [number, number][] {
-  const us = units(text.trim() === text ? text : text.trim(), measure, face);
-  const base = text.indexOf(text.trim());
+  const t = text.trim();
+  const us = units(t, measure, face);
+  const base = text.indexOf(t);
   const n = us.length;
   if (!n) return [];
   // width of units i..j-1 on one line
@@ -109,11 +128,10 @@ export function headLines(text: string, measure: number, face: FaceName): [numbe
     if (w > measure + 1e-9 && j - i > 1) return Infinity;
     const chars = us.slice(i, j).reduce((c, u) => c + u.chars, 0);
     const slack = Math.max(0, measure - w);
+    const brk = j < n ? us[j - 1]!.breakCost : 0;
     // a line of one character (or one and its mark) costs more than any unevenness
-    return (
-      slack * slack +
-      (chars <= 1 || (chars === 2 && CLOSE.test(text.slice(us[j - 1]!.to - 1, us[j - 1]!.to))) ? 1e6 : 0)
-    );
+    const alone = chars <= 1 || (chars === 2 && CLOSE.test(t.slice(us[j - 1]!.to - 1, us[j - 1]!.to)));
+    return slack * slack + brk + (alone ? 1e6 : 0);
   };
   // fewest lines first, then the most even: best[k][i] = cost of units i.. on k lines
   for (let lines = 1; lines <= n; lines++) {
@@ -141,5 +159,5 @@ export function headLines(text: string, measure: number, face: FaceName): [numbe
     }
     return out;
   }
-  return [[base, base + text.trim().length]];
+  return [[base, base + t.length]];
 }
