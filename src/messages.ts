@@ -997,6 +997,8 @@ export const headlineMsg = {
       place,
       `make it "lines: ${needs}" (and move the frames under it down), or shorten the headline group in ${file}; broadsheet compose --write sizes it (or build with --allow-overflow)`,
     ),
+  composeTooWide: (part: string, pt: number) =>
+    `the ${part} does not fit on one line across the page even at ${fmtPt(pt)} pt, the smallest the house allows: the build will refuse it until it is shortened`,
   shrunk: (part: string, pt: number, housePt: number) =>
     `the ${part} is set at ${fmtPt(pt)} pt (house size ${housePt} pt) to fit on one line`,
 };

@@ -14,6 +14,7 @@ import { launchBrowser, type Launched } from '../src/print/browser.js';
 import { runCompose } from '../src/cli/compose.js';
 import { captureLogger } from '../src/log.js';
 import { headLines } from '../src/layout/heads.js';
+import { headFrameSet } from '../src/compose/compose.js';
 import { HEADLINE_TYPE, setHeadline } from '../src/layout/headline.js';
 import { gridOf, PRESETS } from '../src/layout/presets.js';
 import { copyEdition, edit, expectInputErrorAsync, FIXTURES, pdftext, SAMPLE, squash, tempDir } from './helpers.js';
@@ -169,6 +170,33 @@ test('a hand-made headline frame too short for its group: refused before printin
     /layout\.yaml:\d+:\d+ at \/frames\/0: frame "headline" is 10 lines tall; its headline group .* needs 11/,
     'lines: 11',
   );
+});
+
+test('a head frame too narrow for its head on one line at 10.5 pt: set on lines broken at a phrase boundary, larger', async () => {
+  // unit: one column (41.3 mm) and 3 lines for 17 characters: 5.9 pt on one line, or 11 pt on two
+  const text = '集群驱动创新引领，构筑现代产业高地';
+  const set = headFrameSet(text, broadsheet.colW, 3 * broadsheet.pitch);
+  assert.equal(
+    set.lines.map(([a, b]) => text.slice(a, b)),
+    ['集群驱动创新引领，', '构筑现代产业高地'],
+  );
+  assert.ok(Math.abs(set.sizeMm / (25.4 / 72) - 11) < 1e-6, `${set.sizeMm / (25.4 / 72)} pt`);
+  // wide enough at 10.5 pt or more: one line, as before (the sample's heads)
+  assert.is(headFrameSet(text, 2 * broadsheet.colW + broadsheet.gutter, 3 * broadsheet.pitch).lines.length, 1);
+  // in the PDF: the sample with that head's frame one column wide
+  const dir = copyEdition(SAMPLE);
+  edit(dir, 'layout.yaml', (s) => s.replace(/(id: s2-head, +kind: head, +chain: s2, +columns: )\[4, 5\]/, '$1[4, 4]'));
+  const r = await build(dir);
+  const lines = linesIn(r, 's2-head', 'NotoSerifSC-Bold');
+  assert.equal(
+    lines.map((l) => squash(l.text)),
+    ['集群驱动创新引领，', '构筑现代产业高地'],
+  );
+  assert.ok(
+    lines.every((l) => Math.abs(l.size - 11) < 0.05),
+    lines.map((l) => l.size).join(', '),
+  );
+  assert.is(r.report.pageCheck.findings, 0);
 });
 
 test('the sample: its main head at 68 pt on one line, as before', async () => {

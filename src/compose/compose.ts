@@ -124,6 +124,31 @@ export function inlineHeadLines(text: string, widthMm: number, g: Grid): [number
   return headLines(text, measure, 'bodyBold');
 }
 
+/** A head frame's head: at most 15 pt, the frame keeping 6 mm of air across (page.css .head h2). */
+const HEAD_FRAME_PT = 15;
+/** below this size on one line, a head frame tall enough sets its head on lines broken at phrases */
+const HEAD_FRAME_MIN_PT = 10.5;
+const HEAD_LINE_HEIGHT = 1.2;
+
+/**
+ * A head in a head frame: on one line, as large as the frame's width allows up to 15 pt; when
+ * that is under 10.5 pt and the frame is tall enough, on lines broken at phrase boundaries
+ * (layout/heads.ts) at the largest size, in half points, whose lines fit the frame.
+ */
+export function headFrameSet(text: string, wMm: number, hMm: number): { sizeMm: number; lines: [number, number][] } {
+  const len = [...text].length || 1;
+  const one = Math.min(HEAD_FRAME_PT * PT, (wMm - 6) / len);
+  const single = { sizeMm: one, lines: [[0, text.length]] as [number, number][] };
+  if (one >= HEAD_FRAME_MIN_PT * PT - 1e-9) return single;
+  // the frame's rules: 1.5 pt above, 0.5 pt below
+  const room = hMm - 2 * PT;
+  for (let pt = HEAD_FRAME_PT; pt * PT > one + 1e-9; pt -= 0.5) {
+    const lines = headLines(text, (wMm - 6) / (pt * PT), 'bodyBold');
+    if (lines.length > 1 && lines.length * pt * HEAD_LINE_HEIGHT * PT <= room + 1e-6) return { sizeMm: pt * PT, lines };
+  }
+  return single;
+}
+
 export function segsHtml(segs: Segment[]): string {
   return segs
     .map((s) => {
@@ -238,10 +263,12 @@ export function compose(
       }
       case 'head': {
         const head = bound.chains.find((c) => c.id === f.chain)?.blocks.find((b) => b.kind === 'head');
-        const len = [...flat(head?.segs)].length || 1;
-        const sizeMm = Math.min(15 * PT, (f.box.w - 6) / len);
-        css += `${sel} h2{font-size:${mm(sizeMm)}}\n`;
-        return { ...base, head: head?.segs };
+        const text = flat(head?.segs);
+        const set = headFrameSet(text, f.box.w, f.box.h);
+        css += `${sel} h2{font-size:${mm(set.sizeMm)}}\n`;
+        const segs = head?.segs ?? [];
+        const lines = set.lines.map(([a, b]) => new hb.SafeString(segsHtml(sliceSegs(segs, a, b))));
+        return { ...base, head: segs, lines: set.lines.length > 1 ? lines : undefined };
       }
       case 'photo': {
         const p = ed.photos.get(f.ref!)!;
