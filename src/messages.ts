@@ -971,7 +971,7 @@ export const figuresMsg = {
     ),
 };
 
-/** The headline group set to its frame (layout/headline.ts, check/page.ts; issue 12). */
+/** The headline group set to its frame (compose/headline.ts, check/page.ts; issue 12). */
 export const headlineMsg = {
   tooWide: (
     place: Place,

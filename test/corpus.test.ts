@@ -385,7 +385,7 @@ test('a headline that cannot fit its frame stops the build, naming story.md, the
   const errors = err instanceof InputErrors ? err.errors : [err as InputError];
   const line = lineOf('layout.yaml', 'id: headline', dir);
   const m = errors.map((e) => e.message).join('\n');
-  // refused before printing (layout/headline.ts): too wide for one line even at 70 % of 68 pt
+  // refused before printing (compose/headline.ts): too wide for one line even at 70 % of 68 pt
   assert.match(
     m,
     new RegExp(`the main head ".*" does not fit on one line: .* in frame "headline" \\([^)]*layout\\.yaml:${line}:`),

@@ -11,7 +11,7 @@ import type { PageLayout } from '../layout/frames.js';
 import type { ChainLayout, PageFinding } from '../layout/page/protocol.js';
 import { headlineMsg, pageMsg, placeText, type InputError, type Place } from '../messages.js';
 import { headlineSet } from '../compose/compose.js';
-import { AIR_EM, HEADLINE_TYPE, type PartName } from '../layout/headline.js';
+import { AIR_EM, HEADLINE_TYPE, type PartName } from '../compose/headline.js';
 import { PT } from '../layout/presets.js';
 
 export interface PageCheckInput {

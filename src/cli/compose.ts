@@ -14,7 +14,7 @@ import { layoutYaml, scoreLine } from '../composer/emit.js';
 import { RULES } from '../composer/rules.js';
 import { headlineMsg, msg } from '../messages.js';
 import { headlineTexts } from '../compose/compose.js';
-import { setHeadline } from '../layout/headline.js';
+import { setHeadline } from '../compose/headline.js';
 import { machineFault, writeAtomic } from '../output/write.js';
 import { buildEdition, defaultOutDir } from '../pipeline.js';
 import { launchBrowser } from '../print/browser.js';

@@ -9,8 +9,8 @@ import type { Bound, Segment } from '../bind/figures.js';
 import type { ChartSource, Edition } from '../load/edition.js';
 import type { PageLayout, Frame } from '../layout/frames.js';
 import { PT, type Grid } from '../layout/presets.js';
-import { HEADLINE_TYPE, setHeadline, type HeadlineTexts, type SetHeadline } from '../layout/headline.js';
-import { headLines } from '../layout/heads.js';
+import { HEADLINE_TYPE, setHeadline, type HeadlineTexts, type SetHeadline } from './headline.js';
+import { headLines } from './heads.js';
 import type { RenderedChart } from '../charts/render.js';
 import { planFonts, type FaceText, type FontPlan } from '../fonts/coverage.js';
 import { faceOf, rolesCss, type Role } from '../fonts/roles.js';
@@ -110,7 +110,7 @@ export function headlineTexts(bound: Bound): HeadlineTexts {
   return { kicker: t(h.kicker), headline: t(h.headline), subhead: t(h.subhead), byline: t(h.byline) };
 }
 
-/** The headline group of a frame `frameMm` wide set as the page prints it (layout/headline.ts). */
+/** The headline group of a frame `frameMm` wide set as the page prints it (compose/headline.ts). */
 export function headlineSet(bound: Bound, frameMm: number, g: Grid): SetHeadline {
   return setHeadline(headlineTexts(bound), frameMm, g);
 }
@@ -133,7 +133,7 @@ const HEAD_LINE_HEIGHT = 1.2;
 /**
  * A head in a head frame: on one line, as large as the frame's width allows up to 15 pt; when
  * that is under 10.5 pt and the frame is tall enough, on lines broken at phrase boundaries
- * (layout/heads.ts) at the largest size, in half points, whose lines fit the frame.
+ * (compose/heads.ts) at the largest size, in half points, whose lines fit the frame.
  */
 export function headFrameSet(text: string, wMm: number, hMm: number): { sizeMm: number; lines: [number, number][] } {
   const len = [...text].length || 1;
@@ -241,7 +241,7 @@ export function compose(
           .map((x) => new hb.SafeString(hangOpening(hb.escapeExpression(x))));
         const hang = (segs: Segment[] | undefined) =>
           segs ? new hb.SafeString(hangOpening(segsHtml(segs))) : undefined;
-        // each part on one line, at the size that fits the frame (layout/headline.ts)
+        // each part on one line, at the size that fits the frame (compose/headline.ts)
         for (const part of headlineSet(bound, f.box.w, g).parts) {
           const t = HEADLINE_TYPE[part.part];
           const el = { kicker: '.kicker', headline: 'h1', subhead: '.subhead', byline: '.byline' }[part.part];
@@ -338,7 +338,7 @@ export function compose(
 
   const sources = bound.chains.map((c) => {
     const lead = layout.chains.get(c.id)?.some((f) => f.style === 'lead') ?? false;
-    // a head set in the text: broken at phrase boundaries into even lines (layout/heads.ts), each
+    // a head set in the text: broken at phrase boundaries into even lines (compose/heads.ts), each
     // printed as a block of its own, as the composer counts them
     const frames = layout.chains.get(c.id) ?? [];
     const headW = frames.find((f) => f.style === 'lead')?.box.w ?? g.colW;

@@ -6,7 +6,7 @@
  */
 import type { Bound, BoundChain, Segment } from '../bind/figures.js';
 import { captionLines, coverPpi, headlineSet, inlineHeadLines } from '../compose/compose.js';
-import { headlineLinesFor } from '../layout/headline.js';
+import { headlineLinesFor } from '../compose/headline.js';
 import type { Edition } from '../load/edition.js';
 import { PT, type Grid } from '../layout/presets.js';
 import { measure as chartTextWidth } from '../charts/metrics.js';
@@ -96,7 +96,7 @@ export function widthMm(g: Grid, cols: number): number {
 
 /**
  * The headline group's height in body lines, as the page sets it across the page (each part on one
- * line, a part too wide set smaller: layout/headline.ts), with a line of air.
+ * line, a part too wide set smaller: compose/headline.ts), with a line of air.
  */
 function headlineLines(bound: Bound, g: Grid): number {
   return headlineLinesFor(headlineSet(bound, widthMm(g, g.preset.columns), g), g);
@@ -112,7 +112,7 @@ export function chainInfos(bound: Bound, g: Grid, measurer: Measurer): ChainInfo
     for (const b of c.blocks) {
       if (b.kind === 'head') {
         // a head set in the text (page.css .inline-head): a line above and below it, and the lines
-        // the page breaks it into (at phrase boundaries, layout/heads.ts)
+        // the page breaks it into (at phrase boundaries, compose/heads.ts)
         if (!headFrame)
           blocks.push({ kind: 'head', lines: 2 + Math.max(1, inlineHeadLines(flat(b.segs), g.colW, g).length) });
       } else blocks.push({ kind: 'para', lines: measurer.lines(flat(b.segs), col) });

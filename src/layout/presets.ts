@@ -14,7 +14,7 @@ export interface Preset {
   gutter: number; // mm
   marginTop: number; // mm
   marginBottomMin: number; // mm
-  /** the main head's size (pt): the house size it is set at when it fits (layout/headline.ts) */
+  /** the main head's size (pt): the house size it is set at when it fits (compose/headline.ts) */
   headlinePt: number;
 }
 

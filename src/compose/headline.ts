@@ -10,7 +10,7 @@
  */
 import { textEm } from '../fonts/widths.js';
 import type { FaceName } from '../fonts/faces.js';
-import { PT, type Grid } from './presets.js';
+import { PT, type Grid } from '../layout/presets.js';
 
 export type PartName = 'kicker' | 'headline' | 'subhead' | 'byline';
 
