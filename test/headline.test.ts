@@ -127,10 +127,14 @@ test('qingxi-river (corpus): each part of the headline group on one line, the ma
   );
 });
 
+const SUBHEAD = '清溪县溇水治理与退捕渔民转产就业三周年纪实：一条江的十年禁渔与一座县城的生态账本和渔民新生活的真实记录';
+
 test('a longer main head: compose sizes the frame for it, the build sets it smaller on one line, no finding', async () => {
   const dir = copyEdition(QINGXI);
   edit(dir, 'story.md', (s) =>
-    s.replace('headline: 一江清水回来了 渔歌换了新唱法', 'headline: 一江清水终于回来了 渔歌换了新的唱法'),
+    s
+      .replace('headline: 一江清水回来了 渔歌换了新唱法', 'headline: 一江清水终于回来了 渔歌换了新的唱法')
+      .replace(/^subhead: .*$/m, `subhead: ${SUBHEAD}`),
   );
   await runCompose({ edition: dir, write: true, variants: 1, fresh: false, log: captureLogger() }, process.stdout);
   const r = await build(dir);
@@ -138,6 +142,13 @@ test('a longer main head: compose sizes the frame for it, the build sets it smal
   assert.is(main.length, 1, main.map((l) => l.text).join(' / '));
   assert.is(squash(main[0]!.text), '一江清水终于回来了渔歌换了新的唱法');
   assert.ok(main[0]!.size < 60 && main[0]!.size >= 68 * 0.7 - 0.01, `${main[0]!.size} pt`);
+  // a subhead too long for one line at 20 pt: set smaller (at least 16 pt), on one line
+  const sub = linesIn(r, 'headline', 'NotoSansSC-Bold').filter((l) => squash(l.text).startsWith('——'));
+  assert.equal(
+    sub.map((l) => squash(l.text)),
+    [`——${SUBHEAD}`],
+  );
+  assert.ok(sub[0]!.size < 20 && sub[0]!.size >= 16, `${sub[0]!.size} pt`);
   assert.is(r.report.pageCheck.findings, 0);
 });
 
