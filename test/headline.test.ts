@@ -127,7 +127,8 @@ test('qingxi-river (corpus): each part of the headline group on one line, the ma
   );
 });
 
-const SUBHEAD = '清溪县溇水治理与退捕渔民转产就业三周年纪实：一条江的十年禁渔与一座县城的生态账本和渔民新生活的真实记录';
+const SUBHEAD =
+  '清溪县溇水治理与退捕渔民转产就业三周年纪实：一条江的十年禁渔与一座县城的生态账本和渔民新生活的真实记录';
 
 test('a longer main head: compose sizes the frame for it, the build sets it smaller on one line, no finding', async () => {
   const dir = copyEdition(QINGXI);
