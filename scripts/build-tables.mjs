@@ -146,3 +146,20 @@ if (!existsSync(metricsOut) || JSON.parse(readFileSync(metricsOut, 'utf8')).rang
   }
   writeFileSync(metricsOut, JSON.stringify(table));
 }
+
+// The same advance widths for every face of the page (src/fonts/widths.ts: the headline group
+// and heads are measured in Node, and a build opens no font file for a byline's space or a
+// kicker's middle dot).
+const widthsOut = path.resolve('dist/generated/face-widths.json');
+if (!existsSync(widthsOut) || JSON.parse(readFileSync(widthsOut, 'utf8')).ranges !== metricsStamp) {
+  const table = { ranges: metricsStamp };
+  for (const [name, face] of Object.entries(FACES)) {
+    const font = fontkit.create(readFileSync(fontFile(face)));
+    const w = {};
+    for (const [from, to] of RANGES)
+      for (let cp = from; cp <= to; cp++)
+        if (font.hasGlyphForCodePoint(cp)) w[cp] = font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm;
+    table[name] = w;
+  }
+  writeFileSync(widthsOut, JSON.stringify(table));
+}

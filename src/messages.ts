@@ -986,3 +986,36 @@ export const figuresMsg = {
       `write each as, for example:  ${name}: { value: ${value}, unit: 亿元 }  (unit, scale 万/亿, decimals, label: see "figures.yaml" in README.md)`,
     ),
 };
+
+/** The headline group set to its frame (compose/headline.ts, check/page.ts; issue 12). */
+export const headlineMsg = {
+  tooWide: (
+    place: Place,
+    part: string,
+    text: string,
+    pt: number,
+    sharePct: number,
+    housePt: number,
+    widthMm: number,
+    frameMm: number,
+    frame: string,
+    framePlace: string,
+    cut: number,
+  ) =>
+    new InputError(
+      `the ${part} "${text}" does not fit on one line: ${widthMm.toFixed(1)} mm wide at ${fmtPt(pt)} pt, the smallest the house allows (no smaller than ${sharePct} % of ${housePt} pt), in frame "${frame}" (${framePlace}) ${frameMm.toFixed(1)} mm wide with half an em of air each side`,
+      place,
+      `shorten the ${part} by about ${cut} character${cut === 1 ? '' : 's'}, or widen the frame in layout.yaml (or build with --allow-overflow to print it as it is)`,
+    ),
+  tooTall: (place: Place, frame: string, needs: number, has: number, file: string) =>
+    new InputError(
+      `frame "${frame}" is ${has} lines tall; its headline group (kicker, main head, subhead, byline, each on one line) needs ${needs}`,
+      place,
+      `make it "lines: ${needs}" (and move the frames under it down), or shorten the headline group in ${file}; broadsheet compose --write sizes it (or build with --allow-overflow)`,
+    ),
+  composeTooWide: (part: string, pt: number) =>
+    `the ${part} does not fit on one line across the page even at ${fmtPt(pt)} pt, the smallest the house allows: the build will refuse it until it is shortened`,
+  shrunk: (part: string, pt: number, housePt: number) =>
+    `the ${part} is set at ${fmtPt(pt)} pt (house size ${housePt} pt) to fit on one line`,
+};
+const fmtPt = (pt: number) => (Number.isInteger(pt) ? String(pt) : pt.toFixed(1));

@@ -29,7 +29,7 @@ import type { PrintSession } from './print/session.js';
 import { finishPdf } from './print/postprocess.js';
 import { chartReport, checkPage, figureReport, finalBox, type Report } from './check/report.js';
 import { snapshotOf } from './check/changes.js';
-import { checkPrinted } from './check/page.js';
+import { checkHeadline, checkPrinted } from './check/page.js';
 import { FACES } from './fonts/faces.js';
 import { recordChanges } from './check/history.js';
 import { lockOut, writeAtomic, writeTogether } from './output/write.js';
@@ -141,6 +141,16 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
   // press output: its settings and profiles are checked before anything is printed
   const press = pressSettings(ed, opts.press === true);
   const handout = handoutSettings(ed, opts.handout === true, opts.paper);
+  // 3b. the headline group against its frame: a part that cannot be set on one line within the
+  // house's bounds, or a group taller than its frame, is refused before anything is printed
+  const locateFrame = (id: string) => {
+    const defs = ed.layout.data.frames;
+    const i = defs.findIndex((d) => d.id === id || id.startsWith(`${d.id}.`));
+    return ed.layout.locate(i < 0 ? ['frames'] : ['frames', i]);
+  };
+  const headline = checkHeadline(bound, layout, locateFrame, (k) => ed.story.front.locate([k]));
+  if (headline.errors.length && !opts.allowOverflow) throw inputErrors(headline.errors);
+  for (const n of headline.notes) log.info(`note: ${n}`);
   const ahead = await startAhead(build, { ed, bound, layout }, lap);
   // 4. charts, from the cache or the worker
   const charts = await ahead.charts;
@@ -163,11 +173,6 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
   const snapshot = printed.snapshot && build.ahead(printed.snapshot);
 
   // 7. check
-  const locateFrame = (id: string) => {
-    const defs = ed.layout.data.frames;
-    const i = defs.findIndex((d) => d.id === id || id.startsWith(`${d.id}.`));
-    return ed.layout.locate(i < 0 ? ['frames'] : ['frames', i]);
-  };
   const checked = checkPage({
     laidOut: printed.frames,
     locateFrame,
@@ -213,6 +218,7 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
     locateFrame,
     pdfFile: 'broadsheet.pdf',
     allowOverflow: opts.allowOverflow ?? false,
+    headline: headline.errors,
   });
   if (pageCheck.errors.length) throw inputErrors(pageCheck.errors);
   for (const w of pageCheck.warnings) log.warn(w);
@@ -253,7 +259,7 @@ async function run(editionDir: string, opts: BuildOptions, build: Build): Promis
     fonts: Object.fromEntries(page.fonts.used),
     refusedRequests: printed.refused,
     checks: consistency.checks,
-    notes: consistency.notes,
+    notes: [...consistency.notes, ...headline.notes],
     warnings,
     timingsMs: ms,
   };

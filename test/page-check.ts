@@ -205,6 +205,17 @@ export function pdfGlyphs(pdf: string, bleed: number): Glyph[] {
     const ox = Number(m[4]) * PT - bleed;
     const oy = Number(m[5]) * PT - bleed;
     const em = size * PT;
+    // a turned glyph (a chart's y-axis title, read bottom to top): its advance runs down the
+    // page, and across it the em box is 1 em about the quad's middle, as the page check takes it
+    // (the quad's other side is the font's ascent to descent, about 1.45 em)
+    const turned = Math.abs(q[3]! - q[1]!) > Math.abs(q[2]! - q[0]!);
+    if (turned) {
+      const xs = [q[0]!, q[2]!, q[4]!, q[6]!].map((v) => v * PT - bleed);
+      const ys = [q[1]!, q[3]!, q[5]!, q[7]!].map((v) => v * PT - bleed);
+      const mid = (Math.min(...xs) + Math.max(...xs)) / 2;
+      out.push({ c, font, size, ox, oy, x0: mid - em / 2, x1: mid + em / 2, y0: Math.min(...ys), y1: Math.max(...ys) });
+      continue;
+    }
     out.push({
       c,
       font,

@@ -24,7 +24,10 @@ export interface BodyLine {
 export function bodyLines(pdf: string, grid: Grid = gridOf(PRESETS.broadsheet!), bodyPt = 9): BodyLine[] {
   const bleed = grid.preset.bleed;
   const colLeft = (c: number) => (bleed + grid.left + c * (grid.colW + grid.gutter)) * MM;
-  const chars = pdfChars(pdf).filter((c) => Math.abs(c.size - bodyPt) < 0.05 && c.c.trim() !== '');
+  // the body's face (a serif): a chart title of the body's size across columns is not body text
+  const chars = pdfChars(pdf).filter(
+    (c) => Math.abs(c.size - bodyPt) < 0.05 && c.c.trim() !== '' && c.font.startsWith('NotoSerifSC'),
+  );
   const lines = new Map<string, BodyLine>();
   for (const c of chars) {
     let col = -1;

@@ -9,7 +9,10 @@ import type { Bound, Segment } from '../bind/figures.js';
 import type { FigureDef } from '../load/edition.js';
 import type { PageLayout } from '../layout/frames.js';
 import type { ChainLayout, PageFinding } from '../layout/page/protocol.js';
-import { pageMsg, placeText, type InputError, type Place } from '../messages.js';
+import { headlineMsg, pageMsg, placeText, type InputError, type Place } from '../messages.js';
+import { headlineSet } from '../compose/compose.js';
+import { AIR_EM, HEADLINE_TYPE, type PartName } from '../compose/headline.js';
+import { PT } from '../layout/presets.js';
 
 export interface PageCheckInput {
   findings: PageFinding[];
@@ -25,6 +28,8 @@ export interface PageCheckInput {
   locateFrame: (id: string) => Place;
   pdfFile: string;
   allowOverflow: boolean;
+  /** what checkHeadline found before the page was printed */
+  headline?: InputError[];
 }
 
 export interface PageCheck {
@@ -38,7 +43,7 @@ const flat = (segs: Segment[] | undefined) => (segs ?? []).map((s) => s.s).join(
 const squash = (s: string) => s.replace(/\s+/g, '');
 
 export function checkPrinted(c: PageCheckInput): PageCheck {
-  const problems: InputError[] = [];
+  const problems: InputError[] = [...(c.headline ?? [])];
   for (const f of c.findings) {
     const place = c.locateFrame(f.frame);
     problems.push(
@@ -98,4 +103,63 @@ export function lints(bound: Bound, figures: Record<string, FigureDef>): string[
   const byline = flat(bound.headline.byline);
   if (/^\s*■/.test(byline)) out.push(pageMsg.markTwice('byline', `■${byline.trim().slice(0, 12)}`));
   return out;
+}
+
+const PART_NAMES: Record<PartName, string> = {
+  kicker: 'kicker',
+  headline: 'main head',
+  subhead: 'subhead',
+  byline: 'byline',
+};
+
+/**
+ * The headline group against its frame, before the page is printed: a part too wide for one line
+ * even at the smallest size the house allows, a group taller than its frame (errors, naming
+ * story.md's line and the frame's line in layout.yaml); a part set smaller than the house size
+ * (a note).
+ */
+export function checkHeadline(
+  bound: Bound,
+  layout: PageLayout,
+  locateFrame: (id: string) => Place,
+  locateFront: (key: PartName) => Place,
+): { errors: InputError[]; notes: string[] } {
+  const errors: InputError[] = [];
+  const notes: string[] = [];
+  const g = layout.grid;
+  for (const f of layout.frames.filter((x) => x.kind === 'headline')) {
+    const set = headlineSet(bound, f.box.w, g);
+    const framePlace = locateFrame(f.id);
+    for (const p of set.parts) {
+      const name = PART_NAMES[p.part];
+      const text = flat(bound.headline[p.part]).trim();
+      if (!p.fits) {
+        const t = HEADLINE_TYPE[p.part];
+        const excess = p.widthMm + AIR_EM * p.pt * PT - p.frameMm;
+        const cut = Math.max(1, Math.ceil(excess / (p.pt * PT * (1 + t.letterSpacing)) - 1e-9));
+        errors.push(
+          headlineMsg.tooWide(
+            locateFront(p.part),
+            name,
+            text,
+            p.pt,
+            Math.round(t.minShare * 100),
+            p.housePt,
+            p.widthMm,
+            p.frameMm,
+            f.id,
+            placeText(framePlace),
+            cut,
+          ),
+        );
+      } else if (p.pt < p.housePt) notes.push(headlineMsg.shrunk(name, p.pt, p.housePt));
+    }
+    // the frame's own rule (0.5 pt) under the group
+    const need = set.heightMm + 0.5 * PT;
+    if (!errors.length && need > f.box.h + 0.05)
+      errors.push(
+        headlineMsg.tooTall(framePlace, f.id, Math.ceil(need / g.pitch - 1e-6), f.lines, locateFront('headline').file),
+      );
+  }
+  return { errors, notes };
 }

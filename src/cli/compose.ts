@@ -13,7 +13,9 @@ import { bind } from '../bind/figures.js';
 import { composeLayout, type Composed, type Variant } from '../composer/composer.js';
 import { layoutYaml, scoreLine } from '../composer/emit.js';
 import { RULES } from '../composer/rules.js';
-import { msg } from '../messages.js';
+import { headlineMsg, msg } from '../messages.js';
+import { headlineTexts } from '../compose/compose.js';
+import { setHeadline } from '../compose/headline.js';
 import { machineFault, writeAtomic } from '../output/write.js';
 import { buildEdition, defaultOutDir } from '../pipeline.js';
 import { launchBrowser } from '../print/browser.js';
@@ -106,6 +108,15 @@ export async function runCompose(a: ComposeArgs, out: NodeJS.WritableStream): Pr
   const [best] = composed.variants;
   if (!best) throw msg.composeNothing(ed.story.file);
   printScores(composed, a.log);
+  // the headline group across the page: a part too wide for one line even at the smallest size
+  // the house allows is said now (the build refuses it), a part set smaller is noted
+  const g = composed.elements.grid;
+  const band = setHeadline(headlineTexts(bound), g.preset.columns * g.colW + (g.preset.columns - 1) * g.gutter, g);
+  for (const p of band.parts) {
+    if (!p.fits) a.log.warn(headlineMsg.composeTooWide(p.part === 'headline' ? 'main head' : p.part, p.pt));
+    else if (p.pt < p.housePt)
+      a.log.info(`note: ${headlineMsg.shrunk(p.part === 'headline' ? 'main head' : p.part, p.pt, p.housePt)}`);
+  }
   const target = path.join(ed.dir, 'layout.yaml');
   if (a.write) {
     if (existsSync(target)) writeAtomic(`${target}.bak`, readFileSync(target));

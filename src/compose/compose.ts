@@ -8,7 +8,9 @@ import path from 'node:path';
 import type { Bound, Segment } from '../bind/figures.js';
 import type { ChartSource, Edition } from '../load/edition.js';
 import type { PageLayout, Frame } from '../layout/frames.js';
-import { PT } from '../layout/presets.js';
+import { PT, type Grid } from '../layout/presets.js';
+import { HEADLINE_TYPE, setHeadline, type HeadlineTexts, type SetHeadline } from './headline.js';
+import { headLines } from './heads.js';
 import type { RenderedChart } from '../charts/render.js';
 import { planFonts, type FaceText, type FontPlan } from '../fonts/coverage.js';
 import { faceOf, rolesCss, type Role } from '../fonts/roles.js';
@@ -86,6 +88,65 @@ function template(name: string): Handlebars.TemplateDelegate {
 /** An opening mark that starts a headline hangs its blank half into the margin (optical alignment). */
 export function hangOpening(html: string): string {
   return html.replace(/^([“‘（《「『【])/, '<span class="hang">$1</span>');
+}
+
+/** The segments of `segs` between two offsets of their text. */
+export function sliceSegs(segs: Segment[], from: number, to: number): Segment[] {
+  const out: Segment[] = [];
+  let at = 0;
+  for (const s of segs) {
+    const a = Math.max(from, at);
+    const b = Math.min(to, at + s.s.length);
+    if (a < b) out.push({ ...s, s: s.s.slice(a - at, b - at) });
+    at += s.s.length;
+  }
+  return out;
+}
+
+/** The headline group's texts as printed (figures bound). */
+export function headlineTexts(bound: Bound): HeadlineTexts {
+  const h = bound.headline;
+  const t = (segs: Segment[] | undefined) => (segs ? flat(segs) : undefined);
+  return { kicker: t(h.kicker), headline: t(h.headline), subhead: t(h.subhead), byline: t(h.byline) };
+}
+
+/** The headline group of a frame `frameMm` wide set as the page prints it (compose/headline.ts). */
+export function headlineSet(bound: Bound, frameMm: number, g: Grid): SetHeadline {
+  return setHeadline(headlineTexts(bound), frameMm, g);
+}
+
+/** A head set in the text: 1.25 times the body size (page.css .inline-head) in the bold serif. */
+export const INLINE_HEAD_SCALE = 1.25;
+
+/** The lines of a head set in the text of a frame `widthMm` wide (a column; a lead frame's width). */
+export function inlineHeadLines(text: string, widthMm: number, g: Grid): [number, number][] {
+  const measure = Math.round((widthMm / (g.bodyMm * INLINE_HEAD_SCALE)) * 1000) / 1000;
+  return headLines(text, measure, 'bodyBold');
+}
+
+/** A head frame's head: at most 15 pt, the frame keeping 6 mm of air across (page.css .head h2). */
+const HEAD_FRAME_PT = 15;
+/** below this size on one line, a head frame tall enough sets its head on lines broken at phrases */
+const HEAD_FRAME_MIN_PT = 10.5;
+const HEAD_LINE_HEIGHT = 1.2;
+
+/**
+ * A head in a head frame: on one line, as large as the frame's width allows up to 15 pt; when
+ * that is under 10.5 pt and the frame is tall enough, on lines broken at phrase boundaries
+ * (compose/heads.ts) at the largest size, in half points, whose lines fit the frame.
+ */
+export function headFrameSet(text: string, wMm: number, hMm: number): { sizeMm: number; lines: [number, number][] } {
+  const len = [...text].length || 1;
+  const one = Math.min(HEAD_FRAME_PT * PT, (wMm - 6) / len);
+  const single = { sizeMm: one, lines: [[0, text.length]] as [number, number][] };
+  if (one >= HEAD_FRAME_MIN_PT * PT - 1e-9) return single;
+  // the frame's rules: 1.5 pt above, 0.5 pt below
+  const room = hMm - 2 * PT;
+  for (let pt = HEAD_FRAME_PT; pt * PT > one + 1e-9; pt -= 0.5) {
+    const lines = headLines(text, (wMm - 6) / (pt * PT), 'bodyBold');
+    if (lines.length > 1 && lines.length * pt * HEAD_LINE_HEIGHT * PT <= room + 1e-6) return { sizeMm: pt * PT, lines };
+  }
+  return single;
 }
 
 export function segsHtml(segs: Segment[]): string {
@@ -180,6 +241,14 @@ export function compose(
           .map((x) => new hb.SafeString(hangOpening(hb.escapeExpression(x))));
         const hang = (segs: Segment[] | undefined) =>
           segs ? new hb.SafeString(hangOpening(segsHtml(segs))) : undefined;
+        // each part on one line, at the size that fits the frame (compose/headline.ts)
+        for (const part of headlineSet(bound, f.box.w, g).parts) {
+          const t = HEADLINE_TYPE[part.part];
+          const el = { kicker: '.kicker', headline: 'h1', subhead: '.subhead', byline: '.byline' }[part.part];
+          css +=
+            `${sel} ${el}{font-size:${part.pt}pt;line-height:${t.lineHeight};margin-top:${mm(t.marginTopMm)};` +
+            `letter-spacing:${t.letterSpacing}em${t.gapEm ? `;gap:${t.gapEm}em` : ''}}\n`;
+        }
         return { ...base, halves, kicker: hang(h.kicker), subhead: h.subhead, byline: h.byline };
       }
       case 'text': {
@@ -194,10 +263,12 @@ export function compose(
       }
       case 'head': {
         const head = bound.chains.find((c) => c.id === f.chain)?.blocks.find((b) => b.kind === 'head');
-        const len = [...flat(head?.segs)].length || 1;
-        const sizeMm = Math.min(15 * PT, (f.box.w - 6) / len);
-        css += `${sel} h2{font-size:${mm(sizeMm)}}\n`;
-        return { ...base, head: head?.segs };
+        const text = flat(head?.segs);
+        const set = headFrameSet(text, f.box.w, f.box.h);
+        css += `${sel} h2{font-size:${mm(set.sizeMm)}}\n`;
+        const segs = head?.segs ?? [];
+        const lines = set.lines.map(([a, b]) => new hb.SafeString(segsHtml(sliceSegs(segs, a, b))));
+        return { ...base, head: segs, lines: set.lines.length > 1 ? lines : undefined };
       }
       case 'photo': {
         const p = ed.photos.get(f.ref!)!;
@@ -267,9 +338,22 @@ export function compose(
 
   const sources = bound.chains.map((c) => {
     const lead = layout.chains.get(c.id)?.some((f) => f.style === 'lead') ?? false;
+    // a head set in the text: broken at phrase boundaries into even lines (compose/heads.ts), each
+    // printed as a block of its own, as the composer counts them
+    const frames = layout.chains.get(c.id) ?? [];
+    const headW = frames.find((f) => f.style === 'lead')?.box.w ?? g.colW;
     const blocks = c.blocks
       .filter((b) => b.kind === 'para' || !layout.frames.some((f) => f.kind === 'head' && f.chain === c.id))
-      .map((b) => ({ head: b.kind === 'head', segs: b.segs }));
+      .map((b) =>
+        b.kind === 'head'
+          ? {
+              head: true,
+              lines: inlineHeadLines(flat(b.segs), headW, g).map(
+                ([from, to]) => new hb.SafeString(segsHtml(sliceSegs(b.segs, from, to))),
+              ),
+            }
+          : { head: false, segs: b.segs },
+      );
     // heads (in a head frame or in the text) and the lead are bold, **runs** too
     const headFrame = layout.frames.some((f) => f.kind === 'head' && f.chain === c.id);
     for (const b of c.blocks) {

@@ -5,7 +5,8 @@
  * with, and the headline band.
  */
 import type { Bound, BoundChain, Segment } from '../bind/figures.js';
-import { captionLines, coverPpi } from '../compose/compose.js';
+import { captionLines, coverPpi, headlineSet, inlineHeadLines } from '../compose/compose.js';
+import { headlineLinesFor } from '../compose/headline.js';
 import type { Edition } from '../load/edition.js';
 import { PT, type Grid } from '../layout/presets.js';
 import { measure as chartTextWidth } from '../charts/metrics.js';
@@ -93,14 +94,12 @@ export function widthMm(g: Grid, cols: number): number {
   return cols * g.colW + (cols - 1) * g.gutter;
 }
 
-/** The headline group's height in body lines, from the sizes in styles/page.css, with a line of air. */
-function headlineLines(ed: Edition, g: Grid): number {
-  const f = ed.story.front.data;
-  let pt = 68 * 1.1; // h1
-  if (f.kicker) pt += 16 * 1.4;
-  if (f.subhead) pt += 20 * 1.3 + 3 / PT;
-  if (f.byline) pt += 10 * 1.4 + 2 / PT;
-  return Math.ceil((pt * PT) / g.pitch) + 1;
+/**
+ * The headline group's height in body lines, as the page sets it across the page (each part on one
+ * line, a part too wide set smaller: compose/headline.ts), with a line of air.
+ */
+function headlineLines(bound: Bound, g: Grid): number {
+  return headlineLinesFor(headlineSet(bound, widthMm(g, g.preset.columns), g), g);
 }
 
 export function chainInfos(bound: Bound, g: Grid, measurer: Measurer): ChainInfo[] {
@@ -113,12 +112,9 @@ export function chainInfos(bound: Bound, g: Grid, measurer: Measurer): ChainInfo
     for (const b of c.blocks) {
       if (b.kind === 'head') {
         // a head set in the text (page.css .inline-head): a line above and below it, and the lines
-        // its characters wrap to at 1.25 times the body size
+        // the page breaks it into (at phrase boundaries, compose/heads.ts)
         if (!headFrame)
-          blocks.push({
-            kind: 'head',
-            lines: 2 + Math.max(1, Math.ceil(([...flat(b.segs)].length * 1.25) / col - 1e-9)),
-          });
+          blocks.push({ kind: 'head', lines: 2 + Math.max(1, inlineHeadLines(flat(b.segs), g.colW, g).length) });
       } else blocks.push({ kind: 'para', lines: measurer.lines(flat(b.segs), col) });
     }
     const chars = paras.reduce((n, p) => n + [...p.replace(/\s/g, '')].length, 0);
@@ -456,7 +452,7 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
   // may be larger (and wider) than a long one's
   const front = ed.story.front.data;
   const bannerLines = front.banner || front.series ? Math.ceil(23.8 / g.pitch - 1e-9) : 0;
-  const band = bannerLines + headlineLines(ed, g);
+  const band = bannerLines + headlineLines(bound, g);
   const half = Math.ceil(C / 2);
   const textCells = chains.reduce(
     (n, c) =>
@@ -583,7 +579,7 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
     visuals,
     scale,
     bannerLines,
-    headlineLines: headlineLines(ed, g),
+    headlineLines: headlineLines(bound, g),
     house,
     measurer: m,
     relax: level,

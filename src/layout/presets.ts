@@ -14,6 +14,8 @@ export interface Preset {
   gutter: number; // mm
   marginTop: number; // mm
   marginBottomMin: number; // mm
+  /** the main head's size (pt): the house size it is set at when it fits (compose/headline.ts) */
+  headlinePt: number;
 }
 
 export const PRESETS: Record<string, Preset> = {
@@ -29,6 +31,7 @@ export const PRESETS: Record<string, Preset> = {
     gutter: 4.5,
     marginTop: 17,
     marginBottomMin: 15,
+    headlinePt: 68,
   },
   a4: {
     name: 'a4',
@@ -42,6 +45,7 @@ export const PRESETS: Record<string, Preset> = {
     gutter: 5,
     marginTop: 18,
     marginBottomMin: 15,
+    headlinePt: 68,
   },
 };
 
