@@ -157,15 +157,20 @@ export interface PdfChar {
   x: number;
   y: number;
   size: number;
+  /** the font's name (as mutool gives it: NotoSerifSC-Regular) */
+  font: string;
 }
-/** Every character of page 1 with its origin (pt, top-left origin) and font size, from mutool. */
+/** Every character of page 1 with its origin (pt, top-left origin), font and size, from mutool. */
 export function pdfChars(pdf: string): PdfChar[] {
   const xml = run('mutool', ['draw', '-F', 'stext', '-o', '-', pdf, '1']);
   const out: PdfChar[] = [];
   let size = 0;
-  for (const m of xml.matchAll(/<font [^>]*size="([\d.]+)"|<char [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*c="([^"]*)"/g)) {
-    if (m[1]) size = Number(m[1]);
-    else out.push({ c: decodeXml(m[4]!), x: Number(m[2]), y: Number(m[3]), size });
+  let font = '';
+  for (const m of xml.matchAll(
+    /<font name="([^"]*)" [^>]*size="([\d.]+)"|<char [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*c="([^"]*)"/g,
+  )) {
+    if (m[2]) [font, size] = [m[1]!, Number(m[2])];
+    else out.push({ c: decodeXml(m[5]!), x: Number(m[3]), y: Number(m[4]), size, font });
   }
   return out;
 }

@@ -24,7 +24,14 @@ export interface BodyLine {
 export function bodyLines(pdf: string, grid: Grid = gridOf(PRESETS.broadsheet!), bodyPt = 9): BodyLine[] {
   const bleed = grid.preset.bleed;
   const colLeft = (c: number) => (bleed + grid.left + c * (grid.colW + grid.gutter)) * MM;
-  const chars = pdfChars(pdf).filter((c) => Math.abs(c.size - bodyPt) < 0.05 && c.c.trim() !== '');
+  const sized = pdfChars(pdf).filter((c) => Math.abs(c.size - bodyPt) < 0.05 && c.c.trim() !== '');
+  // the body family: the one most characters of the body size are set in, any weight (a chart's
+  // title is set at the body size in the sans, across columns: its characters are no body line)
+  const family = (font: string) => font.replace(/-[^-]*$/, '');
+  const count = new Map<string, number>();
+  for (const c of sized) count.set(family(c.font), (count.get(family(c.font)) ?? 0) + 1);
+  const body = [...count].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const chars = sized.filter((c) => family(c.font) === body);
   const lines = new Map<string, BodyLine>();
   for (const c of chars) {
     let col = -1;
