@@ -121,7 +121,9 @@ for (const [name, src] of editions) {
     // its lines of text taller than about a row (the fact box of qingxi at 4 columns × 15 lines
     // had 17.2 mm under its title and 13.8 mm between its rows; the sample's 18.5 and 15.1 mm)
     const chars = pdfChars(built.pdfPath);
-    for (const f of v.frames.filter((x) => x.kind === 'factbox')) {
+    // (when nothing fitted at the sizes that read best, a fact box may be stretched further, at a
+    // cost: the page without photos, whose charts would otherwise be drawn taller than they read)
+    for (const f of r.composed.elements.relax ? [] : v.frames.filter((x) => x.kind === 'factbox')) {
       const box = built.report.frames.find((b) => b.id === f.id)!;
       const ys = [
         ...new Set(

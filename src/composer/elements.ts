@@ -383,7 +383,10 @@ function chartOptions(
   const options: SizeOption[] = [];
   for (let l = Math.max(1, Math.ceil(lo / g.pitch - 1e-9)); l * g.pitch <= hi + 1e-9; l++) {
     const h = l * g.pitch;
-    const cost = WEIGHTS.chartSize * ((h - hs.nat) / hs.nat) ** 2 + WEIGHTS.chartWidth * Math.abs(cols - natCols);
+    // relaxed sizes outside what reads well cost what the page's score charges for them (score.ts)
+    const illegible = h < hs.min - 0.5 * g.pitch || h > hs.max + 0.5 * g.pitch ? WEIGHTS.chartIllegible : 0;
+    const cost =
+      WEIGHTS.chartSize * ((h - hs.nat) / hs.nat) ** 2 + WEIGHTS.chartWidth * Math.abs(cols - natCols) + illegible;
     const share = (w * (h + extra * g.pitch)) / gridArea;
     if (share > maxShare('chart', scale, relax)) continue; // no chart outweighs the pictures
     options.push({ lines: l + extra, cost, share });
@@ -415,8 +418,8 @@ function factboxOptions(
   const title = 2;
   const min = title + Math.ceil((rows * rowPt * 1.15) / pitchPt);
   const nat = title + Math.round((rows * rowPt * 1.6) / pitchPt);
-  // at most a little taller than its rows need: the page spreads the rows over the box's height,
-  // and a box stretched to fill a band prints as large empty tinted areas
+  // at most a little taller than its rows need (more only when nothing fits otherwise): the page
+  // spreads the rows over the box's height, and a stretched box prints large empty tinted areas
   const max = title + Math.floor((rows * rowPt * (relax ? 2.6 : 2)) / pitchPt);
   const options: SizeOption[] = [];
   for (let l = min; l <= max; l++) {
