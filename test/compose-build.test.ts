@@ -22,7 +22,8 @@ import { captureLogger } from '../src/log.js';
 import { MAX_EMPTY_RELAXED } from '../src/composer/modules.js';
 import { ROOT } from '../src/paths.js';
 import { bodyLines, measureTypography } from './typography.js';
-import { copyEdition, edit, FIXTURES, MM, pdftext, SAMPLE, squash, tempDir } from './helpers.js';
+import { copyEdition, edit, FIXTURES, MM, pdfChars, pdftext, SAMPLE, squash, tempDir } from './helpers.js';
+import { LEAD_MAX, PHOTO_MAX, widthMm } from '../src/composer/elements.js';
 
 let browser: Launched;
 const tmp = () => tempDir('broadsheet-composed-');
@@ -46,7 +47,7 @@ const corpus = existsSync(path.join(FIXTURES, 'editions'))
 
 const editions: [string, string][] = [
   ['sample', SAMPLE],
-  ...['a4-short', 'long', 'photos', 'nophotos', 'ad'].map((n): [string, string] => [
+  ...['a4-short', 'long', 'photos', 'nophotos', 'ad', 'qingxi'].map((n): [string, string] => [
     n,
     path.join(FIXTURES, 'compose', n),
   ]),
@@ -107,6 +108,58 @@ for (const [name, src] of editions) {
     for (const p of built.report.photos) {
       const dev = p.widthMm / p.heightMm / (p.px[0] / p.px[1]) - 1;
       assert.ok(Math.abs(dev) <= 0.1 + 1e-3, `${p.id}: ${(dev * 100).toFixed(1)} % off its aspect ratio`);
+    }
+    // no picture outgrows its priority however short the story (issue 15: a 1,600 字 story printed
+    // its lead picture 361.7 × 209.5 mm, 41 % of the type area): the largest photo at most 30 % of
+    // the type area, any other at most 15 %
+    const typeArea = widthMm(g, g.preset.columns) * g.lines * g.pitch;
+    const shares = built.report.photos.map((p) => (p.widthMm * p.heightMm) / typeArea).sort((x, y) => y - x);
+    if (shares[0] !== undefined)
+      assert.ok(shares[0] <= LEAD_MAX + 1e-3, `lead picture ${(shares[0] * 100).toFixed(1)} %`);
+    for (const sh of shares.slice(1)) assert.ok(sh <= PHOTO_MAX + 1e-3, `a photo ${(sh * 100).toFixed(1)} %`);
+    // a fact box's height follows its rows: read back from the PDF, no band of empty tint between
+    // its lines of text taller than about a row (the fact box of qingxi at 4 columns × 15 lines
+    // had 17.2 mm under its title and 13.8 mm between its rows; the sample's 18.5 and 15.1 mm)
+    const chars = pdfChars(built.pdfPath);
+    // (when nothing fitted at the sizes that read best, a fact box may be stretched further, at a
+    // cost: the page without photos, whose charts would otherwise be drawn taller than they read)
+    for (const f of r.composed.elements.relax ? [] : v.frames.filter((x) => x.kind === 'factbox')) {
+      const box = built.report.frames.find((b) => b.id === f.id)!;
+      const ys = [
+        ...new Set(
+          chars
+            .map((c) => ({ x: c.x / MM, y: c.y / MM }))
+            .filter((c) => c.x >= box.x && c.x <= box.x + box.w && c.y >= box.y + 3 && c.y <= box.y + box.h)
+            .map((c) => Math.round(c.y * 2) / 2),
+        ),
+      ].sort((a, b) => a - b);
+      const gaps = ys.slice(1).map((y, i) => y - ys[i]!);
+      assert.ok(gaps.length >= 2, `fact box ${f.id}: ${ys.length} lines of text read back`);
+      assert.ok(gaps[0]! <= 16.5, `fact box ${f.id}: ${gaps[0]!.toFixed(1)} mm from its title to its first row`);
+      for (const gap of gaps.slice(1))
+        assert.ok(gap <= 13, `fact box ${f.id}: ${gap.toFixed(1)} mm between two lines of its text`);
+    }
+    if (name === 'qingxi') {
+      // the horizontal bar chart's value axis at print density: before, 23 labels (0–440 every 20)
+      // across 178 mm; now at most one label per 15 mm of the chart's width
+      const box = built.report.frames.find((b) => b.id === 'jobs')!;
+      const region = pdftext(
+        built.pdfPath,
+        '-layout',
+        ...['-x', box.x, '-y', box.y, '-W', box.w, '-H', box.h].map((x) =>
+          String(typeof x === 'number' ? Math.round(x * MM) : x),
+        ),
+      );
+      const labels = Math.max(
+        ...region.split('\n').map(
+          (l) =>
+            l
+              .trim()
+              .split(/\s+/)
+              .filter((t) => /^\d+$/.test(t)).length,
+        ),
+      );
+      assert.ok(labels >= 3 && labels <= Math.floor(box.w / 15), `${labels} tick labels across ${box.w} mm`);
     }
     if (['corpus short-feature', 'corpus numbers', 'corpus no-photos'].includes(name)) {
       // stories that fill well under the page (about 1,000–2,000 字 with a few visuals): the rest

@@ -68,6 +68,23 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown> | undefine
   return out;
 }
 
+/**
+ * The print theme under a spec's own config. A spec that sets a tick count anywhere in its config
+ * keeps vega's rules for the rest: the theme's print density (per value axis) would outrank a
+ * count the spec gives all axes (vega-lite ranks axisXQuantitative above axis).
+ */
+function themed(config: Record<string, unknown> | undefined): Record<string, unknown> {
+  const own = Object.entries(config ?? {}).some(
+    ([k, v]) => k.startsWith('axis') && !!v && typeof v === 'object' && 'tickCount' in v,
+  );
+  const base: Record<string, unknown> = { ...printTheme };
+  if (own) {
+    delete base.axisXQuantitative;
+    delete base.axisYQuantitative;
+  }
+  return merge(base, config);
+}
+
 export async function drawChart(spec: Record<string, unknown>, size: ChartSize): Promise<Drawn> {
   if (!validate(spec)) {
     const e =
@@ -90,7 +107,7 @@ export async function drawChart(spec: Record<string, unknown>, size: ChartSize):
         width: size.widthPx,
         height: size.heightPx,
         padding: { ...pad },
-        config: merge(printTheme, spec.config as Record<string, unknown> | undefined),
+        config: themed(spec.config as Record<string, unknown> | undefined),
       };
       const compiled = vl.compile(sized as unknown as vl.TopLevelSpec).spec;
       const runtime = vega.parse(compiled, undefined, { ast: true });

@@ -38,6 +38,11 @@ export const printTheme = {
   },
   axisX: { grid: false },
   axisY: { grid: true, domain: false, ticks: false },
+  // a value axis's ticks at print density: vega's default (one per 40 px, about 10 mm) crowds
+  // a printed axis of 7 pt labels (0–440 every 20 across a four-column chart); about one per
+  // 26 mm across and one per 13 mm up. A spec's own tickCount (the axis's or its config's) wins.
+  axisXQuantitative: { tickCount: { expr: 'ceil(width / 100)' } },
+  axisYQuantitative: { tickCount: { expr: 'ceil(height / 50)' } },
   legend: { labelFont: SANS, labelFontSize: pt(7), titleFont: SANS, titleFontSize: pt(7), symbolSize: 40 },
   title: { font: SANS, fontSize: pt(8), fontWeight: 700, color: INK, anchor: 'start' },
 } as const;

@@ -168,19 +168,33 @@ export function headPt(g: Grid, head: string, cols: number): number {
 // visuals
 
 /**
+ * The most of the type area a picture may take however much room the story leaves (a
+ * picture-led page): the lead picture three tenths, reading best at a fifth (a full-width
+ * picture of a third of the page's height, or six columns of two fifths of it); any other photo
+ * half that. Beyond these a provincial daily's page reads as a poster with a caption, the text
+ * squeezed below it: a short story keeps space for other copy instead (composer.ts).
+ */
+export const LEAD_MAX = 0.3;
+export const LEAD_TARGET_MAX = 0.2;
+export const PHOTO_MAX = 0.15;
+export const PHOTO_TARGET_MAX = 0.08;
+/**
  * Target share of the grid's area for a photo by its rank (1: the lead picture), on a page with
- * room for pictures `scale` times the sample's (a short story leaves more: its pictures grow).
+ * room for pictures `scale` times the sample's (a short story leaves more: its pictures grow, up
+ * to LEAD_TARGET_MAX and PHOTO_TARGET_MAX).
  */
 export function photoTarget(rank: number, scale = 1): number {
-  return (rank === 1 ? 0.13 : rank === 2 ? 0.055 : 0.045) * scale;
+  return rank === 1
+    ? Math.min(LEAD_TARGET_MAX, 0.13 * scale)
+    : Math.min(PHOTO_TARGET_MAX, (rank === 2 ? 0.055 : 0.045) * scale);
 }
 /**
  * The most of the grid a picture may take: the lead picture, another photo, a chart or fact box
  * (a chart's height is held to what its data needs anyway: chartHeights).
  */
 export function maxShare(kind: 'lead' | 'photo' | 'chart', scale = 1, relax = false): number {
-  if (kind === 'lead') return Math.min(0.55, 0.25 * scale);
-  if (kind === 'photo') return Math.min(0.3, 0.085 * scale);
+  if (kind === 'lead') return Math.min(LEAD_MAX, 0.25 * scale);
+  if (kind === 'photo') return Math.min(PHOTO_MAX, 0.085 * scale);
   return Math.min(0.4, (relax ? 0.12 : 0.085) * scale);
 }
 /** a chart's or fact box's share of the page when they are sized as on the sample page */
@@ -365,12 +379,20 @@ function chartOptions(
   const options: SizeOption[] = [];
   for (let l = Math.max(1, Math.ceil(lo / g.pitch - 1e-9)); l * g.pitch <= hi + 1e-9; l++) {
     const h = l * g.pitch;
-    const cost = WEIGHTS.chartSize * ((h - hs.nat) / hs.nat) ** 2 + WEIGHTS.chartWidth * Math.abs(cols - natCols);
+    // relaxed sizes outside what reads well cost what the page's score charges for them (score.ts)
+    const illegible = h < hs.min - 0.5 * g.pitch || h > hs.max + 0.5 * g.pitch ? WEIGHTS.chartIllegible : 0;
+    const cost =
+      WEIGHTS.chartSize * ((h - hs.nat) / hs.nat) ** 2 + WEIGHTS.chartWidth * Math.abs(cols - natCols) + illegible;
     const share = (w * (h + extra * g.pitch)) / gridArea;
     if (share > maxShare('chart', scale, relax)) continue; // no chart outweighs the pictures
     options.push({ lines: l + extra, cost, share });
   }
   return { options, natural: Math.round(hs.nat / g.pitch) + extra };
+}
+
+/** A fact box `lines` tall at `cols` columns against its natural height: off it, and its empty tint. */
+export function factboxCost(lines: number, nat: number, cols: number): number {
+  return WEIGHTS.factbox * ((lines - nat) / nat) ** 2 + WEIGHTS.factboxAir * Math.max(0, lines - nat) * cols;
 }
 
 /** A fact box: its title band and rows of items, two or three to a row. */
@@ -392,12 +414,13 @@ function factboxOptions(
   const title = 2;
   const min = title + Math.ceil((rows * rowPt * 1.15) / pitchPt);
   const nat = title + Math.round((rows * rowPt * 1.6) / pitchPt);
-  const max = title + Math.floor((rows * rowPt * (relax ? 3.4 : 2.6)) / pitchPt);
+  // at most a little taller than its rows need (more only when nothing fits otherwise): the page
+  // spreads the rows over the box's height, and a stretched box prints large empty tinted areas
+  const max = title + Math.floor((rows * rowPt * (relax ? 2.6 : 2)) / pitchPt);
   const options: SizeOption[] = [];
   for (let l = min; l <= max; l++) {
     const share = (w * l * g.pitch) / gridArea;
-    if (share <= maxShare('chart', scale, relax))
-      options.push({ lines: l, cost: WEIGHTS.factbox * ((l - nat) / nat) ** 2, share });
+    if (share <= maxShare('chart', scale, relax)) options.push({ lines: l, cost: factboxCost(l, nat, cols), share });
   }
   return { options, natural: nat };
 }
@@ -552,8 +575,14 @@ export function elementsOf(ed: Edition, bound: Bound, g: Grid, measurer?: Measur
   }
 
   for (const [id, fb] of Object.entries(meta.factboxes ?? {})) {
-    const minCols = Math.min(C, C >= 6 ? 2 : 1);
+    // at least as wide as lets every value stand on one line (a value wrapped inside an item,
+    // "31.2微克/立方" over "米", reads as a mistake); the values are set in the bold sans at 17 pt
+    const values = (bound.factboxes.get(id)?.items ?? []).map((it) => flat(it.value));
+    const valueMm = values.reduce((m, v) => Math.max(m, chartTextWidth(v, 17 / 0.75, 700) * 0.75 * PT), 0);
+    const fitsValues = (k: number) => (widthMm(g, k) - 6) / (k >= 4 ? 3 : 2) >= valueMm;
+    let minCols = Math.min(C, C >= 6 ? 2 : 1);
     const maxCols = Math.min(C, 4);
+    while (minCols < maxCols && !fitsValues(minCols)) minCols++;
     const sized = range((k) =>
       k < minCols || k > maxCols ? undefined : factboxOptions(g, fb.items, k, gridArea, relax, scale),
     );

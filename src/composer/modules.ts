@@ -224,6 +224,11 @@ export function pushBest<T extends { cost: number; shape: string }>(list: T[], c
  * All of a module's configurations w columns wide, by height: the k best at each height up to
  * `maxH` lines (index: height).
  */
+/** A lead set large in `cols` of the page's `C` columns: narrower than half the page, or one column. */
+export function leadNarrowCost(cols: number, C: number): number {
+  return 2 * cols >= C ? 0 : cols <= 1 ? WEIGHTS.leadOneColumn : WEIGHTS.leadNarrow;
+}
+
 export function moduleConfigs(el: Elements, m: ModuleSpec, w: number, maxH: number, k = 3): ModuleConfig[][] {
   const g = el.grid;
   const C = g.preset.columns;
@@ -233,7 +238,6 @@ export function moduleConfigs(el: Elements, m: ModuleSpec, w: number, maxH: numb
   const headChoices = m.head ? [HEAD_LINES, HEAD_LINES + 1] : [0];
   if (m.head && chain.head && w < headMinCols(g, chain.head)) return out;
   const headCost = m.head && chain.head ? WEIGHTS.headSize * Math.max(0, HEAD_PT - headPt(g, chain.head, w)) : 0;
-  const leadCost = chain.role === 'lead' && 2 * w < C ? WEIGHTS.leadNarrow : 0;
   // empty lines a chain may end with: one (more where a head set in the text may leave a gap;
   // a few, at a cost, when nothing else fits)
   const maxEmpty = m.exact ? 0 : el.relax === 2 ? MAX_EMPTY_RELAXED : 1;
@@ -273,6 +277,8 @@ export function moduleConfigs(el: Elements, m: ModuleSpec, w: number, maxH: numb
     // a lead is read right under the headline: a picture over it comes first
     const leadBelow =
       chain.role === 'lead' && (s.above >= 0 || tGroups.some((x) => x.top >= 0)) ? WEIGHTS.leadBelow : 0;
+    // a lead set large reads across at least half the page (score.ts scores its text's width)
+    const leadCost = chain.role === 'lead' && chain.leadStyle ? leadNarrowCost(tCols, C) : 0;
     const structCost = WEIGHTS.groups * (s.groups.length - 1) + headCost + leadCost + leadBelow;
     const shape = shapeOf(s);
 

@@ -36,6 +36,8 @@ export const WEIGHTS = {
   chartIllegible: 200,
   /** visuals: a fact box's height against its natural height */
   factbox: 3,
+  /** visuals: per grid cell a fact box is taller than its natural height (empty tint) */
+  factboxAir: 1,
   /** visuals: a photo printed below 300 ppi, per 10 ppi */
   lowPpi: 5,
   /** the headline group not across the top */
@@ -58,6 +60,8 @@ export const WEIGHTS = {
   groups: 2,
   /** the lead module narrower than half the page */
   leadNarrow: 30,
+  /** the lead set large in a single column (a few bold characters a line, gaps between them) */
+  leadOneColumn: 90,
   /** the lead set under a picture instead of right under the headline */
   leadBelow: 15,
   /** a section head given a fourth line of air (to make its module fit) */

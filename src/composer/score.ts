@@ -10,6 +10,7 @@ import {
   DOMINANCE,
   maxShare,
   chartHeights,
+  factboxCost,
   headPt,
   photoTarget,
   widthMm,
@@ -19,6 +20,7 @@ import {
   type VisualInfo,
 } from './elements.js';
 import { leadMeasure } from './measure.js';
+import { leadNarrowCost } from './modules.js';
 import { thread, type Block } from './thread.js';
 import { LEG_LONG, LEG_SHORT, RULES, WEIGHTS, type Rule } from './rules.js';
 import { PPI_MIN, PPI_WANTED } from '../check/report.js';
@@ -165,11 +167,15 @@ export function scoreLayout(input: ScoreInput): Score {
   if (lead && leadBox) {
     const band = Math.max(0, ...cells.filter((c) => c.f.kind === 'banner' || c.f.kind === 'headline').map((c) => c.t1));
     const over = cells.filter((c) => c.t1 <= leadBox.t0 && c.t0 >= band && c.c0 <= leadBox.c1 && leadBox.c0 <= c.c1);
-    if (leadBox.t0 > band && over.some((c) => c.f.kind === 'text' || c.f.kind === 'head'))
+    // another section's text or head over the lead, or beside it starting higher: read before it
+    const before = cells.some(
+      (c) => (c.f.kind === 'text' || c.f.kind === 'head') && c.f.chain !== lead.id && c.t0 < leadBox.t0,
+    );
+    if (leadBox.t0 > band && (before || over.some((c) => c.f.kind === 'text' || c.f.kind === 'head')))
       add('order', WEIGHTS.order, N.leadNotFirst(lead.id));
     else if (leadBox.t0 > band) add('order', WEIGHTS.leadBelow, N.leadUnderPicture(lead.id));
-    if (2 * (leadBox.c1 - leadBox.c0 + 1) < C && lead.leadStyle)
-      add('modules', WEIGHTS.leadNarrow, N.leadNarrow(lead.id));
+    const narrow = lead.leadStyle ? leadNarrowCost(leadBox.c1 - leadBox.c0 + 1, C) : 0;
+    if (narrow) add('modules', narrow, N.leadNarrow(lead.id));
   }
 
   // ---- modules: a section's head and text are a rectangle holding nothing of another's
@@ -246,7 +252,7 @@ export function scoreLayout(input: ScoreInput): Score {
       const [min, nat, max] = fb(k);
       if (c.f.lines < min || c.f.lines > max)
         add('visuals', WEIGHTS.chartIllegible, N.factbox(v.id, c.f.lines, min, max));
-      else add('visuals', WEIGHTS.factbox * ((c.f.lines - nat) / nat) ** 2);
+      else add('visuals', factboxCost(c.f.lines, nat, k));
     }
   }
   // the lead picture is larger than any chart or fact box
