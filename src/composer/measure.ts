@@ -5,11 +5,9 @@
  * file the page prints the body with (the page measures them with canvas measureText, which
  * shapes with the font's kerning; fontkit's layout does too).
  */
-import type * as Fontkit from 'fontkit';
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import { breakLines, tokenize } from '../layout/page/linebreak.js';
-import { FACES, fontFile } from '../fonts/faces.js';
+import type { FACES } from '../fonts/faces.js';
+import { fontOf } from '../fonts/widths.js';
 import type { Grid } from '../layout/presets.js';
 
 const PX_PER_MM = 96 / 25.4;
@@ -17,7 +15,6 @@ const PX_PER_MM = 96 / 25.4;
 /** Width in em of a Latin run in the body face (regular: the page measures with the frame's font). */
 export type LatinWidth = (s: string) => number;
 
-const fonts = new Map<string, Fontkit.Font>();
 const latinCache = new Map<string, number>();
 
 /** Widths in em of Latin runs in one face, by fontkit on its TrueType file (loaded on first use). */
@@ -26,12 +23,7 @@ function latinWidthIn(face: keyof typeof FACES): LatinWidth {
     const key = `${face}|${s}`;
     let w = latinCache.get(key);
     if (w === undefined) {
-      let font = fonts.get(face);
-      if (!font) {
-        const fontkit = createRequire(import.meta.url)('fontkit') as typeof Fontkit;
-        font = fontkit.create(readFileSync(fontFile(FACES[face])));
-        fonts.set(face, font);
-      }
+      const font = fontOf(face);
       w = font.layout(s).advanceWidth / font.unitsPerEm;
       latinCache.set(key, w);
     }

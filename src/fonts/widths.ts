@@ -29,16 +29,22 @@ function advance(face: FaceName, ch: string): number {
     w = table?.[face]?.[String(ch.codePointAt(0))];
   }
   if (w === undefined) {
-    let font = fonts.get(face);
-    if (!font) {
-      const fontkit = createRequire(import.meta.url)('fontkit') as typeof Fontkit;
-      font = fontkit.create(readFileSync(fontFile(FACES[face])));
-      fonts.set(face, font);
-    }
+    const font = fontOf(face);
     w = font.glyphForCodePoint(ch.codePointAt(0) ?? 0).advanceWidth / font.unitsPerEm;
     advances.set(key, w);
   }
   return w;
+}
+
+/** A face's TrueType file read by fontkit, once (for what the compile-time table lacks). */
+export function fontOf(face: FaceName): Fontkit.Font {
+  let font = fonts.get(face);
+  if (!font) {
+    const fontkit = createRequire(import.meta.url)('fontkit') as typeof Fontkit;
+    font = fontkit.create(readFileSync(fontFile(FACES[face])));
+    fonts.set(face, font);
+  }
+  return font;
 }
 
 /** The width of one character in em in a face. */
