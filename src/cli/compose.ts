@@ -11,6 +11,7 @@ import { loadEdition, type Edition } from '../load/edition.js';
 import { makePlaceholders } from './placeholders.js';
 import { bind } from '../bind/figures.js';
 import { composeLayout, type Composed, type Variant } from '../composer/composer.js';
+import { widthMm } from '../composer/elements.js';
 import { layoutYaml, scoreLine } from '../composer/emit.js';
 import { RULES } from '../composer/rules.js';
 import { headlineMsg, msg } from '../messages.js';
@@ -111,7 +112,7 @@ export async function runCompose(a: ComposeArgs, out: NodeJS.WritableStream): Pr
   // the headline group across the page: a part too wide for one line even at the smallest size
   // the house allows is said now (the build refuses it), a part set smaller is noted
   const g = composed.elements.grid;
-  const band = setHeadline(headlineTexts(bound), g.preset.columns * g.colW + (g.preset.columns - 1) * g.gutter, g);
+  const band = setHeadline(headlineTexts(bound), widthMm(g, g.preset.columns), g);
   for (const p of band.parts) {
     if (!p.fits) a.log.warn(headlineMsg.composeTooWide(p.part === 'headline' ? 'main head' : p.part, p.pt));
     else if (p.pt < p.housePt)

@@ -344,9 +344,14 @@ export function composeLayout(ed: Edition, bound: Bound, opts: ComposeOptions = 
   };
   // nothing fits at the sizes that read best: a little more freedom, then a few empty lines,
   // each at its cost (the score says what was given up)
-  const tryLevels = (edition: Edition, upTo = levels.length - 1) => {
-    let first: ReturnType<typeof composeWith> | undefined;
-    for (let i = 0; i <= upTo; i++) {
+  const tryLevels = (
+    edition: Edition,
+    upTo = levels.length - 1,
+    from = 0,
+    tried?: ReturnType<typeof composeWith>, // level `from - 1`, already composed
+  ) => {
+    let first = tried;
+    for (let i = from; i <= upTo; i++) {
       const r = composeWith(edition, bound, elementsAt(i), opts);
       first ??= r;
       if (!r.noFit) return { ...r, kept: first.kept ?? r.kept };
@@ -370,11 +375,10 @@ export function composeLayout(ed: Edition, bound: Bound, opts: ComposeOptions = 
     c.noFit && c.noFit.need < c.noFit.area * SPACE_BELOW ? c.noFit : undefined;
   let r = tryLevels(ed, 0);
   if (r.noFit) {
-    // a short story keeps spaces for other copy (its pictures and charts at the sizes that read
-    // best, or a little off them) before its visuals are let grow past what they need; a story
-    // that is not short gets the freedom of the relaxed levels first
+    // the relaxed levels (visuals let grow or shrink, a few empty lines), and for a short story
+    // spaces kept for other copy with its pictures and charts at or near the sizes that read best
     const short = shortOf(r);
-    const relaxed = tryLevels(ed);
+    const relaxed = tryLevels(ed, levels.length - 1, 1, r);
     const found = [
       short && withSpaces(short, 1),
       relaxed,
